@@ -1,0 +1,33 @@
+// Applies prisma/migrations to DIRECT_URL with Prisma's wasm schema engine:
+// the offline equivalent of `prisma migrate deploy` (same migrations table,
+// same checksums), so either tool can take over from the other.
+import { openSchemaEngine } from "./schema-engine.ts";
+import { readMigrationsList, SCHEMA_PATH } from "./migrations-dir.ts";
+
+export async function applyMigrations(directUrl: string): Promise<string[]> {
+  const { engine, close } = await openSchemaEngine(directUrl, SCHEMA_PATH);
+  try {
+    const out = await engine.applyMigrations({
+      migrationsList: await readMigrationsList(),
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    return out.appliedMigrationNames;
+  } finally {
+    await close();
+  }
+}
+
+if (import.meta.main) {
+  const url = process.env.DIRECT_URL;
+  if (!url) {
+    console.error("db:migrate: DIRECT_URL is not set (a postgres:// URL, not the Accelerate pool URL). See .env.example.");
+    process.exit(2);
+  }
+  try {
+    const applied = await applyMigrations(url);
+    console.log(applied.length ? `db:migrate: applied ${applied.join(", ")}` : "db:migrate: database is up to date");
+  } catch (err) {
+    console.error("db:migrate: failed:", err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,42 @@
+// `npm run dev`: the whole pipeline locally. Ctrl-C stops everything.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { startLocalStack } from "./local-stack/start-local-stack.ts";
+
+if (existsSync(".env")) process.loadEnvFile(".env");
+const stateDir = resolve(process.env.EVENTLINE_STATE_DIR ?? ".eventline");
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+const stack = await startLocalStack({
+  stateDir,
+  directUrl: process.env.DIRECT_URL,
+  databaseUrl: process.env.DATABASE_URL,
+  ports: { postgres: port("EVENTLINE_PG_PORT", 54329), pool: port("EVENTLINE_POOL_PORT", 54330), worker: port("EVENTLINE_PORT", 8787) },
+  wranglerStdio: "inherit",
+  log: (l) => console.log(`[eventline] ${l}`),
+});
+
+console.log(`
+[eventline] ready — producer, consumers and cron are running in wrangler dev
+  ingest URL   ${stack.ingestUrl}/v1/events
+  pool URL     ${stack.poolUrl}   (DATABASE_URL, what the Worker uses)
+  direct URL   ${stack.directUrl}   (DIRECT_URL, for migrations and psql)
+  API key      ${stack.secrets.apiKey}   (source "${stack.secrets.source}")
+  admin token  ${stack.secrets.adminToken}
+
+  curl -X POST ${stack.ingestUrl}/v1/events -H 'content-type: application/json' \\
+    -H 'authorization: Bearer ${stack.secrets.apiKey}' -d '{"type":"signup","payload":{"plan":"pro"}}'
+  cron:  curl '${stack.ingestUrl}/cdn-cgi/handler/scheduled?cron=15+0+*+*+*'
+`);
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log("[eventline] stopping…");
+  await stack.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+stack.worker.child.on("exit", (code) => void shutdown(code ?? 1));

@@ -1,0 +1,59 @@
+/**
+ * API keys. Each key belongs to exactly one source (tenant). The Worker holds
+ * only SHA-256 hashes, in the API_KEYS secret, one entry per line or comma:
+ *
+ *   <source>:<sha256 hex of the key>
+ *
+ * `npm run keys:create -- <source>` makes a key and prints its line. Keys are
+ * long random strings, so an unsalted fast hash is enough (as for GitHub
+ * tokens); the comparison is constant-time and checks every entry.
+ */
+import { SOURCE_PATTERN } from "../events/event-schema.ts";
+import { sha256Hex, timingSafeEqualString } from "./sha256.ts";
+
+export interface KeyEntry {
+  source: string;
+  hash: string;
+}
+
+export class KeyConfigError extends Error {
+  override readonly name = "KeyConfigError";
+}
+
+export function parseApiKeys(config: string | undefined): KeyEntry[] {
+  if (!config) return [];
+  return config
+    .split(/[\n,]/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith("#"))
+    .map((line, i) => {
+      const [source, hash, ...rest] = line.split(":");
+      if (!source || !hash || rest.length > 0 || !SOURCE_PATTERN.test(source) || !/^[0-9a-f]{64}$/.test(hash)) {
+        throw new KeyConfigError(`API_KEYS entry ${i + 1} is not "<source>:<64 hex chars>"`);
+      }
+      return { source, hash };
+    });
+}
+
+/** The source the key belongs to, or undefined. Compares against every entry, whatever matches. */
+export async function sourceForKey(presentedKey: string, entries: readonly KeyEntry[]): Promise<string | undefined> {
+  const hash = await sha256Hex(presentedKey);
+  let found: string | undefined;
+  for (const e of entries) if (timingSafeEqualString(hash, e.hash) && found === undefined) found = e.source;
+  return found;
+}
+
+/** Reads `Authorization: Bearer <key>` or `X-Api-Key: <key>`. */
+export function presentedKey(headers: Headers): string | undefined {
+  const auth = headers.get("authorization");
+  if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim() || undefined;
+  return headers.get("x-api-key")?.trim() || undefined;
+}
+
+/** A new key: 32 random bytes, base64url, with a recognizable prefix for secret scanners. */
+export function generateApiKey(): string {
+  const bytes = new Uint8Array(32);
+  crypto.getRandomValues(bytes);
+  const b64 = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return `evl_${b64}`;
+}

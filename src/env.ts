@@ -1,0 +1,73 @@
+/**
+ * The Worker's bindings (wrangler.toml) and the zod parsers that read them.
+ * Bindings arrive per invocation, so they are parsed at the edge of each
+ * handler, never at module load; each parser returns only what one part needs.
+ */
+import { z } from "zod";
+import { LIMITS } from "./config/limits.ts";
+import type { EventMessage } from "./events/event-schema.ts";
+
+export interface Env {
+  /** Producer binding of the main queue. */
+  EVENTS_QUEUE: Queue<EventMessage>;
+  /** Workers Rate Limiting binding, keyed per API key. */
+  INGEST_RATE_LIMITER?: RateLimit;
+  /** Accelerate pool URL (prisma+postgres://… or prisma://…). Secret in production. */
+  DATABASE_URL?: string;
+  /** "<source>:<sha256 hex>" per line or comma. Secret. */
+  API_KEYS?: string;
+  /** "<source>:<secret>" per line; those sources must sign requests. Secret. */
+  SIGNING_SECRETS?: string;
+  /** SHA-256 hex of the admin token. Secret. */
+  ADMIN_TOKEN_SHA256?: string;
+  MAX_FUTURE_SKEW_SECONDS?: string;
+  SIGNATURE_TOLERANCE_SECONDS?: string;
+  /** Name of the dead-letter queue, to route its batches to the dead-letter consumer. */
+  DEAD_LETTER_QUEUE?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+function parse<T extends z.ZodType>(schema: T, env: Env, what: string): z.infer<T> {
+  const r = schema.safeParse(env);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new ConfigError(`${what}: ${issue.path.join(".")} ${issue.message}`);
+  }
+  return r.data;
+}
+
+const seconds = (fallback: number) => z.coerce.number().int().min(0).max(86_400).default(fallback);
+
+const dbSchema = z.object({
+  DATABASE_URL: z
+    .string({ message: "is not set (the Accelerate pool URL; see README → Configuration)" })
+    .regex(/^prisma(\+postgres)?:\/\//, "must be an Accelerate URL (prisma+postgres://… or prisma://…), not a direct postgres:// URL"),
+});
+
+export function dbConfig(env: Env): { databaseUrl: string } {
+  return { databaseUrl: parse(dbSchema, env, "database config").DATABASE_URL };
+}
+
+const ingestSchema = z.object({
+  API_KEYS: z.string().optional(),
+  SIGNING_SECRETS: z.string().optional(),
+  MAX_FUTURE_SKEW_SECONDS: seconds(LIMITS.defaultMaxFutureSkewSeconds),
+  SIGNATURE_TOLERANCE_SECONDS: seconds(LIMITS.defaultSignatureToleranceSeconds),
+});
+
+export function ingestConfig(env: Env) {
+  const c = parse(ingestSchema, env, "ingest config");
+  return {
+    apiKeys: c.API_KEYS,
+    signingSecrets: c.SIGNING_SECRETS,
+    maxFutureSkewSeconds: c.MAX_FUTURE_SKEW_SECONDS,
+    signatureToleranceSeconds: c.SIGNATURE_TOLERANCE_SECONDS,
+  };
+}
+
+export function deadLetterQueueName(env: Env): string {
+  return env.DEAD_LETTER_QUEUE ?? "eventline-events-dlq";
+}

@@ -1,0 +1,51 @@
+/**
+ * The one HTTP error type: a status, a stable machine-readable `code`, a human
+ * message and optional details (e.g. which field). Thrown by request handling,
+ * rendered once by the app's error handler.
+ */
+export type ApiErrorCode =
+  | "invalid_json"
+  | "invalid_body"
+  | "invalid_event"
+  | "no_valid_events"
+  | "batch_rejected"
+  | "unauthorized"
+  | "source_forbidden"
+  | "signature_required"
+  | "signature_invalid"
+  | "signature_expired"
+  | "forbidden"
+  | "not_found"
+  | "payload_too_large"
+  | "too_many_events"
+  | "event_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "queue_unavailable"
+  | "database_unavailable"
+  | "internal_error";
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly status: number;
+  readonly code: ApiErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    status: number,
+    code: ApiErrorCode,
+    message: string,
+    opts: { details?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.status = status;
+    this.code = code;
+    this.details = opts.details;
+    this.headers = opts.headers;
+  }
+
+  toBody(): Record<string, unknown> {
+    return { code: this.code, message: this.message, ...this.details };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Decides, from error codes only, whether a failed database write is worth
+ * retrying. The rule: a failure is permanent only when the data itself is at
+ * fault (Postgres classes 22 and 23, Prisma's data-validation codes). Anything
+ * about the pool, network, configuration or schema is retryable — retrying
+ * keeps the message, and a message that never succeeds still ends in the
+ * dead-letter queue after max_retries. Unknown errors are therefore retryable.
+ *
+ * Pure: reads properties, imports nothing from Prisma.
+ */
+import { PermanentError } from "./permanent-error.ts";
+import { RetryableError } from "./retryable-error.ts";
+
+/** SQLSTATE classes where the row's data is to blame. */
+const PERMANENT_SQLSTATE_CLASSES = new Set(["22", "23", "54"]);
+
+/** Prisma request codes where the data is to blame (P2010 is decided by its SQLSTATE). */
+const PERMANENT_PRISMA_CODES = new Set(["P2000", "P2002", "P2003", "P2004", "P2005", "P2006", "P2007", "P2011", "P2012", "P2019", "P2020", "P2023", "P6005"]);
+
+/** Driver-adapter error kinds where the data is to blame. */
+const PERMANENT_ADAPTER_KINDS = new Set([
+  "UniqueConstraintViolation",
+  "NullConstraintViolation",
+  "ForeignKeyConstraintViolation",
+  "ValueOutOfRange",
+  "InconsistentColumnData",
+  "LengthMismatch",
+]);
+
+interface ErrorShape {
+  name?: unknown;
+  code?: unknown;
+  meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown; code?: unknown } } };
+}
+
+export type ClassifiedError = RetryableError | PermanentError;
+
+export function classifyDbError(err: unknown): ClassifiedError {
+  if (err instanceof RetryableError || err instanceof PermanentError) return err;
+  const e = (typeof err === "object" && err !== null ? err : {}) as ErrorShape;
+  const message = err instanceof Error ? err.message : String(err);
+  const prismaCode = typeof e.code === "string" && /^P\d{4}$/.test(e.code) ? e.code : undefined;
+  const cause = e.meta?.driverAdapterError?.cause;
+  const sqlstate = [cause?.originalCode, cause?.code].find((c): c is string => typeof c === "string" && /^[0-9A-Z]{5}$/.test(c));
+  const kind = typeof cause?.kind === "string" ? cause.kind : undefined;
+
+  if (sqlstate) {
+    const code = `sqlstate_${sqlstate}`;
+    return PERMANENT_SQLSTATE_CLASSES.has(sqlstate.slice(0, 2))
+      ? new PermanentError(message, { code, cause: err })
+      : new RetryableError(message, { code, cause: err });
+  }
+  if (kind) {
+    return PERMANENT_ADAPTER_KINDS.has(kind)
+      ? new PermanentError(message, { code: `adapter_${kind}`, cause: err })
+      : new RetryableError(message, { code: `adapter_${kind}`, cause: err });
+  }
+  if (prismaCode) {
+    return PERMANENT_PRISMA_CODES.has(prismaCode)
+      ? new PermanentError(message, { code: prismaCode, cause: err })
+      : new RetryableError(message, { code: prismaCode, cause: err });
+  }
+  const name = typeof e.name === "string" ? e.name : "Error";
+  return new RetryableError(message, { code: name === "TypeError" ? "network_error" : `unclassified_${name}`, cause: err });
+}

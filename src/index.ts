@@ -1,0 +1,20 @@
+/**
+ * Eventline Worker: one script, three handlers, one set of bindings.
+ * fetch → producer (HTTP ingest), queue → consumers, scheduled → rollups.
+ */
+import { handleDeadLetterBatch } from "./consumers/dead-letter-consumer.ts";
+import { handleEventBatch } from "./consumers/events-consumer.ts";
+import { runScheduledRollup } from "./cron/scheduled-rollup.ts";
+import { deadLetterQueueName, type Env } from "./env.ts";
+import { app } from "./producer.ts";
+
+export default {
+  fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue === deadLetterQueueName(env)) await handleDeadLetterBatch(batch, env);
+    else await handleEventBatch(batch, env);
+  },
+  async scheduled(controller, env) {
+    await runScheduledRollup(controller, env);
+  },
+} satisfies ExportedHandler<Env>;

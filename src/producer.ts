@@ -1,0 +1,61 @@
+/**
+ * The HTTP side of the Worker: what upstream services call. It authenticates,
+ * validates and enqueues; it never talks to the database.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { zValidator } from "@hono/zod-validator";
+import { z } from "zod";
+import { LIMITS } from "./config/limits.ts";
+import { type Env } from "./env.ts";
+import { ApiError } from "./errors/api-error.ts";
+import { authenticate, type AuthVariables } from "./ingest/authenticate.ts";
+import { enqueueEvents } from "./ingest/enqueue-events.ts";
+import { parseBody } from "./ingest/parse-body.ts";
+import { validateEvents } from "./ingest/validate-events.ts";
+import { renderError } from "./ingest/render-error.ts";
+import { log } from "./lib/log.ts";
+
+export const app = new Hono<{ Bindings: Env; Variables: AuthVariables }>();
+
+app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+const ingestQuery = z.object({ atomic: z.enum(["true", "false"]).optional() });
+
+app.post(
+  "/v1/events",
+  bodyLimit({
+    maxSize: LIMITS.maxRequestBytes,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", `request body exceeds ${LIMITS.maxRequestBytes} bytes`, { details: { limit: LIMITS.maxRequestBytes } });
+    },
+  }),
+  zValidator("query", ingestQuery, (r) => {
+    if (!r.success) throw new ApiError(400, "invalid_body", "query parameter atomic must be true or false", { details: { path: "atomic" } });
+  }),
+  authenticate,
+  async (c) => {
+    const started = Date.now();
+    const { source, cfg } = c.var;
+    const body = c.var.rawBody;
+    const atomic = c.req.valid("query").atomic === "true";
+    const parsed = parseBody(c.req.raw.headers, body);
+    const { accepted, rejected } = validateEvents(parsed.candidates, { source, now: new Date(), maxFutureSkewSeconds: cfg.maxFutureSkewSeconds });
+
+    if (accepted.length === 0 || (atomic && rejected.length > 0)) {
+      const tooLarge = rejected.length > 0 && rejected.every((r) => r.code === "event_too_large");
+      const status = parsed.single && tooLarge ? 413 : 400;
+      const code = parsed.single ? (tooLarge ? "event_too_large" : "invalid_event") : atomic && accepted.length > 0 ? "batch_rejected" : "no_valid_events";
+      const message = parsed.single ? `${rejected[0]!.path || "event"}: ${rejected[0]!.message}` : `${rejected.length} of ${parsed.candidates.length} events are invalid; nothing was accepted`;
+      log("info", "ingest.rejected", { source, code, rejected: rejected.length });
+      return c.json({ code, message, accepted: [], rejected }, status);
+    }
+
+    const sent = await enqueueEvents(c.env.EVENTS_QUEUE, accepted);
+    log("info", "ingest.accepted", { source, accepted: sent.accepted.length, rejected: rejected.length + sent.rejected.length, ms: Date.now() - started });
+    return c.json({ accepted: sent.accepted, rejected: [...rejected, ...sent.rejected].sort((a, b) => a.index - b.index) }, 202);
+  },
+);
+
+app.notFound((c) => c.json({ code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+app.onError(renderError);
