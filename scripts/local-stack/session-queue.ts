@@ -53,10 +53,9 @@ export class SessionQueue {
 
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
     if (this.owner !== handlerId) return;
-    await this.db.runExclusive(async () => {
-      await this.db.execProtocolRaw(SYNC);
-      if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
-    });
+    // Not inside runExclusive: exec takes PGlite's lock itself and would deadlock there.
+    await this.db.execProtocolRaw(SYNC);
+    if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
     this.owner = null;
     void this.drain();
   }

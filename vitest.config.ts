@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./test/support/credentials.ts";
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+const apiKeys = (Object.keys(TEST_KEYS) as (keyof typeof TEST_KEYS)[]).map((k) => `${TEST_SOURCES[k]}:${sha256(TEST_KEYS[k])}`).join("\n");
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Pure logic and Node-side tooling: plain Node.
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.workers.test.ts", "test/**/*.e2e.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // Handlers inside workerd, with the real local queue and the real local database (through the pool).
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: inject("poolUrl"),
+                API_KEYS: apiKeys,
+                SIGNING_SECRETS: `${TEST_SOURCES.signed}:${TEST_SIGNING_SECRET}`,
+                ADMIN_TOKEN_SHA256: sha256(TEST_ADMIN_TOKEN),
+              },
+              ratelimits: { INGEST_RATE_LIMITER: { simple: { limit: TEST_RATE_LIMIT, period: 60 } } },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/**/*.workers.test.ts"],
+          globalSetup: ["test/support/local-database.global.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The whole local stack as a user runs it: embedded Postgres, pool, wrangler dev.
+        test: {
+          name: "e2e",
+          include: ["test/**/*.e2e.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
