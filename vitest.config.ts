@@ -32,7 +32,7 @@ export default defineConfig({
                 SIGNING_SECRETS: `${TEST_SOURCES.signed}:${TEST_SIGNING_SECRET}`,
                 ADMIN_TOKEN_SHA256: sha256(TEST_ADMIN_TOKEN),
               },
-              ratelimits: { INGEST_RATE_LIMITER: { simple: { limit: TEST_RATE_LIMIT, period: 60 } } },
+              ratelimits: { INGEST_RATE_LIMITER: { namespace_id: "1001", simple: { limit: TEST_RATE_LIMIT, period: 60 } } },
             },
           })),
         ],

@@ -15,10 +15,18 @@ export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
 
 const isoDateTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a time zone (e.g. 2026-11-27T10:00:00Z)" });
 
-/** A JSON object: what Postgres jsonb can store. NUL (\u0000) is refused there, so it is refused here. */
+/**
+ * Escapes Postgres jsonb refuses: NUL (22P05) and unpaired UTF-16 surrogates
+ * (22P02). JSON.stringify writes exactly these as \u escapes (paired
+ * surrogates, e.g. emoji, stay literal), so one scan of its output finds them.
+ * An even run of backslashes before "u" is escaped text, not an escape.
+ */
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
+/** A JSON object that Postgres jsonb can store. */
 const jsonObject = z
   .record(z.string(), z.unknown(), { message: "must be a JSON object" })
-  .refine((v) => !JSON.stringify(v).includes("\\u0000"), { message: "must not contain \\u0000 (Postgres jsonb cannot store it)" });
+  .refine((v) => !UNSTORABLE_ESCAPE.test(JSON.stringify(v)), { message: "must not contain \\u0000 or unpaired surrogates (Postgres jsonb cannot store them)" });
 
 /** What upstream services send (the native format). */
 export const nativeEventSchema = z.strictObject({

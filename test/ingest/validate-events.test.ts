@@ -75,8 +75,12 @@ describe("validateEvents", () => {
     expect(accepted[0]!.bytes - ascii.accepted[0]!.bytes).toBe(2); // 4 UTF-8 bytes vs 2
   });
 
-  it("refuses \\u0000 in payloads, which Postgres jsonb cannot store", () => {
-    const { rejected } = validateEvents([cand({ type: "t", payload: { s: "a\u0000b" } })], ctx);
-    expect(rejected).toEqual([expect.objectContaining({ code: "invalid_field", path: "payload" })]);
+  it("refuses \\u0000 and unpaired surrogates, which Postgres jsonb cannot store, but keeps emoji", () => {
+    const { accepted, rejected } = validateEvents(
+      [cand({ type: "t", payload: { s: "a\u0000b" } }, 0), cand({ type: "t", payload: { s: "\ud800" } }, 1), cand({ type: "t", payload: { "\udc00k": 1 } }, 2), cand({ type: "t", payload: { s: "😀 ünï", literal: "\\u0000 is text here" } }, 3)],
+      ctx,
+    );
+    expect(rejected.map((r) => [r.index, r.code, r.path])).toEqual([[0, "invalid_field", "payload"], [1, "invalid_field", "payload"], [2, "invalid_field", "payload"]]);
+    expect(accepted.map((a) => a.index)).toEqual([3]);
   });
 });

@@ -1,0 +1,164 @@
+// fetch handler (producer), integration style: requests go through the
+// Worker's default export, events through the real local queue and consumer
+// into the real local database.
+import { exports } from "cloudflare:workers";
+import { CloudEvent, HTTP } from "cloudevents";
+import { describe, expect, it } from "vitest";
+import { signBody } from "../src/auth/request-signature.ts";
+import { LIMITS } from "../src/config/limits.ts";
+import { TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./support/credentials.ts";
+import { eventsFor, eventually, uniq } from "./support/worker-db.ts";
+
+const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+const post = (body: string, headers: Record<string, string> = {}, query = "") =>
+  worker.fetch(
+    new Request(`http://eventline.test/v1/events${query}`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", authorization: `Bearer ${TEST_KEYS.tenantA}`, ...headers },
+    }),
+  );
+const asJson = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, any> });
+
+describe("GET /healthz", () => {
+  it("answers ok", async () => {
+    expect(await asJson(await worker.fetch(new Request("http://eventline.test/healthz")))).toEqual({ status: 200, body: { status: "ok" } });
+  });
+});
+
+describe("POST /v1/events", () => {
+  it("accepts one event with 202 and it lands in Postgres through queue and consumer", async () => {
+    const id = uniq("one");
+    const r = await asJson(await post(JSON.stringify({ id, type: "signup", payload: { plan: "pro", name: "Zoë 🎉" } })));
+    expect(r).toEqual({ status: 202, body: { accepted: [{ index: 0, id }], rejected: [] } });
+    const rows = await eventually(() => eventsFor(TEST_SOURCES.tenantA), (rs) => rs.some((e) => e.id === id));
+    expect(rows.find((e) => e.id === id)).toMatchObject({ source: "tenant-a", type: "signup", payload: { plan: "pro", name: "Zoë 🎉" } });
+  });
+
+  it("accepts the valid events of a mixed batch and reports the invalid ones by index, code and field", async () => {
+    const ok1 = uniq("m");
+    const ok2 = uniq("m");
+    const r = await asJson(
+      await post(JSON.stringify({ events: [{ id: ok1, type: "a", payload: {} }, { type: "BAD TYPE", payload: {} }, { id: ok2, type: "b", payload: {} }, { id: ok1, type: "a", payload: {} }, { type: "c" }] })),
+    );
+    expect(r.status).toBe(202);
+    expect(r.body.accepted).toEqual([{ index: 0, id: ok1 }, { index: 2, id: ok2 }]);
+    expect(r.body.rejected.map((x: any) => [x.index, x.code, x.path])).toEqual([[1, "invalid_field", "type"], [3, "duplicate_id", "id"], [4, "invalid_field", "payload"]]);
+  });
+
+  it("with ?atomic=true accepts nothing when any event is invalid", async () => {
+    const r = await asJson(await post(JSON.stringify({ events: [{ type: "a", payload: {} }, { type: "!", payload: {} }] }), {}, "?atomic=true"));
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: "batch_rejected", accepted: [], rejected: [{ index: 1, code: "invalid_field", path: "type" }] });
+  });
+
+  it("answers 400 with a code when nothing is valid", async () => {
+    expect((await asJson(await post('{"type":"Nope","payload":{}}'))).body).toMatchObject({ code: "invalid_event", rejected: [{ path: "type" }] });
+    expect((await asJson(await post('{"events":[{"type":"Nope"}]}'))).body).toMatchObject({ code: "no_valid_events" });
+    expect(await asJson(await post("{not json"))).toMatchObject({ status: 400, body: { code: "invalid_json" } });
+    expect(await asJson(await post('{"ok":1}', {}, "?atomic=maybe"))).toMatchObject({ status: 400, body: { code: "invalid_body" } });
+  });
+
+  it("answers 401 without a key or with an unknown key", async () => {
+    expect(await asJson(await post("{}", { authorization: "" }))).toMatchObject({ status: 401, body: { code: "unauthorized" } });
+    expect(await asJson(await post("{}", { authorization: "Bearer evl_nope" }))).toMatchObject({ status: 401, body: { code: "unauthorized" } });
+  });
+
+  it("answers 403 when a key for source A writes source B", async () => {
+    const r = await asJson(await post(JSON.stringify({ type: "t", source: TEST_SOURCES.tenantB, payload: {} })));
+    expect(r).toMatchObject({ status: 403, body: { code: "source_forbidden", path: "source" } });
+  });
+
+  it("answers 413 for a body over 1 MB, and for a single event over 64 KB", async () => {
+    const huge = JSON.stringify({ type: "t", payload: { s: "x".repeat(LIMITS.maxRequestBytes) } });
+    expect(await asJson(await post(huge))).toMatchObject({ status: 413, body: { code: "payload_too_large" } });
+    const big = JSON.stringify({ type: "t", payload: { s: "x".repeat(LIMITS.maxEventBytes) } });
+    expect(await asJson(await post(big))).toMatchObject({ status: 413, body: { code: "event_too_large" } });
+  });
+
+  it("accepts 1,000 events in one request and refuses 1,001", async () => {
+    const events = (n: number) => JSON.stringify({ events: Array.from({ length: n }, (_, i) => ({ type: "bulk", payload: { i } })) });
+    const ok = await asJson(await post(events(1000), { authorization: `Bearer ${TEST_KEYS.tenantB}` }));
+    expect(ok.status).toBe(202);
+    expect(ok.body.accepted).toHaveLength(1000);
+    expect(await asJson(await post(events(1001), { authorization: `Bearer ${TEST_KEYS.tenantB}` }))).toMatchObject({ status: 413, body: { code: "too_many_events" } });
+  });
+
+  it("answers 415 for an unsupported content type", async () => {
+    expect(await asJson(await post("x", { "content-type": "text/plain" }))).toMatchObject({ status: 415, body: { code: "unsupported_media_type" } });
+  });
+
+  it("accepts NDJSON", async () => {
+    const r = await asJson(await post('{"type":"a","payload":{}}\n{"type":"b","payload":{}}\n', { "content-type": "application/x-ndjson" }));
+    expect(r.body.accepted).toHaveLength(2);
+  });
+
+  it("answers 404 with a code for unknown routes", async () => {
+    expect(await asJson(await worker.fetch(new Request("http://eventline.test/v2/nope")))).toMatchObject({ status: 404, body: { code: "not_found" } });
+  });
+});
+
+describe("CloudEvents through the cloudevents SDK's HTTP binding", () => {
+  const send = async (message: { headers: Record<string, unknown>; body: unknown }) =>
+    asJson(await post(String(message.body), { ...(message.headers as Record<string, string>), authorization: `Bearer ${TEST_KEYS.tenantA}` }));
+
+  it("structured mode", async () => {
+    const ce = new CloudEvent({ id: uniq("ces"), source: "https://shop.example/orders", type: "com.example.order.created", data: { total: 42 }, subject: "order-1" });
+    const r = await send(HTTP.structured(ce));
+    expect(r).toMatchObject({ status: 202, body: { accepted: [{ index: 0, id: ce.id }] } });
+    const rows = await eventually(() => eventsFor(TEST_SOURCES.tenantA), (rs) => rs.some((e) => e.id === ce.id));
+    expect(rows.find((e) => e.id === ce.id)).toMatchObject({ type: "com.example.order.created", payload: { total: 42 }, attributes: { ceSource: "https://shop.example/orders", subject: "order-1" } });
+  });
+
+  it("binary mode", async () => {
+    const ce = new CloudEvent({ id: uniq("ceb"), source: "/billing", type: "invoice.paid", data: { amount: 10 }, time: "2026-11-01T10:00:00Z" });
+    const r = await send(HTTP.binary(ce));
+    expect(r).toMatchObject({ status: 202, body: { accepted: [{ id: ce.id }] } });
+    const rows = await eventually(() => eventsFor(TEST_SOURCES.tenantA), (rs) => rs.some((e) => e.id === ce.id));
+    expect(rows.find((e) => e.id === ce.id)!.occurredAt.toISOString()).toBe("2026-11-01T10:00:00.000Z");
+  });
+
+  it("batch mode", async () => {
+    const ces = [1, 2, 3].map((n) => new CloudEvent({ id: uniq(`cebatch${n}`), source: "/batch", type: "t.batch", data: { n } }));
+    const body = JSON.stringify(ces.map((c) => c.toJSON()));
+    const r = await asJson(await post(body, { "content-type": "application/cloudevents-batch+json" }));
+    expect(r.body.accepted.map((a: any) => a.id)).toEqual(ces.map((c) => c.id));
+  });
+});
+
+describe("signed sources", () => {
+  const body = () => JSON.stringify({ id: uniq("sig"), type: "signed.event", payload: {} });
+  const postSigned = (b: string, signature?: string) =>
+    post(b, { authorization: `Bearer ${TEST_KEYS.signed}`, ...(signature ? { "x-eventline-signature": signature } : {}) });
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it("accepts a correctly signed request", async () => {
+    const b = body();
+    expect((await postSigned(b, await signBody(TEST_SIGNING_SECRET, b, now()))).status).toBe(202);
+  });
+
+  it("refuses missing, wrong and stale signatures", async () => {
+    const b = body();
+    expect((await asJson(await postSigned(b))).body.code).toBe("signature_required");
+    expect((await asJson(await postSigned(b, await signBody("wrong-secret-0123456789", b, now())))).body.code).toBe("signature_invalid");
+    expect((await asJson(await postSigned(b, await signBody(TEST_SIGNING_SECRET, b + " ", now())))).body.code).toBe("signature_invalid");
+    const stale = await asJson(await postSigned(b, await signBody(TEST_SIGNING_SECRET, b, now() - 301)));
+    expect(stale).toMatchObject({ status: 401, body: { code: "signature_expired" } });
+  });
+});
+
+describe("rate limiting", () => {
+  it("answers 429 with Retry-After once a key exceeds its limit", async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i <= TEST_RATE_LIMIT; i++) {
+      const res = await post('{"type":"Nope"}', { authorization: `Bearer ${TEST_KEYS.burst}` });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get("retry-after");
+      await res.body?.cancel();
+    }
+    expect(statuses.slice(0, TEST_RATE_LIMIT).every((s) => s === 400)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});
