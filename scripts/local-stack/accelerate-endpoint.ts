@@ -18,7 +18,7 @@ export interface AccelerateEndpoint {
 
 let contextManagerInstalled = false;
 
-export async function startAccelerateEndpoint(opts: { databaseUrl: string; port?: number; logLevel?: "error" | "warn" | "info" | "debug" }): Promise<AccelerateEndpoint> {
+export async function startAccelerateEndpoint(opts: { databaseUrl: string; port?: number; logLevel?: "off" | "error" | "warn" | "info" | "debug" }): Promise<AccelerateEndpoint> {
   if (!contextManagerInstalled) {
     // The executor keeps its per-request logger in an OpenTelemetry context; without a manager every request fails with "No active logger found".
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

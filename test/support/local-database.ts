@@ -14,7 +14,7 @@ export async function startLocalDatabase(): Promise<LocalDatabase> {
   const pg = await startEmbeddedPostgres();
   try {
     await applyMigrations(pg.url);
-    const pool = await startAccelerateEndpoint({ databaseUrl: pg.url, logLevel: "error" });
+    const pool = await startAccelerateEndpoint({ databaseUrl: pg.url, logLevel: "off" });
     return {
       directUrl: pg.url,
       poolUrl: pool.url,
