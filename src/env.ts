@@ -3,7 +3,7 @@
  * Bindings arrive per invocation, so they are parsed at the edge of each
  * handler, never at module load; each parser returns only what one part needs.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { LIMITS } from "./config/limits.ts";
 import type { EventMessage } from "./events/event-schema.ts";
 

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { zValidator } from "@hono/zod-validator";
-import { z } from "zod";
+import * as z from "zod";
 import { LIMITS } from "./config/limits.ts";
 import { type Env } from "./env.ts";
 import { ApiError } from "./errors/api-error.ts";

@@ -19,6 +19,8 @@ export interface LocalStackOptions {
   ports?: { postgres?: number; pool?: number; worker?: number };
   wranglerStdio?: "inherit" | "ignore" | number;
   extraVars?: Record<string, string>;
+  /** The local pool's own log output (its request errors are noisy while a test stops the database on purpose). */
+  poolLogLevel?: "off" | "error" | "warn" | "info";
   log?: (line: string) => void;
 }
 
@@ -35,6 +37,7 @@ export interface LocalStack {
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const say = opts.log ?? (() => {});
+  let stack: LocalStack | undefined;
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stoppers.reverse()) await s().catch(() => {});
@@ -44,7 +47,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     let directUrl = opts.directUrl;
     if (!directUrl) {
       postgres = await startEmbeddedPostgres({ dataDir: opts.ephemeral ? undefined : join(opts.stateDir, "pgdata"), port: opts.ports?.postgres ?? 0 });
-      stoppers.push(() => postgres!.stop());
+      // Through the returned object, so that a database restarted by a test is the one stopped.
+      stoppers.push(() => stack?.postgres?.stop() ?? postgres!.stop());
       directUrl = postgres.url;
       say(`embedded Postgres (PGlite) ready at ${directUrl}`);
     }
@@ -54,7 +58,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     let pool: AccelerateEndpoint | undefined;
     let poolUrl = opts.databaseUrl;
     if (!poolUrl) {
-      pool = await startAccelerateEndpoint({ databaseUrl: directUrl, port: opts.ports?.pool ?? 0 });
+      pool = await startAccelerateEndpoint({ databaseUrl: directUrl, port: opts.ports?.pool ?? 0, logLevel: opts.poolLogLevel });
       stoppers.push(() => pool!.stop());
       poolUrl = pool.url;
       say(`local Accelerate endpoint ready at ${poolUrl}`);
@@ -68,7 +72,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       vars: { DATABASE_URL: poolUrl, ...secrets.vars, ...opts.extraVars },
     });
     stoppers.push(() => worker.stop());
-    return { ingestUrl: worker.url, poolUrl, directUrl, secrets, postgres, pool, worker, stop };
+    stack = { ingestUrl: worker.url, poolUrl, directUrl, secrets, postgres, pool, worker, stop };
+    return stack;
   } catch (err) {
     await stop();
     throw err;

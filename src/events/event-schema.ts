@@ -3,7 +3,7 @@
  * and the consumer (validating what the queue delivers). Pure: no Worker or
  * Prisma imports.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { LIMITS } from "../config/limits.ts";
 
 /** Lower-case ASCII, digits and `_ . : -`, starting with a letter or digit. */

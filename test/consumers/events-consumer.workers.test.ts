@@ -3,7 +3,11 @@
 // writes go to the real local database through the pool.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index.ts";
+import entry from "../../src/index.ts";
+import type { Env } from "../../src/env.ts";
+
+// Called as the runtime calls it: (event, env, ctx).
+const worker = entry as Required<Pick<ExportedHandler<Env>, "queue" | "scheduled">>;
 import type { EventMessage } from "../../src/events/event-schema.ts";
 import { db, eventsFor, testEnv, uniq } from "../support/worker-db.ts";
 

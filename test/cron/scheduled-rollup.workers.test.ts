@@ -2,7 +2,11 @@
 // run; rollups are computed in the real local database.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index.ts";
+import entry from "../../src/index.ts";
+import type { Env } from "../../src/env.ts";
+
+// Called as the runtime calls it: (event, env, ctx).
+const worker = entry as Required<Pick<ExportedHandler<Env>, "queue" | "scheduled">>;
 import { insertEvents } from "../../src/db/insert-events.ts";
 import { db, testEnv, uniq } from "../support/worker-db.ts";
 
