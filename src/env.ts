@@ -24,6 +24,8 @@ export interface Env {
   SIGNATURE_TOLERANCE_SECONDS?: string;
   /** Name of the dead-letter queue, to route its batches to the dead-letter consumer. */
   DEAD_LETTER_QUEUE?: string;
+  /** "1" enables the benchmark baseline route; only bench/ingest sets it. */
+  EVENTLINE_BENCH?: string;
 }
 
 export class ConfigError extends Error {

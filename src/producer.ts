@@ -57,5 +57,14 @@ app.post(
   },
 );
 
+/**
+ * Baseline for bench/ingest: the cheapest possible 202, in the same Worker and
+ * the same process, so the benchmark can report ingest throughput as a ratio.
+ * Answers 404 unless EVENTLINE_BENCH is "1" (never set in production).
+ */
+app.post("/__bench/accepted", (c) =>
+  c.env.EVENTLINE_BENCH === "1" ? c.body(null, 202) : c.json({ code: "not_found", message: "no such route" }, 404),
+);
+
 app.notFound((c) => c.json({ code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 app.onError(renderError);

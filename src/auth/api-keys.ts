@@ -20,9 +20,13 @@ export class KeyConfigError extends Error {
   override readonly name = "KeyConfigError";
 }
 
+// Parsed once per distinct config string: bindings arrive per request, but the secret rarely changes.
+let cached: { config: string; entries: KeyEntry[] } | undefined;
+
 export function parseApiKeys(config: string | undefined): KeyEntry[] {
   if (!config) return [];
-  return config
+  if (cached?.config === config) return cached.entries;
+  const entries = config
     .split(/[\n,]/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && !l.startsWith("#"))
@@ -33,14 +37,16 @@ export function parseApiKeys(config: string | undefined): KeyEntry[] {
       }
       return { source, hash };
     });
+  cached = { config, entries };
+  return entries;
 }
 
-/** The source the key belongs to, or undefined. Compares against every entry, whatever matches. */
-export async function sourceForKey(presentedKey: string, entries: readonly KeyEntry[]): Promise<string | undefined> {
+/** The key's SHA-256 and the source it belongs to (undefined if none). Compares against every entry, whatever matches. */
+export async function identifyKey(presentedKey: string, entries: readonly KeyEntry[]): Promise<{ hash: string; source: string | undefined }> {
   const hash = await sha256Hex(presentedKey);
-  let found: string | undefined;
-  for (const e of entries) if (timingSafeEqualString(hash, e.hash) && found === undefined) found = e.source;
-  return found;
+  let source: string | undefined;
+  for (const e of entries) if (timingSafeEqualString(hash, e.hash) && source === undefined) source = e.source;
+  return { hash, source };
 }
 
 /** Reads `Authorization: Bearer <key>` or `X-Api-Key: <key>`. */

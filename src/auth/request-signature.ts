@@ -13,7 +13,10 @@ const encoder = new TextEncoder();
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: "signature_required" | "signature_invalid" | "signature_expired"; message: string };
 
+let cached: { config: string; map: Map<string, string> } | undefined;
+
 export function parseSigningSecrets(config: string | undefined): Map<string, string> {
+  if (cached?.config === (config ?? "")) return cached.map;
   const map = new Map<string, string>();
   for (const line of (config ?? "").split("\n").map((l) => l.trim())) {
     if (!line || line.startsWith("#")) continue;
@@ -24,6 +27,7 @@ export function parseSigningSecrets(config: string | undefined): Map<string, str
     }
     map.set(source, line.slice(i + 1));
   }
+  cached = { config: config ?? "", map };
   return map;
 }
 

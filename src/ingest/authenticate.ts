@@ -4,9 +4,8 @@
  * over the raw body (401). Sets `source`, `cfg` and `rawBody` for the handler.
  */
 import { createMiddleware } from "hono/factory";
-import { parseApiKeys, presentedKey, sourceForKey } from "../auth/api-keys.ts";
+import { identifyKey, parseApiKeys, presentedKey } from "../auth/api-keys.ts";
 import { parseSigningSecrets, verifySignature } from "../auth/request-signature.ts";
-import { sha256Hex } from "../auth/sha256.ts";
 import { type Env, ingestConfig } from "../env.ts";
 import { ApiError } from "../errors/api-error.ts";
 
@@ -23,11 +22,11 @@ export const authenticate = createMiddleware<{ Bindings: Env; Variables: AuthVar
   const cfg = ingestConfig(c.env);
   const key = presentedKey(c.req.raw.headers);
   if (!key) throw new ApiError(401, "unauthorized", "missing API key (Authorization: Bearer <key>)", { headers: { "www-authenticate": "Bearer" } });
-  const source = await sourceForKey(key, parseApiKeys(cfg.apiKeys));
+  const { hash, source } = await identifyKey(key, parseApiKeys(cfg.apiKeys));
   if (!source) throw new ApiError(401, "unauthorized", "unknown API key", { headers: { "www-authenticate": "Bearer" } });
 
   if (c.env.INGEST_RATE_LIMITER) {
-    const { success } = await c.env.INGEST_RATE_LIMITER.limit({ key: (await sha256Hex(key)).slice(0, 32) });
+    const { success } = await c.env.INGEST_RATE_LIMITER.limit({ key: hash.slice(0, 32) });
     if (!success) {
       throw new ApiError(429, "rate_limited", "rate limit for this API key exceeded", {
         headers: { "retry-after": String(RATE_LIMIT_RETRY_AFTER_SECONDS) },

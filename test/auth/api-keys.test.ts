@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateApiKey, parseApiKeys, presentedKey, sourceForKey } from "../../src/auth/api-keys.ts";
+import { generateApiKey, identifyKey, parseApiKeys, presentedKey } from "../../src/auth/api-keys.ts";
 import { sha256Hex, timingSafeEqualString } from "../../src/auth/sha256.ts";
 
 describe("API keys", () => {
@@ -7,9 +7,9 @@ describe("API keys", () => {
     const a = generateApiKey();
     const b = generateApiKey();
     const entries = parseApiKeys(`tenant-a:${await sha256Hex(a)}\n# comment\ntenant-b:${await sha256Hex(b)}`);
-    expect(await sourceForKey(a, entries)).toBe("tenant-a");
-    expect(await sourceForKey(b, entries)).toBe("tenant-b");
-    expect(await sourceForKey(a + "x", entries)).toBeUndefined();
+    expect(await identifyKey(a, entries)).toEqual({ hash: await sha256Hex(a), source: "tenant-a" });
+    expect((await identifyKey(b, entries)).source).toBe("tenant-b");
+    expect((await identifyKey(a + "x", entries)).source).toBeUndefined();
   });
 
   it("refuses malformed configuration instead of ignoring it", () => {

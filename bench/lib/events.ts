@@ -1,0 +1,20 @@
+import type { EventMessage } from "../../src/events/event-schema.ts";
+
+/** Realistic events: ~250-byte JSON payloads, ids unique per run. */
+export function makeEvents(n: number, runId: string, source = "bench"): EventMessage[] {
+  const now = Date.now();
+  return Array.from({ length: n }, (_, i) => {
+    const t = new Date(now - (i % 86_400) * 1000).toISOString();
+    return {
+      v: 1 as const,
+      source,
+      id: `${runId}-${i}`,
+      type: ["signup", "page.view", "order.created", "invoice.paid"][i % 4]!,
+      occurredAt: t,
+      receivedAt: t,
+      payload: { user: `u-${i % 5000}`, plan: i % 3 ? "pro" : "free", path: `/products/${i % 997}`, amount: (i % 10_000) / 100, tags: ["a", "b", "c"], note: "x".repeat(80) },
+    };
+  });
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -1,0 +1,72 @@
+// A throwaway PostgreSQL server from the Debian `postgresql` package, in a
+// temp dir on 127.0.0.1, stopped (and deleted) afterwards. The reference
+// database for benchmarks and fault tests.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../../test/support/free-port.ts";
+
+export interface RealPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function pgBinDir(): string | undefined {
+  const root = "/usr/lib/postgresql";
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "postgres"))).sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(root, versions[0], "bin") : undefined;
+}
+
+function ensureInstalled(): string {
+  let bin = pgBinDir();
+  if (!bin && process.getuid?.() === 0) {
+    console.error("[bench] installing PostgreSQL (Debian package postgresql)…");
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+    spawnSync("apt-get", ["install", "-y", "-qq", "postgresql"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    bin = pgBinDir();
+  }
+  if (!bin) throw new Error("PostgreSQL server not found: install the Debian package `postgresql` (apt-get install postgresql)");
+  return bin;
+}
+
+/** initdb refuses to run as root, so as root the server runs as the package's `postgres` user. */
+function asUser(): string[] {
+  return process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
+}
+
+export async function startRealPostgres(settings: Record<string, string> = {}): Promise<RealPostgres> {
+  const bin = ensureInstalled();
+  const dir = await mkdtemp(join(tmpdir(), "eventline-pg-"));
+  await chmod(dir, 0o777);
+  const data = join(dir, "data");
+  const port = await freePort();
+  const prefix = asUser();
+  const run = (cmd: string, args: string[]) => execFileSync(prefix[0] ?? cmd, [...prefix.slice(1), ...(prefix.length ? [cmd] : []), ...args], { stdio: "pipe" });
+  run(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  const opts = { listen_addresses: "127.0.0.1", port: String(port), unix_socket_directories: dir, fsync: "off", ...settings };
+  const args = Object.entries(opts).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+  const child = spawn(prefix[0] ?? join(bin, "postgres"), [...prefix.slice(1), ...(prefix.length ? [join(bin, "postgres")] : []), "-D", data, ...args], {
+    stdio: "ignore",
+    detached: true, // own process group, stopped by id below
+  });
+  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  const deadline = Date.now() + 30_000;
+  while (spawnSync(join(bin, "pg_isready"), ["-h", "127.0.0.1", "-p", String(port)]).status !== 0) {
+    if (Date.now() > deadline) throw new Error("PostgreSQL did not become ready");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      try {
+        process.kill(-child.pid!, "SIGINT"); // fast shutdown
+      } catch {}
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
