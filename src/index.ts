@@ -6,7 +6,7 @@ import { handleDeadLetterBatch } from "./consumers/dead-letter-consumer.ts";
 import { handleEventBatch } from "./consumers/events-consumer.ts";
 import { runScheduledRollup } from "./cron/scheduled-rollup.ts";
 import { deadLetterQueueName, type Env } from "./env.ts";
-import { app } from "./producer.ts";
+import { app } from "./http/app.ts";
 
 export default {
   fetch: app.fetch,

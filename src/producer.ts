@@ -1,28 +1,25 @@
 /**
- * The HTTP side of the Worker: what upstream services call. It authenticates,
- * validates and enqueues; it never talks to the database.
+ * The producer: what upstream services call. It authenticates, validates and
+ * enqueues; it never talks to the database.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { zValidator } from "@hono/zod-validator";
 import * as z from "zod";
 import { LIMITS } from "./config/limits.ts";
-import { type Env } from "./env.ts";
+import type { Env } from "./env.ts";
 import { ApiError } from "./errors/api-error.ts";
-import { authenticate, type AuthVariables } from "./ingest/authenticate.ts";
+import { apiKeyAuth, type AuthVariables, signedBody } from "./ingest/authenticate.ts";
 import { enqueueEvents } from "./ingest/enqueue-events.ts";
 import { parseBody } from "./ingest/parse-body.ts";
 import { validateEvents } from "./ingest/validate-events.ts";
-import { renderError } from "./ingest/render-error.ts";
+import { validate } from "./http/validate.ts";
 import { log } from "./lib/log.ts";
 
-export const app = new Hono<{ Bindings: Env; Variables: AuthVariables }>();
-
-app.get("/healthz", (c) => c.json({ status: "ok" }));
+export const producer = new Hono<{ Bindings: Env; Variables: AuthVariables }>();
 
 const ingestQuery = z.object({ atomic: z.enum(["true", "false"]).optional() });
 
-app.post(
+producer.post(
   "/v1/events",
   bodyLimit({
     maxSize: LIMITS.maxRequestBytes,
@@ -30,10 +27,9 @@ app.post(
       throw new ApiError(413, "payload_too_large", `request body exceeds ${LIMITS.maxRequestBytes} bytes`, { details: { limit: LIMITS.maxRequestBytes } });
     },
   }),
-  zValidator("query", ingestQuery, (r) => {
-    if (!r.success) throw new ApiError(400, "invalid_body", "query parameter atomic must be true or false", { details: { path: "atomic" } });
-  }),
-  authenticate,
+  validate("query", ingestQuery),
+  apiKeyAuth,
+  signedBody,
   async (c) => {
     const started = Date.now();
     const { source, cfg } = c.var;
@@ -62,9 +58,6 @@ app.post(
  * the same process, so the benchmark can report ingest throughput as a ratio.
  * Answers 404 unless EVENTLINE_BENCH is "1" (never set in production).
  */
-app.post("/__bench/accepted", (c) =>
+producer.post("/__bench/accepted", (c) =>
   c.env.EVENTLINE_BENCH === "1" ? c.body(null, 202) : c.json({ code: "not_found", message: "no such route" }, 404),
 );
-
-app.notFound((c) => c.json({ code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404));
-app.onError(renderError);

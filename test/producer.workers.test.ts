@@ -56,7 +56,7 @@ describe("POST /v1/events", () => {
     expect((await asJson(await post('{"type":"Nope","payload":{}}'))).body).toMatchObject({ code: "invalid_event", rejected: [{ path: "type" }] });
     expect((await asJson(await post('{"events":[{"type":"Nope"}]}'))).body).toMatchObject({ code: "no_valid_events" });
     expect(await asJson(await post("{not json"))).toMatchObject({ status: 400, body: { code: "invalid_json" } });
-    expect(await asJson(await post('{"ok":1}', {}, "?atomic=maybe"))).toMatchObject({ status: 400, body: { code: "invalid_body" } });
+    expect(await asJson(await post('{"ok":1}', {}, "?atomic=maybe"))).toMatchObject({ status: 400, body: { code: "invalid_request", path: "atomic" } });
   });
 
   it("answers 401 without a key or with an unknown key", async () => {

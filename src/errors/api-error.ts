@@ -6,6 +6,7 @@
 export type ApiErrorCode =
   | "invalid_json"
   | "invalid_body"
+  | "invalid_request"
   | "invalid_event"
   | "no_valid_events"
   | "batch_rejected"

@@ -1,7 +1,7 @@
 /**
- * Ingest authentication middleware: API key → source (401), per-key rate
- * limit (429), then, for sources configured for it, the request signature
- * over the raw body (401). Sets `source`, `cfg` and `rawBody` for the handler.
+ * Ingest-key authentication: API key → source (401), per-key rate limit (429).
+ * `signedBody` then reads the raw body and, for sources configured for it,
+ * checks the request signature over it (401).
  */
 import { createMiddleware } from "hono/factory";
 import { identifyKey, parseApiKeys, presentedKey } from "../auth/api-keys.ts";
@@ -18,7 +18,7 @@ export interface AuthVariables {
 /** Seconds a rate-limited client should wait: the binding's window (wrangler.toml `period`). */
 const RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
 
-export const authenticate = createMiddleware<{ Bindings: Env; Variables: AuthVariables }>(async (c, next) => {
+export const apiKeyAuth = createMiddleware<{ Bindings: Env; Variables: AuthVariables }>(async (c, next) => {
   const cfg = ingestConfig(c.env);
   const key = presentedKey(c.req.raw.headers);
   if (!key) throw new ApiError(401, "unauthorized", "missing API key (Authorization: Bearer <key>)", { headers: { "www-authenticate": "Bearer" } });
@@ -34,16 +34,18 @@ export const authenticate = createMiddleware<{ Bindings: Env; Variables: AuthVar
       });
     }
   }
-
-  const rawBody = await c.req.text();
-  const secret = parseSigningSecrets(cfg.signingSecrets).get(source);
-  if (secret !== undefined) {
-    const check = await verifySignature(c.req.header("x-eventline-signature") ?? null, rawBody, secret, Math.floor(Date.now() / 1000), cfg.signatureToleranceSeconds);
-    if (!check.ok) throw new ApiError(401, check.reason, check.message);
-  }
-
   c.set("source", source);
   c.set("cfg", cfg);
+  await next();
+});
+
+export const signedBody = createMiddleware<{ Bindings: Env; Variables: AuthVariables }>(async (c, next) => {
+  const rawBody = await c.req.text();
+  const secret = parseSigningSecrets(c.var.cfg.signingSecrets).get(c.var.source);
+  if (secret !== undefined) {
+    const check = await verifySignature(c.req.header("x-eventline-signature") ?? null, rawBody, secret, Math.floor(Date.now() / 1000), c.var.cfg.signatureToleranceSeconds);
+    if (!check.ok) throw new ApiError(401, check.reason, check.message);
+  }
   c.set("rawBody", rawBody);
   await next();
 });

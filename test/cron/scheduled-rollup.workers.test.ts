@@ -1,39 +1,91 @@
-// scheduled handler, unit style: createScheduledController drives the cron
-// run; rollups are computed in the real local database.
+// scheduled handler (rollups), unit style with createScheduledController,
+// against the real local database: after a cron run the rollup equals a
+// direct GROUP BY over events, whatever arrived late or twice.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import entry from "../../src/index.ts";
 import type { Env } from "../../src/env.ts";
-
-// Called as the runtime calls it: (event, env, ctx).
-const worker = entry as Required<Pick<ExportedHandler<Env>, "queue" | "scheduled">>;
+import { runRollup } from "../../src/cron/run-rollup.ts";
 import { insertEvents } from "../../src/db/insert-events.ts";
+import { rollupDirtyChunk } from "../../src/db/rollup-dirty-chunk.ts";
+import type { EventMessage } from "../../src/events/event-schema.ts";
+import { prng } from "../support/prng.ts";
 import { db, testEnv, uniq } from "../support/worker-db.ts";
 
+const worker = entry as Required<Pick<ExportedHandler<Env>, "scheduled">>;
+
+async function cron() {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "15 0 * * *" }), testEnv, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+type Row = { day: string; type: string; count: number; first: string; last: string };
+
+async function rollupOf(source: string): Promise<Row[]> {
+  const rows = await db().dailyRollup.findMany({ where: { source }, orderBy: [{ day: "asc" }, { type: "asc" }] });
+  return rows.map((r) => ({ day: r.day.toISOString().slice(0, 10), type: r.type, count: r.count, first: r.firstOccurredAt.toISOString(), last: r.lastOccurredAt.toISOString() }));
+}
+
+async function groupByOf(source: string): Promise<Row[]> {
+  const rows = await db().$queryRaw<{ day: Date; type: string; count: number; first: Date; last: Date }[]>`
+    SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, type, count(*)::int AS count, min(occurred_at) AS first, max(occurred_at) AS last
+    FROM events WHERE source = ${source} GROUP BY 1, 2 ORDER BY 1, 2`;
+  return rows.map((r) => ({ day: r.day.toISOString().slice(0, 10), type: r.type, count: r.count, first: r.first.toISOString(), last: r.last.toISOString() }));
+}
+
+/** Random events around a month boundary, some reusing ids already written. */
+function randomEvents(rand: ReturnType<typeof prng>, source: string, n: number, reuse: string[]): EventMessage[] {
+  const base = Date.parse("2026-10-29T00:00:00Z"); // spans Oct 29 – Nov 3
+  return Array.from({ length: n }, () => {
+    const t = new Date(base + rand.int(6 * 86_400_000)).toISOString();
+    const id = reuse.length && rand.next() < 0.15 ? rand.pick(reuse) : `p-${rand.int(1e9)}`;
+    return { v: 1, source, id, type: rand.pick(["a", "b", "c.d"]), occurredAt: t, receivedAt: t, payload: {} };
+  });
+}
+
 describe("scheduled rollup", () => {
-  it("rolls up yesterday and today per source and type, and a second run changes nothing", async () => {
-    const source = uniq("roll");
-    const at = (iso: string, type = "t") => ({ v: 1 as const, source, id: uniq("r"), type, occurredAt: iso, receivedAt: iso, payload: {} });
-    await insertEvents(db(), [
-      at("2026-11-26T00:00:00.000Z"),
-      at("2026-11-26T23:59:59.999Z"),
-      at("2026-11-27T00:10:00.000Z"),
-      at("2026-11-27T00:11:00.000Z", "u"),
-      at("2026-11-25T23:59:59.999Z"), // outside the window
-    ]);
-    const run = async () => {
-      const ctx = createExecutionContext();
-      await worker.scheduled(createScheduledController({ scheduledTime: new Date("2026-11-27T00:15:00Z"), cron: "15 0 * * *" }), testEnv, ctx);
-      await waitOnExecutionContext(ctx);
-      return db().dailyRollup.findMany({ where: { source }, orderBy: [{ day: "asc" }, { type: "asc" }] });
+  it.each([1, 2, 3])("equals a direct GROUP BY after late, duplicate and cross-month events (seed %i)", async (seed) => {
+    const rand = prng(seed);
+    const source = uniq(`prop${seed}`);
+    const ids: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      // Later rounds land on days that were already rolled up, and repeat ids.
+      const batch = randomEvents(rand, source, 20 + rand.int(80), ids);
+      for (let i = 0; i < batch.length; i += 100) await insertEvents(db(), batch.slice(i, i + 100));
+      ids.push(...batch.map((e) => e.id));
+      await cron();
+      expect(await rollupOf(source)).toEqual(await groupByOf(source));
+    }
+    const before = await db().dailyRollup.findMany({ where: { source }, select: { updatedAt: true, day: true, type: true } });
+    await cron(); // nothing dirty: nothing changes
+    expect(await db().dailyRollup.findMany({ where: { source }, select: { updatedAt: true, day: true, type: true } })).toEqual(before);
+  });
+
+  it("journals each run", async () => {
+    const report = await runRollup(db(), { kind: "scheduled", budgetMs: 30_000 });
+    const run = await db().rollupRun.findUnique({ where: { id: report.runId } });
+    expect(run).toMatchObject({ kind: "scheduled", status: "succeeded", keysDone: report.keysDone, rows: report.rows });
+    expect(run!.finishedAt).not.toBeNull();
+    expect(run!.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("after a crash on chunk k, the next run completes and the result is exact", async () => {
+    await cron(); // start from a clean slate of dirty keys
+    const source = uniq("crash");
+    const rand = prng(99);
+    await insertEvents(db(), randomEvents(rand, source, 100, []));
+    let chunk = 0;
+    const failing = async (d: Parameters<typeof rollupDirtyChunk>[0], limit: number) => {
+      if (++chunk === 3) throw new Error("simulated crash on chunk 3");
+      return rollupDirtyChunk(d, limit);
     };
-    const rows = await run();
-    expect(rows.map((r) => [r.day.toISOString().slice(0, 10), r.type, r.count, r.firstOccurredAt.toISOString(), r.lastOccurredAt.toISOString()])).toEqual([
-      ["2026-11-26", "t", 2, "2026-11-26T00:00:00.000Z", "2026-11-26T23:59:59.999Z"],
-      ["2026-11-27", "t", 1, "2026-11-27T00:10:00.000Z", "2026-11-27T00:10:00.000Z"],
-      ["2026-11-27", "u", 1, "2026-11-27T00:11:00.000Z", "2026-11-27T00:11:00.000Z"],
-    ]);
-    const again = await run();
-    expect(again.map((r) => [r.day, r.type, r.count])).toEqual(rows.map((r) => [r.day, r.type, r.count]));
+    await expect(runRollup(db(), { kind: "scheduled", budgetMs: 60_000, chunkKeys: 2, step: failing })).rejects.toThrow("simulated crash");
+    const failed = await db().rollupRun.findFirst({ where: { status: "failed" }, orderBy: { startedAt: "desc" } });
+    expect(failed).toMatchObject({ status: "failed", keysDone: 4, error: "simulated crash on chunk 3" });
+    expect(await rollupOf(source)).not.toEqual(await groupByOf(source));
+
+    await runRollup(db(), { kind: "scheduled", budgetMs: 60_000, chunkKeys: 2 });
+    expect(await rollupOf(source)).toEqual(await groupByOf(source));
   });
 });

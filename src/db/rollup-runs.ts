@@ -1,0 +1,28 @@
+/** The rollup_runs journal: one row per rollup invocation. */
+import type { Db } from "./client.ts";
+
+export interface RunStart {
+  kind: "scheduled" | "backfill";
+  fromDay?: Date;
+  toDay?: Date;
+  source?: string;
+  type?: string;
+}
+
+export async function startRollupRun(db: Db, run: RunStart): Promise<{ id: string }> {
+  return db.rollupRun.create({ data: run, select: { id: true } });
+}
+
+export interface RunEnd {
+  status: "succeeded" | "failed";
+  keysMarked: number;
+  keysDone: number;
+  rows: number;
+  remaining: number | null;
+  error?: string;
+  durationMs: number;
+}
+
+export async function finishRollupRun(db: Db, id: string, end: RunEnd): Promise<void> {
+  await db.rollupRun.update({ where: { id }, data: { ...end, finishedAt: new Date() } });
+}

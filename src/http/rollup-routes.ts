@@ -1,0 +1,50 @@
+/**
+ * GET /v1/rollups — daily aggregates for the caller's source (from its API
+ * key), sorted by day then type, cursor-paginated.
+ */
+import { Hono } from "hono";
+import * as z from "zod";
+import { createDb } from "../db/client.ts";
+import { listRollups } from "../db/list-rollups.ts";
+import { dbConfig, type Env } from "../env.ts";
+import { ApiError } from "../errors/api-error.ts";
+import { apiKeyAuth, type AuthVariables } from "../ingest/authenticate.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { validate } from "./validate.ts";
+
+const query = z.strictObject({
+  from: z.iso.date({ message: "must be a date YYYY-MM-DD" }),
+  to: z.iso.date({ message: "must be a date YYYY-MM-DD" }),
+  source: z.string().optional(),
+  type: z.string().optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+const cursorSchema = z.tuple([z.iso.date(), z.string()]);
+
+export const rollupRoutes = new Hono<{ Bindings: Env; Variables: AuthVariables }>();
+
+rollupRoutes.get("/v1/rollups", apiKeyAuth, validate("query", query), async (c) => {
+  const q = c.req.valid("query");
+  if (q.source !== undefined && q.source !== c.var.source) {
+    throw new ApiError(403, "source_forbidden", `this API key reads source "${c.var.source}", not "${q.source}"`, { details: { path: "source" } });
+  }
+  let after: { day: Date; type: string } | undefined;
+  if (q.cursor !== undefined) {
+    const parsed = cursorSchema.safeParse(decodeCursor(q.cursor));
+    if (!parsed.success) throw new ApiError(400, "invalid_request", "cursor is not one this API issued", { details: { path: "cursor" } });
+    after = { day: new Date(`${parsed.data[0]}T00:00:00Z`), type: parsed.data[1] };
+  }
+  const rows = await listRollups(createDb(dbConfig(c.env).databaseUrl), {
+    source: c.var.source,
+    from: new Date(`${q.from}T00:00:00Z`),
+    to: new Date(`${q.to}T00:00:00Z`),
+    type: q.type,
+    after,
+    limit: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit).map((r) => ({ ...r, day: r.day.toISOString().slice(0, 10) }));
+  const last = page.at(-1);
+  return c.json({ rollups: page, nextCursor: rows.length > q.limit && last ? encodeCursor([last.day, last.type]) : null });
+});

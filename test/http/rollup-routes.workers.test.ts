@@ -1,0 +1,59 @@
+// fetch handler: GET /v1/rollups and POST /admin/rollups/backfill, integration style.
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { runRollup } from "../../src/cron/run-rollup.ts";
+import { insertEvents } from "../../src/db/insert-events.ts";
+import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
+import { db } from "../support/worker-db.ts";
+
+const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+const get = (path: string, key: string) => worker.fetch(new Request(`http://eventline.test${path}`, { headers: { authorization: `Bearer ${key}` } }));
+const postAdmin = (path: string, body: unknown, token = TEST_ADMIN_TOKEN) =>
+  worker.fetch(new Request(`http://eventline.test${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+
+const source = TEST_SOURCES.tenantB;
+const at = (day: string, type: string, i: number) => ({ v: 1 as const, source, id: `rr-${day}-${type}-${i}`, type, occurredAt: `${day}T12:00:00.000Z`, receivedAt: `${day}T12:00:00.000Z`, payload: {} });
+
+describe("GET /v1/rollups", () => {
+  it("returns the key's own rollups sorted by day and type, page by page", async () => {
+    await insertEvents(db(), [at("2025-01-01", "x", 1), at("2025-01-01", "x", 2), at("2025-01-01", "a", 1), at("2025-01-02", "x", 1), at("2025-01-03", "x", 1)]);
+    await runRollup(db(), { kind: "scheduled", budgetMs: 30_000 });
+    const page1 = (await (await get("/v1/rollups?from=2025-01-01&to=2025-01-02&limit=2", TEST_KEYS.tenantB)).json()) as any;
+    expect(page1.rollups.map((r: any) => [r.day, r.type, r.count])).toEqual([["2025-01-01", "a", 1], ["2025-01-01", "x", 2]]);
+    expect(page1.nextCursor).toEqual(expect.any(String));
+    const page2 = (await (await get(`/v1/rollups?from=2025-01-01&to=2025-01-02&limit=2&cursor=${page1.nextCursor}`, TEST_KEYS.tenantB)).json()) as any;
+    expect(page2.rollups.map((r: any) => [r.day, r.type, r.count])).toEqual([["2025-01-02", "x", 1]]);
+    expect(page2.nextCursor).toBeNull();
+    const otherTenant = (await (await get("/v1/rollups?from=2025-01-01&to=2025-01-02", TEST_KEYS.tenantA)).json()) as any;
+    expect(otherTenant.rollups).toEqual([]);
+  });
+
+  it("refuses another source, bad dates and foreign cursors", async () => {
+    expect((await get(`/v1/rollups?from=2025-01-01&to=2025-01-02&source=${source}`, TEST_KEYS.tenantA)).status).toBe(403);
+    const bad = await get("/v1/rollups?from=yesterday&to=2025-01-02", TEST_KEYS.tenantA);
+    expect({ status: bad.status, body: await bad.json() }).toMatchObject({ status: 400, body: { code: "invalid_request", path: "from" } });
+    expect((await get("/v1/rollups?from=2025-01-01&to=2025-01-02&cursor=xyz", TEST_KEYS.tenantA)).status).toBe(400);
+    expect((await get("/v1/rollups?from=2025-01-01&to=2025-01-02", "nope")).status).toBe(401);
+  });
+});
+
+describe("POST /admin/rollups/backfill", () => {
+  it("recomputes a damaged range and journals a backfill run", async () => {
+    await insertEvents(db(), [at("2025-02-01", "y", 1), at("2025-02-01", "y", 2)]);
+    await runRollup(db(), { kind: "scheduled", budgetMs: 30_000 });
+    await db().dailyRollup.updateMany({ where: { source, day: new Date("2025-02-01T00:00:00Z") }, data: { count: 999 } });
+    const res = await postAdmin("/admin/rollups/backfill", { from: "2025-02-01", to: "2025-02-01", source });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ keysMarked: 1, remaining: 0, complete: true });
+    const row = await db().dailyRollup.findFirst({ where: { source, day: new Date("2025-02-01T00:00:00Z"), type: "y" } });
+    expect(row!.count).toBe(2);
+  });
+
+  it("answers 401 for a wrong token, 403 for an ingest key, 400 for a bad range", async () => {
+    expect((await postAdmin("/admin/rollups/backfill", { from: "2025-02-01", to: "2025-02-01" }, "wrong")).status).toBe(401);
+    const ingest = await postAdmin("/admin/rollups/backfill", { from: "2025-02-01", to: "2025-02-01" }, TEST_KEYS.tenantA);
+    expect({ status: ingest.status, body: await ingest.json() }).toMatchObject({ status: 403, body: { code: "forbidden" } });
+    const bad = await postAdmin("/admin/rollups/backfill", { from: "2025-02-02", to: "2025-02-01" });
+    expect({ status: bad.status, body: await bad.json() }).toMatchObject({ status: 400, body: { code: "invalid_request", path: "to" } });
+  });
+});
