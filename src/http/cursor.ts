@@ -7,7 +7,7 @@ export function encodeCursor(value: unknown): string {
 export function decodeCursor(cursor: string): unknown {
   try {
     const binary = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
   } catch {
     return undefined;
   }
