@@ -24,6 +24,8 @@ export interface Env {
   SIGNATURE_TOLERANCE_SECONDS?: string;
   /** Name of the dead-letter queue, to route its batches to the dead-letter consumer. */
   DEAD_LETTER_QUEUE?: string;
+  /** Days replayed and discarded dead letters are kept for audit before the cron purges them. */
+  DEAD_LETTER_RETENTION_DAYS?: string;
   /** "1" enables the benchmark baseline route; only bench/ingest sets it. */
   EVENTLINE_BENCH?: string;
 }
@@ -68,6 +70,12 @@ export function ingestConfig(env: Env) {
     maxFutureSkewSeconds: c.MAX_FUTURE_SKEW_SECONDS,
     signatureToleranceSeconds: c.SIGNATURE_TOLERANCE_SECONDS,
   };
+}
+
+const retentionSchema = z.object({ DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30) });
+
+export function deadLetterRetentionDays(env: Env): number {
+  return parse(retentionSchema, env, "retention config").DEAD_LETTER_RETENTION_DAYS;
 }
 
 export function deadLetterQueueName(env: Env): string {

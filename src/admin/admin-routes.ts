@@ -1,31 +1,106 @@
-/** The admin API (ADMIN_TOKEN): operators' endpoints. */
+/** The admin API (ADMIN_TOKEN): what operators use to answer "did my event land?", "what failed?", and fix it. */
 import { Hono } from "hono";
+import * as z from "zod";
 import { backfillBounds, backfillRequestSchema } from "../cron/backfill-range.ts";
 import { runRollup } from "../cron/run-rollup.ts";
 import { createDb } from "../db/client.ts";
+import { countDeadLetters, countDeadLettersByCode, discardDeadLetters, getDeadLetter, listDeadLetters } from "../db/dead-letters.ts";
+import { getEvent } from "../db/get-event.ts";
+import { readStats } from "../db/read-stats.ts";
+import { createReplayJob, getReplayJob } from "../db/replay-jobs.ts";
 import { dbConfig, type Env } from "../env.ts";
+import { ApiError } from "../errors/api-error.ts";
+import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import { validate } from "../http/validate.ts";
 import { adminAuth } from "./admin-auth.ts";
+import { deadLetterFilterSchema, deadLetterWhere, discardRequestSchema, discardWhere, replayRequestSchema, replayWhere, toSelection } from "./dead-letter-filter.ts";
+import { continueReplay } from "./replay-dead-letters.ts";
 
-/** An admin request stops starting rollup chunks after this long; the CLI calls again to continue. */
-export const ADMIN_ROLLUP_BUDGET_MS = 20_000;
+/** An admin request stops starting new chunks (rollup, replay) after this long; the CLI calls again to continue. */
+export const ADMIN_BUDGET_MS = 20_000;
 
 export const adminRoutes = new Hono<{ Bindings: Env }>();
 adminRoutes.use("*", adminAuth);
+const db = (env: Env) => createDb(dbConfig(env).databaseUrl);
+const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 
-/** Marks the range dirty and recomputes as much as fits in the budget. Repeat POST /admin/rollups/run until remaining is 0. */
+adminRoutes.get("/events/:source/:id", async (c) => {
+  const event = await getEvent(db(c.env), c.req.param("source"), c.req.param("id"));
+  if (!event) throw notFound(`event ${c.req.param("source")}/${c.req.param("id")}`);
+  return c.json(event);
+});
+
+const listQuery = deadLetterFilterSchema.extend({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(50) });
+const listCursor = z.tuple([z.iso.datetime(), z.uuid()]);
+
+adminRoutes.get("/dead-letters", validate("query", listQuery), async (c) => {
+  const { cursor, limit, ...filter } = c.req.valid("query");
+  let after: { lastFailedAt: Date; id: string } | undefined;
+  if (cursor !== undefined) {
+    const parsed = listCursor.safeParse(decodeCursor(cursor));
+    if (!parsed.success) throw new ApiError(400, "invalid_request", "cursor is not one this API issued", { details: { path: "cursor" } });
+    after = { lastFailedAt: new Date(parsed.data[0]), id: parsed.data[1] };
+  }
+  const where = deadLetterWhere(filter);
+  const d = db(c.env);
+  const [rows, countsByCode] = await Promise.all([listDeadLetters(d, where, after, limit + 1), countDeadLettersByCode(d, where)]);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return c.json({
+    deadLetters: page,
+    countsByCode,
+    total: Object.values(countsByCode).reduce((a, b) => a + b, 0),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.lastFailedAt.toISOString(), last.id]) : null,
+  });
+});
+
+adminRoutes.get("/dead-letters/:id", async (c) => {
+  const id = c.req.param("id");
+  const letter = z.uuid().safeParse(id).success ? await getDeadLetter(db(c.env), id) : null;
+  if (!letter) throw notFound(`dead letter ${id}`);
+  return c.json(letter);
+});
+
+adminRoutes.post("/dead-letters/replay", validate("json", replayRequestSchema), async (c) => {
+  const body = c.req.valid("json");
+  const selection = toSelection(body);
+  const d = db(c.env);
+  if (body.dryRun) {
+    const where = replayWhere(selection);
+    const [count, sample] = await Promise.all([countDeadLetters(d, where), listDeadLetters(d, where, undefined, 20)]);
+    return c.json({ dryRun: true, count, sample });
+  }
+  const total = await countDeadLetters(d, replayWhere(selection));
+  const job = await createReplayJob(d, selection, total);
+  return c.json(await continueReplay(d, c.env.EVENTS_QUEUE, job.id, ADMIN_BUDGET_MS), 202);
+});
+
+adminRoutes.get("/replay-jobs/:id", async (c) => {
+  const id = c.req.param("id");
+  const job = z.uuid().safeParse(id).success ? await getReplayJob(db(c.env), id) : null;
+  if (!job) throw notFound(`replay job ${id}`);
+  return c.json(job);
+});
+
+adminRoutes.post("/replay-jobs/:id/continue", async (c) => {
+  const id = c.req.param("id");
+  const job = z.uuid().safeParse(id).success ? await continueReplay(db(c.env), c.env.EVENTS_QUEUE, id, ADMIN_BUDGET_MS) : null;
+  if (!job) throw notFound(`replay job ${id}`);
+  return c.json(job);
+});
+
+adminRoutes.post("/dead-letters/discard", validate("json", discardRequestSchema), async (c) => {
+  const body = c.req.valid("json");
+  const discarded = await discardDeadLetters(db(c.env), discardWhere(toSelection(body)), body.reason);
+  return c.json({ discarded });
+});
+
+adminRoutes.get("/stats", async (c) => c.json(await readStats(db(c.env))));
+
+/** Marks the range dirty and recomputes as much as fits in the budget; POST /admin/rollups/run continues. */
 adminRoutes.post("/rollups/backfill", validate("json", backfillRequestSchema), async (c) => {
   const r = c.req.valid("json");
-  const report = await runRollup(createDb(dbConfig(c.env).databaseUrl), {
-    kind: "backfill",
-    budgetMs: ADMIN_ROLLUP_BUDGET_MS,
-    backfill: { ...backfillBounds(r), source: r.source, type: r.type },
-  });
-  return c.json(report);
+  return c.json(await runRollup(db(c.env), { kind: "backfill", budgetMs: ADMIN_BUDGET_MS, backfill: { ...backfillBounds(r), source: r.source, type: r.type } }));
 });
 
-/** Recomputes dirty keys within the budget (what the cron does), for progress-driven backfills. */
-adminRoutes.post("/rollups/run", async (c) => {
-  const report = await runRollup(createDb(dbConfig(c.env).databaseUrl), { kind: "backfill", budgetMs: ADMIN_ROLLUP_BUDGET_MS });
-  return c.json(report);
-});
+adminRoutes.post("/rollups/run", async (c) => c.json(await runRollup(db(c.env), { kind: "backfill", budgetMs: ADMIN_BUDGET_MS })));

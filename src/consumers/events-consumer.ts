@@ -62,7 +62,11 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): 
     }
   }
 
-  const outcomes = await bisectWrite(valid, (items) => writeWithRetry(() => insertEvents(db, items.map((v) => v.event))), classifyDbError);
+  const write = (items: Valid[]) => {
+    const redeliveries = items.filter((v) => v.msg.attempts > 1).length;
+    return writeWithRetry(() => insertEvents(db, items.map((v) => v.event), { firstDeliveries: items.length - redeliveries, redeliveries }));
+  };
+  const outcomes = await bisectWrite(valid, write, classifyDbError);
   const poison: FailedMessage[] = [...malformed];
   const poisonMsgs: Msg[] = [...malformedMsgs];
   for (const o of outcomes) {

@@ -1,6 +1,8 @@
-/** Cron Trigger glue: recompute whatever the consumers marked dirty since the last run. */
+/** Cron Trigger glue: recompute whatever the consumers marked dirty since the last run, then apply dead-letter retention. */
 import { createDb } from "../db/client.ts";
-import { dbConfig, type Env } from "../env.ts";
+import { purgeDeadLetters } from "../db/dead-letters.ts";
+import { dbConfig, deadLetterRetentionDays, type Env } from "../env.ts";
+import { log } from "../lib/log.ts";
 import { runRollup, type RollupRunReport } from "./run-rollup.ts";
 
 /**
@@ -10,6 +12,11 @@ import { runRollup, type RollupRunReport } from "./run-rollup.ts";
  */
 export const SCHEDULED_BUDGET_MS = 60_000;
 
-export async function runScheduledRollup(_controller: Pick<ScheduledController, "scheduledTime" | "cron">, env: Env): Promise<RollupRunReport> {
-  return runRollup(createDb(dbConfig(env).databaseUrl), { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS });
+export async function runScheduledRollup(controller: Pick<ScheduledController, "scheduledTime" | "cron">, env: Env): Promise<RollupRunReport> {
+  const db = createDb(dbConfig(env).databaseUrl);
+  const report = await runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS });
+  const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * 86_400_000);
+  const purged = await purgeDeadLetters(db, before);
+  if (purged > 0) log("info", "dead_letters.purged", { purged, before: before.toISOString() });
+  return report;
 }

@@ -12,6 +12,9 @@
  * however old its day. Rows and keys are taken in sorted order, so concurrent
  * batches lock them in the same order and cannot deadlock.
  *
+ * It also bumps today's stage counters (accepted = first deliveries, retried =
+ * redeliveries, written, duplicates) for GET /admin/stats, in the same round trip.
+ *
  * Returns the keys of the events that were actually inserted.
  */
 import type { EventMessage } from "../events/event-schema.ts";
@@ -22,8 +25,16 @@ export interface InsertedKey {
   id: string;
 }
 
-export async function insertEvents(db: RawSql, events: readonly EventMessage[]): Promise<InsertedKey[]> {
+/** How many of the events are first deliveries and how many redeliveries (from the queue's attempts). */
+export interface DeliveryCounts {
+  firstDeliveries: number;
+  redeliveries: number;
+}
+
+export async function insertEvents(db: RawSql, events: readonly EventMessage[], deliveries?: DeliveryCounts): Promise<InsertedKey[]> {
   if (events.length === 0) return [];
+  const first = deliveries?.firstDeliveries ?? 0;
+  const re = deliveries?.redeliveries ?? 0;
   return db.$queryRaw<InsertedKey[]>`
     WITH ins AS (
       INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
@@ -39,6 +50,18 @@ export async function insertEvents(db: RawSql, events: readonly EventMessage[]):
       SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date, source, type FROM ins
       ORDER BY 1, 2, 3
       ON CONFLICT DO NOTHING
+    ), counted AS (
+      INSERT INTO stage_counters (day, stage, count)
+      SELECT (now() AT TIME ZONE 'UTC')::date, c.stage, c.n
+      FROM (VALUES
+        ('accepted', ${first}::bigint),
+        ('duplicates', ${events.length}::bigint - (SELECT count(*) FROM ins)),
+        ('retried', ${re}::bigint),
+        ('written', (SELECT count(*) FROM ins))
+      ) AS c(stage, n)
+      WHERE c.n > 0
+      ORDER BY 2
+      ON CONFLICT (day, stage) DO UPDATE SET count = stage_counters.count + EXCLUDED.count
     )
     SELECT source, id FROM ins`;
 }

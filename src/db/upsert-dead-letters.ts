@@ -21,6 +21,11 @@ export interface DeadLetterInput {
 export async function upsertDeadLetters(db: RawSql, letters: readonly DeadLetterInput[]): Promise<number> {
   if (letters.length === 0) return 0;
   return db.$executeRaw`
+    WITH counted AS (
+      INSERT INTO stage_counters (day, stage, count)
+      VALUES ((now() AT TIME ZONE 'UTC')::date, 'dead_lettered', ${letters.length}::bigint)
+      ON CONFLICT (day, stage) DO UPDATE SET count = stage_counters.count + EXCLUDED.count
+    )
     INSERT INTO dead_letters (id, key, source, event_type, event_id, body, error_code, error_message, attempts)
     SELECT gen_random_uuid(), r.key, r.source, r."eventType", r."eventId", r.body, r."errorCode", r."errorMessage", r.attempts
     FROM jsonb_to_recordset(${JSON.stringify(letters)}::jsonb) AS r(

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// eventline-ops — the operators' CLI for the admin API.
+//   npm run ops -- <command> [options]      (see --help on every command)
+// Exit codes: 0 ok, 1 request failed, 2 usage, 3 not found, 4 not authorized, 5 rejected by the API.
+import { Command, CommanderError, Option } from "commander";
+import { SingleBar, Presets } from "cli-progress";
+import { AdminClient, CliError, EXIT } from "./admin-client.ts";
+import { keyValues, table } from "./format.ts";
+
+const program = new Command("eventline-ops")
+  .description("Inspect events and dead letters, replay and discard them, run rollup backfills.")
+  .addOption(new Option("--url <url>", "Worker base URL").env("EVENTLINE_URL"))
+  .addOption(new Option("--token <token>", "admin token").env("EVENTLINE_ADMIN_TOKEN"))
+  .option("--json", "machine-readable JSON output")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const client = () => {
+  const o = program.opts<{ url?: string; token?: string }>();
+  return new AdminClient(o.url, o.token);
+};
+const asJson = () => Boolean(program.opts().json);
+const print = (data: unknown, human: () => string) => console.log(asJson() ? JSON.stringify(data, null, 2) : human());
+const progress = (label: string) => (asJson() || !process.stderr.isTTY ? null : new SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr }, Presets.shades_classic));
+
+const filterOptions = (cmd: Command) =>
+  cmd
+    .option("--source <source>", "event source")
+    .option("--type <type>", "event type")
+    .option("--code <code>", "error code")
+    .addOption(new Option("--status <status>", "status").choices(["pending", "replayed", "discarded"]))
+    .option("--from <iso>", "last failure at or after (ISO 8601)")
+    .option("--to <iso>", "last failure before (ISO 8601)");
+const filterOf = (o: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries({ source: o.source, type: o.type, code: o.code, status: o.status, from: o.from, to: o.to }).filter(([, v]) => v !== undefined));
+const selectionOf = (o: Record<string, string | undefined>) => (o.ids ? { ids: o.ids.split(",").map((s) => s.trim()) } : { filter: filterOf(o) });
+
+const events = program.command("events").description("look up stored events");
+events
+  .command("get <source> <id>")
+  .description("one event as stored (exit 3 when absent)")
+  .action(async (source: string, id: string) => {
+    const e = await client().get<Record<string, unknown>>(`/events/${encodeURIComponent(source)}/${encodeURIComponent(id)}`);
+    print(e, () => keyValues(e));
+  });
+
+const dlq = program.command("dlq").description("dead letters");
+filterOptions(dlq.command("ls").description("list dead letters, newest first, with counts by error code"))
+  .option("--limit <n>", "page size", "50")
+  .option("--cursor <cursor>", "next page (from a previous --json output)")
+  .action(async (o) => {
+    const r = await client().get<{ deadLetters: Record<string, unknown>[]; countsByCode: Record<string, number>; total: number; nextCursor: string | null }>("/dead-letters", { ...filterOf(o), limit: o.limit, cursor: o.cursor });
+    print(r, () =>
+      [
+        table(r.deadLetters, ["id", "source", "eventType", "eventId", "errorCode", "status", "attempts", "lastFailedAt"]),
+        "",
+        `total ${r.total}; by code: ${Object.entries(r.countsByCode).map(([k, v]) => `${k}=${v}`).join(", ") || "-"}`,
+        ...(r.nextCursor ? [`more: --cursor ${r.nextCursor}`] : []),
+      ].join("\n"),
+    );
+  });
+
+dlq
+  .command("show <id>")
+  .description("one dead letter in full, original body included")
+  .action(async (id: string) => {
+    const r = await client().get<Record<string, unknown>>(`/dead-letters/${encodeURIComponent(id)}`);
+    print(r, () => keyValues(r));
+  });
+
+filterOptions(dlq.command("replay").description("re-enqueue dead letters (by --ids or filter; a filter without --status means pending)"))
+  .option("--ids <ids>", "comma-separated dead-letter ids")
+  .option("--dry-run", "show what would be replayed")
+  .action(async (o) => {
+    const c = client();
+    if (o.dryRun) {
+      const r = await c.post<{ count: number; sample: Record<string, unknown>[] }>("/dead-letters/replay", { ...selectionOf(o), dryRun: true });
+      return print(r, () => `${r.count} dead letter(s) would be replayed\n${table(r.sample, ["id", "source", "eventType", "eventId", "errorCode", "status"])}`);
+    }
+    type Job = { id: string; status: string; total: number; enqueued: number; skipped: number; error?: string };
+    let job = await c.post<Job>("/dead-letters/replay", selectionOf(o));
+    const bar = progress("replay");
+    bar?.start(job.total, job.enqueued + job.skipped);
+    while (job.status === "running") {
+      job = await c.post<Job>(`/replay-jobs/${job.id}/continue`);
+      bar?.update(job.enqueued + job.skipped);
+    }
+    bar?.stop();
+    print(job, () => keyValues(job));
+    if (job.status !== "succeeded") throw new CliError(`replay job ${job.id} ${job.status}: ${job.error ?? ""}`, EXIT.failed);
+  });
+
+filterOptions(dlq.command("discard").description("mark dead letters discarded (kept for audit until retention)"))
+  .option("--ids <ids>", "comma-separated dead-letter ids")
+  .requiredOption("--reason <text>", "why (recorded)")
+  .action(async (o) => {
+    const r = await client().post<{ discarded: number }>("/dead-letters/discard", { ...selectionOf(o), reason: o.reason });
+    print(r, () => `${r.discarded} dead letter(s) discarded`);
+  });
+
+const rollup = program.command("rollup").description("daily rollups");
+rollup
+  .command("backfill")
+  .description("recompute rollups for a day range (UTC, inclusive)")
+  .requiredOption("--from <day>", "first day, YYYY-MM-DD")
+  .requiredOption("--to <day>", "last day, YYYY-MM-DD")
+  .option("--source <source>", "only this source")
+  .option("--type <type>", "only this type")
+  .action(async (o) => {
+    const c = client();
+    type Report = { runId: string; keysMarked: number; keysDone: number; rows: number; remaining: number; complete: boolean };
+    let r = await c.post<Report>("/rollups/backfill", { from: o.from, to: o.to, source: o.source, type: o.type });
+    const total = r.keysDone + r.remaining;
+    let done = r.keysDone;
+    const bar = progress("backfill");
+    bar?.start(total, done);
+    while (!r.complete && r.remaining > 0) {
+      r = await c.post<Report>("/rollups/run");
+      done += r.keysDone;
+      bar?.update(done);
+    }
+    bar?.stop();
+    const summary = { keysMarked: r.keysMarked, keysDone: done, remaining: r.remaining };
+    print(summary, () => keyValues(summary));
+  });
+
+program
+  .command("stats")
+  .description("counts per stage, dead letters by status, rollup state")
+  .action(async () => {
+    const s = await client().get<Record<string, unknown>>("/stats");
+    print(s, () => keyValues(s));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  if (err instanceof CliError) {
+    console.error(`error: ${err.message}`);
+    process.exit(err.exitCode);
+  }
+  throw err;
+}

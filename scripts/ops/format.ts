@@ -1,0 +1,21 @@
+/** Human output for the ops CLI: aligned tables. Pure. */
+export function table(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+  if (rows.length === 0) return "(none)";
+  const cell = (v: unknown) => (v === null || v === undefined ? "-" : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v)).replace(/\s+/g, " ");
+  const cells = rows.map((r) => columns.map((c) => truncate(cell(r[c]), 60)));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join("\n");
+}
+
+/** key: value lines, keys aligned. */
+export function keyValues(obj: Record<string, unknown>): string {
+  const width = Math.max(...Object.keys(obj).map((k) => k.length));
+  return Object.entries(obj)
+    .map(([k, v]) => `${k.padEnd(width)}  ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v ?? "-")}`)
+    .join("\n");
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

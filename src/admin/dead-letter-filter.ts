@@ -1,0 +1,60 @@
+/**
+ * The dead-letter filter shared by list, replay and discard, and its
+ * translation to a Prisma `where`. Pure: no Prisma import, plain objects.
+ */
+import * as z from "zod";
+
+export const DEAD_LETTER_STATUSES = ["pending", "replayed", "discarded"] as const;
+
+const isoDateTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" });
+
+export const deadLetterFilterSchema = z.strictObject({
+  source: z.string().min(1).optional(),
+  type: z.string().min(1).optional(),
+  code: z.string().min(1).optional(),
+  status: z.enum(DEAD_LETTER_STATUSES).optional(),
+  /** lastFailedAt >= from */
+  from: isoDateTime.optional(),
+  /** lastFailedAt < to */
+  to: isoDateTime.optional(),
+});
+
+export type DeadLetterFilter = z.infer<typeof deadLetterFilterSchema>;
+
+export function deadLetterWhere(f: DeadLetterFilter) {
+  return {
+    ...(f.source ? { source: f.source } : {}),
+    ...(f.type ? { eventType: f.type } : {}),
+    ...(f.code ? { errorCode: f.code } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.from || f.to ? { lastFailedAt: { ...(f.from ? { gte: new Date(f.from) } : {}), ...(f.to ? { lt: new Date(f.to) } : {}) } } : {}),
+  };
+}
+
+/** A replay or discard names either explicit ids or a non-empty filter: never "everything" by accident. */
+export type Selection = { ids: string[] } | { filter: DeadLetterFilter };
+
+const selectionFields = {
+  ids: z.array(z.uuid()).min(1).max(10_000).optional(),
+  filter: deadLetterFilterSchema.refine((f) => Object.keys(f).length > 0, { message: "an empty filter would select every dead letter; name at least one field" }).optional(),
+};
+
+const exactlyOne = (b: { ids?: unknown; filter?: unknown }) => (b.ids === undefined) !== (b.filter === undefined);
+const exactlyOneMessage = { message: 'give either "ids" or "filter"', path: ["ids"] };
+
+export const replayRequestSchema = z.strictObject({ ...selectionFields, dryRun: z.boolean().default(false) }).refine(exactlyOne, exactlyOneMessage);
+export const discardRequestSchema = z.strictObject({ ...selectionFields, reason: z.string().trim().min(3).max(500) }).refine(exactlyOne, exactlyOneMessage);
+
+export function toSelection(b: { ids?: string[]; filter?: DeadLetterFilter }): Selection {
+  return b.ids ? { ids: b.ids } : { filter: b.filter! };
+}
+
+/** Replays never touch discarded letters; a filter without a status means pending ones. */
+export function replayWhere(s: Selection) {
+  if ("ids" in s) return { id: { in: s.ids }, status: { not: "discarded" as const } };
+  return { ...deadLetterWhere(s.filter), status: s.filter.status ?? ("pending" as const), ...(s.filter.status === "discarded" ? { id: { in: [] as string[] } } : {}) };
+}
+
+export function discardWhere(s: Selection) {
+  return "ids" in s ? { id: { in: s.ids }, status: { not: "discarded" as const } } : { ...deadLetterWhere(s.filter), status: { not: "discarded" as const } };
+}

@@ -1,0 +1,41 @@
+/**
+ * Replays dead letters: re-enqueues their original events on the main queue
+ * (sendBatch chunks within the Queues limits), then marks them replayed.
+ * Enqueue happens before marking, so a crash between the two can only
+ * re-enqueue, never lose: the event id makes a second copy a duplicate.
+ * Works in chunks until the time budget is spent; the job row records
+ * progress and the next call continues where this one stopped.
+ */
+import type { Db } from "../db/client.ts";
+import { markReplayed, nextDeadLettersToReplay, tagSkippedForJob } from "../db/dead-letters.ts";
+import { getReplayJob, recordReplayProgress } from "../db/replay-jobs.ts";
+import type { EventMessage } from "../events/event-schema.ts";
+import { chunkBySizeAndCount } from "../ingest/chunk-messages.ts";
+import { log } from "../lib/log.ts";
+import { replayWhere, type Selection } from "./dead-letter-filter.ts";
+import { toReplayMessages } from "./replay-selection.ts";
+
+const LETTERS_PER_CHUNK = 100;
+const encoder = new TextEncoder();
+
+export async function continueReplay(db: Db, queue: Queue<EventMessage>, jobId: string, budgetMs: number) {
+  const deadline = Date.now() + budgetMs;
+  let job = await getReplayJob(db, jobId);
+  if (!job || job.status !== "running") return job;
+  const where = replayWhere(job.selection as Selection);
+  while (Date.now() < deadline) {
+    const letters = await nextDeadLettersToReplay(db, where, jobId, LETTERS_PER_CHUNK);
+    if (letters.length === 0) {
+      job = await recordReplayProgress(db, jobId, { enqueued: 0, skipped: 0, done: true });
+      break;
+    }
+    const { replayable, skipped } = toReplayMessages(letters);
+    const chunks = chunkBySizeAndCount(replayable, (r) => encoder.encode(JSON.stringify(r.message)).length);
+    for (const chunk of chunks) await queue.sendBatch(chunk.map((r) => ({ body: r.message, contentType: "json" as const })));
+    if (replayable.length) await markReplayed(db, replayable.map((r) => r.letterId), jobId);
+    if (skipped.length) await tagSkippedForJob(db, skipped.map((s) => s.letterId), jobId);
+    job = await recordReplayProgress(db, jobId, { enqueued: replayable.length, skipped: skipped.length, done: false });
+    log("info", "replay.chunk", { jobId, enqueued: replayable.length, skipped: skipped.length, total: job.total });
+  }
+  return job;
+}

@@ -1,0 +1,25 @@
+/**
+ * Which dead letters can go back on the queue: only bodies that are valid
+ * event messages (a body that never parsed would only dead-letter again).
+ * Pure.
+ */
+import { type EventMessage, eventMessageSchema } from "../events/event-schema.ts";
+
+export interface LetterForReplay {
+  id: string;
+  body: unknown;
+}
+
+export function toReplayMessages(letters: readonly LetterForReplay[]): {
+  replayable: { letterId: string; message: EventMessage }[];
+  skipped: { letterId: string; reason: string }[];
+} {
+  const replayable: { letterId: string; message: EventMessage }[] = [];
+  const skipped: { letterId: string; reason: string }[] = [];
+  for (const l of letters) {
+    const parsed = eventMessageSchema.safeParse(l.body);
+    if (parsed.success) replayable.push({ letterId: l.id, message: parsed.data });
+    else skipped.push({ letterId: l.id, reason: `body is not a valid event message (${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message})` });
+  }
+  return { replayable, skipped };
+}

@@ -1,0 +1,74 @@
+/**
+ * Dead-letter operations for the admin API, one database operation per
+ * function. `where` objects come from admin/dead-letter-filter.ts.
+ */
+import type { Db } from "./client.ts";
+
+type Where = NonNullable<Parameters<Db["deadLetter"]["findMany"]>[0]>["where"];
+
+export function getDeadLetter(db: Db, id: string) {
+  return db.deadLetter.findUnique({ where: { id } });
+}
+
+const SUMMARY = { id: true, source: true, eventType: true, eventId: true, errorCode: true, errorMessage: true, attempts: true, status: true, firstFailedAt: true, lastFailedAt: true, replayCount: true, replayedAt: true } as const;
+
+/** Newest first; `after` is the last row of the previous page. */
+export function listDeadLetters(db: Db, where: Where, after: { lastFailedAt: Date; id: string } | undefined, limit: number) {
+  return db.deadLetter.findMany({
+    where: after ? { AND: [where ?? {}, { OR: [{ lastFailedAt: { lt: after.lastFailedAt } }, { lastFailedAt: after.lastFailedAt, id: { lt: after.id } }] }] } : where,
+    orderBy: [{ lastFailedAt: "desc" }, { id: "desc" }],
+    take: limit,
+    select: SUMMARY,
+  });
+}
+
+export async function countDeadLettersByCode(db: Db, where: Where): Promise<Record<string, number>> {
+  const groups = (await db.deadLetter.groupBy({ by: ["errorCode"], where, _count: { _all: true } })) as { errorCode: string; _count: { _all: number } }[];
+  return Object.fromEntries(groups.map((g) => [g.errorCode, g._count._all]));
+}
+
+export function countDeadLetters(db: Db, where: Where) {
+  return db.deadLetter.count({ where });
+}
+
+/** The next chunk to replay, oldest first so that a long replay makes steady progress. */
+export function nextDeadLettersToReplay(db: Db, where: Where, excludeJobId: string, limit: number) {
+  return db.deadLetter.findMany({
+    where: { AND: [where ?? {}, { OR: [{ replayJobId: null }, { replayJobId: { not: excludeJobId } }] }] },
+    orderBy: [{ lastFailedAt: "asc" }, { id: "asc" }],
+    take: limit,
+    select: { id: true, body: true },
+  });
+}
+
+export async function markReplayed(db: Db, ids: string[], jobId: string): Promise<number> {
+  return db.$executeRaw`
+    WITH marked AS (
+      UPDATE dead_letters SET status = 'replayed', replayed_at = now(), replay_count = replay_count + 1, replay_job_id = ${jobId}::uuid
+      WHERE id = ANY(${ids}::uuid[])
+      RETURNING 1
+    )
+    INSERT INTO stage_counters (day, stage, count)
+    SELECT (now() AT TIME ZONE 'UTC')::date, 'replayed', count(*) FROM marked HAVING count(*) > 0
+    ON CONFLICT (day, stage) DO UPDATE SET count = stage_counters.count + EXCLUDED.count`;
+}
+
+/** Marks letters discarded with a reason; they stay for audit until the retention purge. */
+export async function discardDeadLetters(db: Db, where: Where, reason: string): Promise<number> {
+  const r = await db.deadLetter.updateMany({ where, data: { status: "discarded", discardedAt: new Date(), discardReason: reason } });
+  return r.count;
+}
+
+/** Retention: deletes discarded and replayed letters whose last change is older than `before`. Pending letters are never purged. */
+export async function purgeDeadLetters(db: Db, before: Date): Promise<number> {
+  const r = await db.deadLetter.deleteMany({
+    where: { OR: [{ status: "discarded", discardedAt: { lt: before } }, { status: "replayed", replayedAt: { lt: before } }] },
+  });
+  return r.count;
+}
+
+/** Letters a replay job looked at but could not re-enqueue: tagged so the job moves past them. */
+export async function tagSkippedForJob(db: Db, ids: string[], jobId: string): Promise<number> {
+  const r = await db.deadLetter.updateMany({ where: { id: { in: ids } }, data: { replayJobId: jobId } });
+  return r.count;
+}

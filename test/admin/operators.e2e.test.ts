@@ -1,0 +1,165 @@
+// The operators' path end to end on the local stack: events fail into the
+// dead-letter table, are listed, dry-run, replayed (twice), discarded — through
+// the admin API and through the ops CLI.
+import { execFile } from "node:child_process";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalStack, startLocalStack } from "../../scripts/local-stack/start-local-stack.ts";
+import { freePort } from "../support/free-port.ts";
+
+let stack: LocalStack;
+let stateDir: string;
+const sql = async (q: string, params: unknown[] = []) => {
+  const c = new pg.Client({ connectionString: stack.directUrl });
+  await c.connect();
+  try {
+    return (await c.query(q, params)).rows;
+  } finally {
+    await c.end();
+  }
+};
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), "eventline-ops-"));
+  const log = await open(join(stateDir, "wrangler.log"), "w");
+  stack = await startLocalStack({ stateDir, ephemeral: true, ports: { worker: await freePort() }, wranglerStdio: log.fd, poolLogLevel: "off" });
+});
+afterAll(async () => {
+  await stack?.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
+});
+
+const admin = async (method: string, path: string, body?: unknown, token = stack.secrets.adminToken) => {
+  const res = await fetch(`${stack.ingestUrl}/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+};
+const ingest = (events: unknown[]) =>
+  fetch(`${stack.ingestUrl}/v1/events`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${stack.secrets.apiKey}` }, body: JSON.stringify({ events }) });
+// Asynchronous on purpose: the local pool and database live in this process, so a blocking spawn would deadlock.
+const ops = (...args: string[]) =>
+  new Promise<{ code: number; out: string; err: string }>((resolve) => {
+    execFile(process.execPath, ["scripts/ops/cli.ts", ...args], { env: { ...process.env, EVENTLINE_URL: stack.ingestUrl, EVENTLINE_ADMIN_TOKEN: stack.secrets.adminToken }, encoding: "utf8", timeout: 60_000 }, (err, out, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: stderr }),
+    );
+  });
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = await fn();
+  while (!ok(v) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 200));
+    v = await fn();
+  }
+  return v;
+}
+const rowsFor = async (prefix: string) => (await sql("SELECT id, count(*)::int AS n FROM events WHERE id LIKE $1 GROUP BY id ORDER BY id", [`${prefix}%`])) as { id: string; n: number }[];
+
+describe("operators: dead letters, replay, discard, stats (API and CLI)", () => {
+  const prefix = `ops-${Date.now()}-`;
+  const failing = Array.from({ length: 5 }, (_, i) => ({ id: `${prefix}${i}`, type: "ops.fail", payload: { poison: true, i } }));
+
+  it("dead-letters events the database refuses, and lists them with filters, counts and pages", async () => {
+    // Force a permanent failure for these events only (SQLSTATE 23514).
+    await sql(`ALTER TABLE events ADD CONSTRAINT e2e_poison CHECK (NOT (payload ? 'poison'))`);
+    expect((await ingest([...failing, { id: `${prefix}ok`, type: "ops.ok", payload: {} }])).status).toBe(202);
+    const listed = await until(() => admin("GET", "/dead-letters?type=ops.fail&code=sqlstate_23514"), (r) => r.body.total === 5);
+    expect(listed.body.countsByCode).toEqual({ sqlstate_23514: 5 });
+    expect(listed.body.deadLetters.map((d: any) => d.eventId).sort()).toEqual(failing.map((f) => f.id).sort());
+
+    const page1 = await admin("GET", "/dead-letters?type=ops.fail&limit=2");
+    const page2 = await admin("GET", `/dead-letters?type=ops.fail&limit=2&cursor=${page1.body.nextCursor}`);
+    const page3 = await admin("GET", `/dead-letters?type=ops.fail&limit=2&cursor=${page2.body.nextCursor}`);
+    const seen = [...page1.body.deadLetters, ...page2.body.deadLetters, ...page3.body.deadLetters].map((d: any) => d.id);
+    expect(new Set(seen).size).toBe(5);
+    expect(page3.body.nextCursor).toBeNull();
+
+    const one = await admin("GET", `/dead-letters/${seen[0]}`);
+    expect(one.body).toMatchObject({ status: "pending", errorCode: "sqlstate_23514", body: { type: "ops.fail", payload: { poison: true } } });
+    expect((await admin("GET", "/dead-letters/00000000-0000-7000-8000-000000000000")).status).toBe(404);
+    expect(await rowsFor(prefix)).toEqual([{ id: `${prefix}ok`, n: 1 }]);
+  });
+
+  it("dry-runs a replay without changing anything", async () => {
+    const dry = await admin("POST", "/dead-letters/replay", { filter: { type: "ops.fail" }, dryRun: true });
+    expect(dry.body).toMatchObject({ dryRun: true, count: 5 });
+    expect((await admin("GET", "/dead-letters?type=ops.fail&status=pending")).body.total).toBe(5);
+  });
+
+  it("replays by filter, and again by ids: each event lands exactly once", async () => {
+    await sql("ALTER TABLE events DROP CONSTRAINT e2e_poison");
+    const job = await admin("POST", "/dead-letters/replay", { filter: { type: "ops.fail" } });
+    expect(job.status).toBe(202);
+    expect(job.body).toMatchObject({ status: "succeeded", total: 5, enqueued: 5, skipped: 0 });
+    const rows = await until(() => rowsFor(prefix), (r) => r.length === 6);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+
+    const replayed = await admin("GET", "/dead-letters?type=ops.fail&status=replayed");
+    expect(replayed.body.total).toBe(5);
+    const again = await admin("POST", "/dead-letters/replay", { ids: replayed.body.deadLetters.map((d: any) => d.id) });
+    expect(again.body).toMatchObject({ status: "succeeded", enqueued: 5 });
+    await until(() => admin("GET", "/stats"), (r) => r.body.stages.duplicates >= 5);
+    expect((await rowsFor(prefix)).map((r) => r.n)).toEqual([1, 1, 1, 1, 1, 1]);
+    const letter = await admin("GET", `/dead-letters/${replayed.body.deadLetters[0].id}`);
+    expect(letter.body).toMatchObject({ status: "replayed", replayCount: 2 });
+  });
+
+  it("discards with a reason and keeps the letter for audit", async () => {
+    const ids = (await admin("GET", "/dead-letters?type=ops.fail")).body.deadLetters.slice(0, 2).map((d: any) => d.id);
+    expect((await admin("POST", "/dead-letters/discard", { ids })).status).toBe(400); // reason is required
+    const r = await admin("POST", "/dead-letters/discard", { ids, reason: "handled by hand" });
+    expect(r.body).toEqual({ discarded: 2 });
+    const kept = await admin("GET", `/dead-letters/${ids[0]}`);
+    expect(kept.body).toMatchObject({ status: "discarded", discardReason: "handled by hand" });
+    expect(kept.body.discardedAt).toEqual(expect.any(String));
+    // Discarded letters are never replayed.
+    expect((await admin("POST", "/dead-letters/replay", { ids, dryRun: true })).body.count).toBe(0);
+  });
+
+  it("looks up events and reports stats", async () => {
+    expect((await admin("GET", `/events/${stack.secrets.source}/${prefix}0`)).body).toMatchObject({ type: "ops.fail", payload: { poison: true, i: 0 } });
+    expect((await admin("GET", `/events/${stack.secrets.source}/nope`)).status).toBe(404);
+    const stats = (await admin("GET", "/stats")).body;
+    expect(stats.stages).toMatchObject({ written: 6, dead_lettered: 5, replayed: 10 });
+    // First deliveries that reached a committed write: the healthy event plus two replays of five.
+    expect(stats.stages.accepted).toBe(11);
+    expect(stats.deadLetters).toEqual({ pending: 0, replayed: 3, discarded: 2 });
+  });
+
+  it("refuses a wrong token (401) and an ingest key (403)", async () => {
+    expect((await admin("GET", "/stats", undefined, "wrong")).status).toBe(401);
+    const r = await admin("GET", "/stats", undefined, stack.secrets.apiKey);
+    expect(r).toMatchObject({ status: 403, body: { code: "forbidden" } });
+  });
+
+  it("ops CLI: tables for people, --json for scripts, exit codes", async () => {
+    const human = await ops("dlq", "ls", "--type", "ops.fail");
+    expect(human.code).toBe(0);
+    const lines = human.out.split("\n");
+    expect(lines[0]).toMatch(/^ID\s+SOURCE\s+EVENTTYPE\s+EVENTID\s+ERRORCODE\s+STATUS\s+ATTEMPTS\s+LASTFAILEDAT$/);
+    expect(lines.filter((l) => l.includes("ops.fail"))).toHaveLength(5);
+    // Columns line up: every row starts its SOURCE column where the header does.
+    const col = lines[0]!.indexOf("SOURCE");
+    for (const l of lines.slice(1, 6)) expect(l.slice(col).startsWith(stack.secrets.source)).toBe(true);
+    expect(human.out).toContain("by code: sqlstate_23514=5");
+
+    const json = await ops("--json", "dlq", "ls", "--type", "ops.fail");
+    expect(JSON.parse(json.out)).toMatchObject({ total: 5, countsByCode: { sqlstate_23514: 5 } });
+    const stats = await ops("--json", "stats");
+    expect(JSON.parse(stats.out).stages.written).toBe(6);
+    expect((await ops("events", "get", stack.secrets.source, `${prefix}1`)).code).toBe(0);
+    expect((await ops("events", "get", stack.secrets.source, "missing")).code).toBe(3);
+    expect((await ops("dlq", "discard", "--ids", "x")).code).toBe(2); // --reason missing
+    const dry = await ops("dlq", "replay", "--type", "ops.fail", "--status", "replayed", "--dry-run");
+    expect(dry.out).toContain("3 dead letter(s) would be replayed");
+    const backfill = await ops("--json", "rollup", "backfill", "--from", "2026-01-01", "--to", "2026-12-31");
+    expect(backfill.code).toBe(0);
+    expect(JSON.parse(backfill.out)).toMatchObject({ remaining: 0 });
+    expect((await ops("--token", "wrong", "stats")).code).toBe(4);
+  });
+});
