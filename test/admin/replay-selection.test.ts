@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { toReplayMessages } from "../../src/admin/replay-selection.ts";
+
+describe("toReplayMessages", () => {
+  it("replays valid event messages and skips bodies that would only dead-letter again", () => {
+    const good = { v: 1, source: "s", id: "e1", type: "t", occurredAt: "2026-11-01T00:00:00.000Z", receivedAt: "2026-11-01T00:00:00.000Z", payload: {} };
+    const r = toReplayMessages([
+      { id: "l1", body: good },
+      { id: "l2", body: { v: 1, source: "s", id: "e2", type: "NOT VALID" } },
+      { id: "l3", body: null },
+    ]);
+    expect(r.replayable).toEqual([{ letterId: "l1", message: good }]);
+    expect(r.skipped.map((s) => s.letterId)).toEqual(["l2", "l3"]);
+    expect(r.skipped[0]!.reason).toContain("type");
+  });
+});
