@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
+import { OFFLINE_ENV } from "./scripts/local-stack/offline-env.ts";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./test/support/credentials.ts";
+
+// Nothing in a test run may try to reach the internet (wrangler metrics, update checks, cf fetch).
+Object.assign(process.env, OFFLINE_ENV);
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const apiKeys = (Object.keys(TEST_KEYS) as (keyof typeof TEST_KEYS)[]).map((k) => `${TEST_SOURCES[k]}:${sha256(TEST_KEYS[k])}`).join("\n");

@@ -1,7 +1,10 @@
 // `npm run dev`: the whole pipeline locally. Ctrl-C stops everything.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { OFFLINE_ENV } from "./local-stack/offline-env.ts";
 import { startLocalStack } from "./local-stack/start-local-stack.ts";
+
+Object.assign(process.env, OFFLINE_ENV);
 
 if (existsSync(".env")) process.loadEnvFile(".env");
 const stateDir = resolve(process.env.EVENTLINE_STATE_DIR ?? ".eventline");

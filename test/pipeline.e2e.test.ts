@@ -1,38 +1,23 @@
 // The whole pipeline as a user runs it with `npm run dev`: embedded Postgres,
 // local Accelerate endpoint, migrations, and one `wrangler dev` holding the
 // producer, the consumers and the cron. No mocks: HTTP in, rows out of Postgres.
-import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
-import { type LocalStack, startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
-import { freePort } from "./support/free-port.ts";
+import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
+import { type E2eStack, startE2eStack } from "./support/e2e-stack.ts";
+import { eventually as waitFor } from "./support/eventually.ts";
 
+let e2e: E2eStack;
 let stack: LocalStack;
-let stateDir: string;
-let sql: (q: string, params?: unknown[]) => Promise<any[]>;
+let sql: E2eStack["sql"];
 
 beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), "eventline-e2e-"));
-  const log = await open(join(stateDir, "wrangler.log"), "w");
-  stack = await startLocalStack({ stateDir, ports: { worker: await freePort() }, wranglerStdio: log.fd, poolLogLevel: "off" });
-  sql = async (q, params) => {
-    const c = new pg.Client({ connectionString: stack.directUrl });
-    await c.connect();
-    try {
-      return (await c.query(q, params as unknown[])).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  e2e = await startE2eStack("pipeline");
+  ({ stack, sql } = e2e);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  if (stateDir) await rm(stateDir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.stop());
 
 const post = (body: unknown) =>
   fetch(`${stack.ingestUrl}/v1/events`, {
@@ -40,16 +25,6 @@ const post = (body: unknown) =>
     headers: { "content-type": "application/json", authorization: `Bearer ${stack.secrets.apiKey}` },
     body: JSON.stringify(body),
   });
-
-async function waitFor<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let v = await fn();
-  while (!done(v) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = await fn();
-  }
-  return v;
-}
 
 const countFor = async (prefix: string) => Number((await sql("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM events WHERE id LIKE $1", [`${prefix}%`]))[0].n);
 
@@ -59,7 +34,7 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
     const res = await post({ type: "signup", payload: { plan: "pro" } });
     expect(res.status).toBe(202);
     const { accepted } = (await res.json()) as { accepted: { id: string }[] };
-    const rows = await waitFor(() => sql("SELECT source, type, payload FROM events WHERE id = $1", [accepted[0]!.id]), (r) => r.length === 1, 2000);
+    const rows = await waitFor(() => sql("SELECT source, type, payload FROM events WHERE id = $1", [accepted[0]!.id]), (r) => r.length === 1, 2000, 20);
     expect(rows).toEqual([{ source: stack.secrets.source, type: "signup", payload: { plan: "pro" } }]);
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -89,7 +64,7 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
     await stack.postgres!.stop();
     for (let from = 50; from < 300; from += 50) expect((await post(batch(from))).status).toBe(202);
     await new Promise((r) => setTimeout(r, 3000));
-    const restarted = await startEmbeddedPostgres({ dataDir: join(stateDir, "pgdata"), port });
+    const restarted = await startEmbeddedPostgres({ dataDir: join(e2e.stateDir, "pgdata"), port });
     stack.postgres = restarted;
 
     const n = await waitFor(() => countFor(prefix), (v) => v === 300, 60_000);

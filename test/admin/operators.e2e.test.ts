@@ -2,35 +2,20 @@
 // dead-letter table, are listed, dry-run, replayed (twice), discarded — through
 // the admin API and through the ops CLI.
 import { execFile } from "node:child_process";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../scripts/local-stack/start-local-stack.ts";
-import { freePort } from "../support/free-port.ts";
+import type { LocalStack } from "../../scripts/local-stack/start-local-stack.ts";
+import { type E2eStack, startE2eStack } from "../support/e2e-stack.ts";
+import { eventually } from "../support/eventually.ts";
 
+let e2e: E2eStack;
 let stack: LocalStack;
-let stateDir: string;
-const sql = async (q: string, params: unknown[] = []) => {
-  const c = new pg.Client({ connectionString: stack.directUrl });
-  await c.connect();
-  try {
-    return (await c.query(q, params)).rows;
-  } finally {
-    await c.end();
-  }
-};
+let sql: E2eStack["sql"];
 
 beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), "eventline-ops-"));
-  const log = await open(join(stateDir, "wrangler.log"), "w");
-  stack = await startLocalStack({ stateDir, ephemeral: true, ports: { worker: await freePort() }, wranglerStdio: log.fd, poolLogLevel: "off" });
+  e2e = await startE2eStack("ops");
+  ({ stack, sql } = e2e);
 });
-afterAll(async () => {
-  await stack?.stop();
-  if (stateDir) await rm(stateDir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.stop());
 
 const admin = async (method: string, path: string, body?: unknown, token = stack.secrets.adminToken) => {
   const res = await fetch(`${stack.ingestUrl}/admin${path}`, {
@@ -49,15 +34,7 @@ const ops = (...args: string[]) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: stderr }),
     );
   });
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 200));
-    v = await fn();
-  }
-  return v;
-}
+const until = <T>(fn: () => Promise<T>, ok: (v: T) => boolean) => eventually(fn, ok, 30_000, 200);
 const rowsFor = async (prefix: string) => (await sql("SELECT id, count(*)::int AS n FROM events WHERE id LIKE $1 GROUP BY id ORDER BY id", [`${prefix}%`])) as { id: string; n: number }[];
 
 describe("operators: dead letters, replay, discard, stats (API and CLI)", () => {

@@ -11,15 +11,6 @@ export async function eventsFor(source: string) {
   return db().event.findMany({ where: { source }, orderBy: { id: "asc" } });
 }
 
-/** Polls until `check` passes or the time is up; queue delivery is asynchronous. */
-export async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await fn();
-  while (!check(last) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    last = await fn();
-  }
-  return last;
-}
+export { eventually } from "./eventually.ts";
 
 export const uniq = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;

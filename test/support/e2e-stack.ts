@@ -1,0 +1,41 @@
+// The local stack as `npm run dev` starts it, for end-to-end tests: a temp
+// state dir, a database on disk (so a test can restart it),
+// wrangler's output in a log file, and a direct SQL helper.
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { type LocalStack, startLocalStack } from "../../scripts/local-stack/start-local-stack.ts";
+import { freePort } from "./free-port.ts";
+
+export interface E2eStack {
+  stack: LocalStack;
+  stateDir: string;
+  sql: (q: string, params?: unknown[]) => Promise<any[]>;
+  stop(): Promise<void>;
+}
+
+export async function startE2eStack(name: string): Promise<E2eStack> {
+  const stateDir = await mkdtemp(join(tmpdir(), `eventline-${name}-`));
+  const log = await open(join(stateDir, "wrangler.log"), "w");
+  const stack = await startLocalStack({ stateDir, ports: { worker: await freePort() }, wranglerStdio: log.fd, poolLogLevel: "off" });
+  const sql = async (q: string, params: unknown[] = []) => {
+    const c = new pg.Client({ connectionString: stack.directUrl });
+    await c.connect();
+    try {
+      return (await c.query(q, params)).rows;
+    } finally {
+      await c.end();
+    }
+  };
+  return {
+    stack,
+    stateDir,
+    sql,
+    async stop() {
+      await stack.stop();
+      await log.close();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
