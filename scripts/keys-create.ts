@@ -1,11 +1,18 @@
 // `npm run keys:create -- <source>`: a new API key for one source. Prints the
 // key (give it to the upstream service; it is not stored anywhere) and the
 // line to add to the API_KEYS secret (only the hash).
+// `npm run keys:create -- --admin`: a new admin token and its ADMIN_TOKEN_SHA256.
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
 import { SOURCE_PATTERN } from "../src/events/event-schema.ts";
 
 const source = process.argv[2];
+if (source === "--admin") {
+  const token = generateApiKey().replace(/^evl_/, "evla_");
+  console.log(`Admin token (shown once; operators use it as EVENTLINE_ADMIN_TOKEN):\n  ${token}\n`);
+  console.log(`Value for the ADMIN_TOKEN_SHA256 secret (npx wrangler secret put ADMIN_TOKEN_SHA256):\n  ${await sha256Hex(token)}`);
+  process.exit(0);
+}
 if (!source || !SOURCE_PATTERN.test(source)) {
   console.error("usage: npm run keys:create -- <source>   (source: ^[a-z0-9][a-z0-9_.:-]{0,63}$)");
   process.exit(2);
