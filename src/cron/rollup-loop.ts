@@ -14,7 +14,7 @@ export interface LoopResult {
 
 export async function rollupLoop(
   step: () => Promise<{ keys: number; rows: number }>,
-  opts: { budgetMs: number; now?: () => number; onChunk?: (r: LoopResult) => void },
+  opts: { budgetMs: number; chunkKeys?: number; now?: () => number; onChunk?: (r: LoopResult) => void },
 ): Promise<LoopResult> {
   const now = opts.now ?? Date.now;
   const deadline = now() + opts.budgetMs;
@@ -29,6 +29,11 @@ export async function rollupLoop(
     result.keys += r.keys;
     result.rows += r.rows;
     opts.onChunk?.(result);
+    // A short chunk means the queue of dirty keys ran dry: no need for a round trip to learn it.
+    if (opts.chunkKeys !== undefined && r.keys < opts.chunkKeys) {
+      result.complete = true;
+      break;
+    }
   }
   return result;
 }

@@ -39,8 +39,10 @@ export async function runRollup(db: Db, opts: RollupRunOptions): Promise<RollupR
   try {
     if (b) keysMarked = await markRangeDirty(db, b);
     const step = opts.step ?? rollupDirtyChunk;
-    const loop = await rollupLoop(() => step(db, opts.chunkKeys ?? ROLLUP_CHUNK_KEYS), {
+    const chunkKeys = opts.chunkKeys ?? ROLLUP_CHUNK_KEYS;
+    const loop = await rollupLoop(() => step(db, chunkKeys), {
       budgetMs: opts.budgetMs,
+      chunkKeys,
       onChunk: (r) => (done = r),
     });
     const remaining = await countDirtyKeys(db);

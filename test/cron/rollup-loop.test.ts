@@ -8,6 +8,13 @@ describe("rollupLoop", () => {
     expect(r).toEqual({ chunks: 2, keys: 5, rows: 4, complete: true });
   });
 
+  it("knows it is done from a short chunk, without asking again", async () => {
+    let calls = 0;
+    const r = await rollupLoop(async () => (++calls === 1 ? { keys: 200, rows: 200 } : { keys: 37, rows: 30 }), { budgetMs: 10_000, chunkKeys: 200 });
+    expect(calls).toBe(2);
+    expect(r).toEqual({ chunks: 2, keys: 237, rows: 230, complete: true });
+  });
+
   it("stops starting chunks when the budget is spent, leaving the rest for the next run", async () => {
     let t = 0;
     let calls = 0;
