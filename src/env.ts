@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import { LIMITS } from "./config/limits.ts";
+import { ConfigError } from "./errors/config-error.ts";
 import type { EventMessage } from "./events/event-schema.ts";
 
 export interface Env {
@@ -30,15 +31,11 @@ export interface Env {
   EVENTLINE_BENCH?: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
 function parse<T extends z.ZodType>(schema: T, env: Env, what: string): z.infer<T> {
   const r = schema.safeParse(env);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new ConfigError(`${what}: ${issue.path.join(".")} ${issue.message}`);
+    throw new ConfigError(`${what}: ${issue.path.join(".")} ${issue.message}`, { cause: r.error });
   }
   return r.data;
 }

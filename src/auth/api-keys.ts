@@ -8,16 +8,13 @@
  * long random strings, so an unsalted fast hash is enough (as for GitHub
  * tokens); the comparison is constant-time and checks every entry.
  */
+import { ConfigError } from "../errors/config-error.ts";
 import { SOURCE_PATTERN } from "../events/event-schema.ts";
 import { sha256Hex, timingSafeEqualString } from "./sha256.ts";
 
 export interface KeyEntry {
   source: string;
   hash: string;
-}
-
-export class KeyConfigError extends Error {
-  override readonly name = "KeyConfigError";
 }
 
 // Parsed once per distinct config string: bindings arrive per request, but the secret rarely changes.
@@ -33,7 +30,7 @@ export function parseApiKeys(config: string | undefined): KeyEntry[] {
     .map((line, i) => {
       const [source, hash, ...rest] = line.split(":");
       if (!source || !hash || rest.length > 0 || !SOURCE_PATTERN.test(source) || !/^[0-9a-f]{64}$/.test(hash)) {
-        throw new KeyConfigError(`API_KEYS entry ${i + 1} is not "<source>:<64 hex chars>"`);
+        throw new ConfigError(`API_KEYS entry ${i + 1} is not "<source>:<64 hex chars>"`);
       }
       return { source, hash };
     });

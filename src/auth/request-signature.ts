@@ -6,6 +6,7 @@
  *
  * Secrets come from the SIGNING_SECRETS secret: `<source>:<secret>` per line.
  */
+import { ConfigError } from "../errors/config-error.ts";
 import { SOURCE_PATTERN } from "../events/event-schema.ts";
 import { timingSafeEqualString, toHex } from "./sha256.ts";
 
@@ -23,7 +24,7 @@ export function parseSigningSecrets(config: string | undefined): Map<string, str
     const i = line.indexOf(":");
     const source = line.slice(0, i);
     if (i <= 0 || !SOURCE_PATTERN.test(source) || line.length - i - 1 < 16) {
-      throw new Error('SIGNING_SECRETS entries must be "<source>:<secret of at least 16 chars>"');
+      throw new ConfigError('SIGNING_SECRETS entries must be "<source>:<secret of at least 16 chars>"');
     }
     map.set(source, line.slice(i + 1));
   }
