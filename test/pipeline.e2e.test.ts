@@ -2,6 +2,7 @@
 // local Accelerate endpoint, migrations, and one `wrangler dev` holding the
 // producer, the consumers and the cron. No mocks: HTTP in, rows out of Postgres.
 import { join } from "node:path";
+import { CloudEvent, emitterFor, httpTransport, Mode } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
 import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
@@ -37,6 +38,22 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
     const rows = await waitFor(() => sql("SELECT source, type, payload FROM events WHERE id = $1", [accepted[0]!.id]), (r) => r.length === 1, 2000, 20);
     expect(rows).toEqual([{ source: stack.secrets.source, type: "signup", payload: { plan: "pro" } }]);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("takes CloudEvents from the cloudevents SDK's own HTTP emitter, structured and binary", async () => {
+    const transport = httpTransport(`${stack.ingestUrl}/v1/events`);
+    const auth = { headers: { authorization: `Bearer ${stack.secrets.apiKey}` } };
+    const ids = [`ce-s-${Date.now()}`, `ce-b-${Date.now()}`];
+    for (const [i, mode] of [Mode.STRUCTURED, Mode.BINARY].entries()) {
+      const emit = emitterFor(transport, { mode });
+      const res = (await emit(new CloudEvent({ id: ids[i], source: "urn:example:billing", type: "invoice.paid", data: { amount: i } }), auth)) as { body: string };
+      expect(JSON.parse(res.body)).toMatchObject({ accepted: [{ index: 0, id: ids[i] }] });
+    }
+    const rows = await waitFor(() => sql("SELECT id, payload, attributes->>'ceSource' AS ce_source FROM events WHERE id = ANY($1) ORDER BY id", [ids]), (r) => r.length === 2, 5000);
+    expect(rows).toEqual([
+      { id: ids[1], payload: { amount: 1 }, ce_source: "urn:example:billing" },
+      { id: ids[0], payload: { amount: 0 }, ce_source: "urn:example:billing" },
+    ]);
   });
 
   it("writes each event once when every event is delivered twice", async () => {

@@ -76,6 +76,18 @@ describe("POST /v1/events", () => {
     expect(await asJson(await post(big))).toMatchObject({ status: 413, body: { code: "event_too_large" } });
   });
 
+  it("takes a body of exactly 1 MB and refuses one byte more", async () => {
+    const events = Array.from({ length: 17 }, () => ({ type: "big", payload: { s: "y".repeat(60_000) } }));
+    const json = JSON.stringify({ events });
+    const exact = json + " ".repeat(LIMITS.maxRequestBytes - json.length); // trailing whitespace is valid JSON
+    expect(exact.length).toBe(LIMITS.maxRequestBytes);
+    const ok = await post(exact, { authorization: `Bearer ${TEST_KEYS.tenantB}` });
+    expect(ok.status).toBe(202);
+    expect(((await ok.json()) as any).accepted).toHaveLength(17);
+    const over = await asJson(await post(exact + " ", { authorization: `Bearer ${TEST_KEYS.tenantB}` }));
+    expect(over).toMatchObject({ status: 413, body: { code: "payload_too_large", limit: LIMITS.maxRequestBytes } });
+  });
+
   it("accepts 1,000 events in one request and refuses 1,001", async () => {
     const events = (n: number) => JSON.stringify({ events: Array.from({ length: n }, (_, i) => ({ type: "bulk", payload: { i } })) });
     const ok = await asJson(await post(events(1000), { authorization: `Bearer ${TEST_KEYS.tenantB}` }));
