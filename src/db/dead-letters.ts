@@ -41,8 +41,9 @@ export function nextDeadLettersToReplay(db: Db, where: Where, excludeJobId: stri
   });
 }
 
-export async function markReplayed(db: Db, ids: string[], jobId: string): Promise<number> {
-  return db.$executeRaw`
+/** Marks letters replayed by a job and counts them in today's `replayed` stage, in one statement. */
+export async function markReplayed(db: Db, ids: string[], jobId: string): Promise<void> {
+  await db.$executeRaw`
     WITH marked AS (
       UPDATE dead_letters SET status = 'replayed', replayed_at = now(), replay_count = replay_count + 1, replay_job_id = ${jobId}::uuid
       WHERE id = ANY(${ids}::uuid[])
