@@ -19,6 +19,7 @@ export interface LocalStackOptions {
   ports?: { postgres?: number; pool?: number; worker?: number };
   wranglerStdio?: "inherit" | "ignore" | number;
   extraVars?: Record<string, string>;
+  wranglerConfig?: string;
   /** The local pool's own log output (its request errors are noisy while a test stops the database on purpose). */
   poolLogLevel?: "off" | "error" | "warn" | "info";
   log?: (line: string) => void;
@@ -68,6 +69,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const worker = await startWranglerDev({
       port: opts.ports?.worker ?? 8787,
       persistTo: join(opts.stateDir, "wrangler"),
+      configPath: opts.wranglerConfig,
       stdio: opts.wranglerStdio,
       vars: { DATABASE_URL: poolUrl, ...secrets.vars, ...opts.extraVars },
     });

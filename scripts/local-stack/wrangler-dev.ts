@@ -14,11 +14,14 @@ export async function startWranglerDev(opts: {
   port: number;
   vars: Record<string, string>;
   persistTo: string;
+  /** Another wrangler config than ./wrangler.toml (tests use one with fewer retries). */
+  configPath?: string;
   /** Where wrangler's output goes; "inherit" for npm run dev, a file descriptor or "ignore" for tests. */
   stdio?: "inherit" | "ignore" | number;
   readyTimeoutMs?: number;
 }): Promise<WranglerDev> {
   const args = ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", opts.persistTo, "--show-interactive-dev-session=false"];
+  if (opts.configPath) args.push("--config", opts.configPath);
   for (const [k, v] of Object.entries(opts.vars)) args.push("--var", `${k}:${v}`);
   const out = opts.stdio ?? "inherit";
   const child = spawn(resolve("node_modules/.bin/wrangler"), args, {
