@@ -11,6 +11,7 @@ import { ApiError } from "./errors/api-error.ts";
 import { apiKeyAuth, type AuthVariables, signedBody } from "./ingest/authenticate.ts";
 import { enqueueEvents } from "./ingest/enqueue-events.ts";
 import { parseBody } from "./ingest/parse-body.ts";
+import { refusal } from "./ingest/refusal.ts";
 import { validateEvents } from "./ingest/validate-events.ts";
 import { validate } from "./http/validate.ts";
 import { log } from "./lib/log.ts";
@@ -38,13 +39,10 @@ producer.post(
     const parsed = parseBody(c.req.raw.headers, body);
     const { accepted, rejected } = validateEvents(parsed.candidates, { source, now: new Date(), maxFutureSkewSeconds: cfg.maxFutureSkewSeconds });
 
-    if (accepted.length === 0 || (atomic && rejected.length > 0)) {
-      const tooLarge = rejected.length > 0 && rejected.every((r) => r.code === "event_too_large");
-      const status = parsed.single && tooLarge ? 413 : 400;
-      const code = parsed.single ? (tooLarge ? "event_too_large" : "invalid_event") : atomic && accepted.length > 0 ? "batch_rejected" : "no_valid_events";
-      const message = parsed.single ? `${rejected[0]!.path || "event"}: ${rejected[0]!.message}` : `${rejected.length} of ${parsed.candidates.length} events are invalid; nothing was accepted`;
-      log("info", "ingest.rejected", { source, code, rejected: rejected.length });
-      return c.json({ code, message, accepted: [], rejected }, status);
+    const refused = refusal({ single: parsed.single, atomic, total: parsed.candidates.length, accepted: accepted.length, rejected });
+    if (refused) {
+      log("info", "ingest.rejected", { source, code: refused.code, rejected: rejected.length });
+      return c.json({ code: refused.code, message: refused.message, accepted: [], rejected }, refused.status);
     }
 
     const sent = await enqueueEvents(c.env.EVENTS_QUEUE, accepted);
