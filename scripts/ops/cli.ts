@@ -108,19 +108,24 @@ rollup
   .option("--type <type>", "only this type")
   .action(async (o) => {
     const c = client();
-    type Report = { runId: string; keysMarked: number; keysDone: number; rows: number; remaining: number; complete: boolean };
+    type Report = { runId: string; days: number; daysDone: number; keysDone: number; rows: number; nextFrom: string | null; complete: boolean };
+    // Each call recomputes as many days as fit in the server's time budget and says where to resume.
     let r = await c.post<Report>("/rollups/backfill", { from: o.from, to: o.to, source: o.source, type: o.type });
-    const total = r.keysDone + r.remaining;
-    let done = r.keysDone;
-    const bar = progress("backfill");
-    bar?.start(total, done);
-    while (!r.complete && r.remaining > 0) {
-      r = await c.post<Report>("/rollups/run");
-      done += r.keysDone;
-      bar?.update(done);
+    const days = r.days;
+    // Days from nextFrom to --to inclusive.
+    const left = (next: string | null) => (next ? Math.round((Date.parse(o.to) - Date.parse(next)) / 86_400_000) + 1 : 0);
+    let keys = r.keysDone;
+    let rows = r.rows;
+    const bar = progress("backfill (days)");
+    bar?.start(days, days - left(r.nextFrom));
+    while (!r.complete && r.nextFrom) {
+      r = await c.post<Report>("/rollups/backfill", { from: r.nextFrom, to: o.to, source: o.source, type: o.type });
+      keys += r.keysDone;
+      rows += r.rows;
+      bar?.update(days - left(r.nextFrom));
     }
     bar?.stop();
-    const summary = { keysMarked: r.keysMarked, keysDone: done, remaining: r.remaining };
+    const summary = { days, keys, rows, complete: r.complete };
     print(summary, () => keyValues(summary));
   });
 

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { backfillBounds, backfillRequestSchema } from "../cron/backfill-range.ts";
+import { runBackfill } from "../cron/run-backfill.ts";
 import { runRollup } from "../cron/run-rollup.ts";
 import { createDb } from "../db/client.ts";
 import { countDeadLetters, countDeadLettersByCode, discardDeadLetters, getDeadLetter, listDeadLetters } from "../db/dead-letters.ts";
@@ -97,10 +98,11 @@ adminRoutes.post("/dead-letters/discard", validate("json", discardRequestSchema)
 
 adminRoutes.get("/stats", async (c) => c.json(await readStats(db(c.env))));
 
-/** Marks the range dirty and recomputes as much as fits in the budget; POST /admin/rollups/run continues. */
+/** Recomputes the range window by window within the budget; when `complete` is false, call again with from = nextFrom. */
 adminRoutes.post("/rollups/backfill", validate("json", backfillRequestSchema), async (c) => {
   const r = c.req.valid("json");
-  return c.json(await runRollup(db(c.env), { kind: "backfill", budgetMs: ADMIN_BUDGET_MS, backfill: { ...backfillBounds(r), source: r.source, type: r.type } }));
+  return c.json(await runBackfill(db(c.env), { ...backfillBounds(r), source: r.source, type: r.type, budgetMs: ADMIN_BUDGET_MS }));
 });
 
-adminRoutes.post("/rollups/run", async (c) => c.json(await runRollup(db(c.env), { kind: "backfill", budgetMs: ADMIN_BUDGET_MS })));
+/** Recomputes dirty keys now (what the cron does), within the budget. */
+adminRoutes.post("/rollups/run", async (c) => c.json(await runRollup(db(c.env), { kind: "manual", budgetMs: ADMIN_BUDGET_MS })));

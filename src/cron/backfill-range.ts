@@ -26,3 +26,16 @@ export type BackfillRequest = z.infer<typeof backfillRequestSchema>;
 export function backfillBounds(r: Pick<BackfillRequest, "from" | "to">): { from: Date; to: Date } {
   return { from: new Date(`${r.from}T00:00:00.000Z`), to: new Date(Date.parse(`${r.to}T00:00:00.000Z`) + DAY_MS) };
 }
+
+/**
+ * Splits [from, to) into windows of at most `days` UTC days: each window is
+ * one statement, small enough to stay far below Accelerate's 10 s query
+ * timeout on a large table, and the unit a budget-limited run resumes from.
+ */
+export function splitDays(range: { from: Date; to: Date }, days: number): { from: Date; to: Date }[] {
+  const out: { from: Date; to: Date }[] = [];
+  for (let t = range.from.getTime(); t < range.to.getTime(); t += days * DAY_MS) {
+    out.push({ from: new Date(t), to: new Date(Math.min(t + days * DAY_MS, range.to.getTime())) });
+  }
+  return out;
+}

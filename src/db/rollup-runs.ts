@@ -2,7 +2,7 @@
 import type { Db } from "./client.ts";
 
 export interface RunStart {
-  kind: "scheduled" | "backfill";
+  kind: "scheduled" | "manual" | "backfill";
   fromDay?: Date;
   toDay?: Date;
   source?: string;

@@ -136,7 +136,7 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     expect(dry.out).toContain("3 dead letter(s) would be replayed");
     const backfill = await ops("--json", "rollup", "backfill", "--from", "2026-01-01", "--to", "2026-12-31");
     expect(backfill.code).toBe(0);
-    expect(JSON.parse(backfill.out)).toMatchObject({ remaining: 0 });
+    expect(JSON.parse(backfill.out)).toMatchObject({ days: 365, complete: true });
     expect((await ops("--token", "wrong", "stats")).code).toBe(4);
   });
 });

@@ -1,6 +1,8 @@
 // fetch handler: GET /v1/rollups and POST /admin/rollups/backfill, integration style.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { backfillBounds } from "../../src/cron/backfill-range.ts";
+import { runBackfill } from "../../src/cron/run-backfill.ts";
 import { runRollup } from "../../src/cron/run-rollup.ts";
 import { insertEvents } from "../../src/db/insert-events.ts";
 import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
@@ -44,9 +46,24 @@ describe("POST /admin/rollups/backfill", () => {
     await db().dailyRollup.updateMany({ where: { source, day: new Date("2025-02-01T00:00:00Z") }, data: { count: 999 } });
     const res = await postAdmin("/admin/rollups/backfill", { from: "2025-02-01", to: "2025-02-01", source });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ keysMarked: 1, remaining: 0, complete: true });
+    expect(await res.json()).toMatchObject({ days: 1, daysDone: 1, keysDone: 1, rows: 1, nextFrom: null, complete: true });
     const row = await db().dailyRollup.findFirst({ where: { source, day: new Date("2025-02-01T00:00:00Z"), type: "y" } });
     expect(row!.count).toBe(2);
+  });
+
+  it("resumes a long range from nextFrom when the time budget runs out", async () => {
+    const events = ["2025-03-01", "2025-03-09", "2025-03-20"].map((d, i) => at(d, "z", i));
+    await insertEvents(db(), events);
+    await db().rollupDirtyKey.deleteMany({ where: { source, type: "z" } });
+    // A zero budget does exactly one window per call.
+    const first = await runBackfill(db(), { ...backfillBounds({ from: "2025-03-01", to: "2025-03-20" }), source, budgetMs: 0, daysPerChunk: 7 });
+    expect(first).toMatchObject({ days: 20, daysDone: 7, keysDone: 1, nextFrom: "2025-03-08", complete: false });
+    const second = await runBackfill(db(), { ...backfillBounds({ from: first.nextFrom!, to: "2025-03-20" }), source, budgetMs: 0, daysPerChunk: 7 });
+    expect(second).toMatchObject({ daysDone: 7, keysDone: 1, nextFrom: "2025-03-15" });
+    const third = await runBackfill(db(), { ...backfillBounds({ from: second.nextFrom!, to: "2025-03-20" }), source, budgetMs: 0, daysPerChunk: 7 });
+    expect(third).toMatchObject({ daysDone: 6, keysDone: 1, nextFrom: null, complete: true });
+    const rows = await db().dailyRollup.findMany({ where: { source, type: "z" }, orderBy: { day: "asc" } });
+    expect(rows.map((r) => [r.day.toISOString().slice(0, 10), r.count])).toEqual([["2025-03-01", 1], ["2025-03-09", 1], ["2025-03-20", 1]]);
   });
 
   it("answers 401 for a wrong token, 403 for an ingest key, 400 for a bad range", async () => {
