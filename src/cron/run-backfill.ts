@@ -51,14 +51,13 @@ export async function runBackfill(db: Db, o: BackfillOptions): Promise<BackfillR
     const next = windows[done];
     const days = Math.round((o.to.getTime() - o.from.getTime()) / 86_400_000);
     const daysDone = next ? Math.round((next.from.getTime() - o.from.getTime()) / 86_400_000) : days;
-    await finishRollupRun(db, run.id, { status: "succeeded", keysMarked: 0, keysDone: keys, rows, remaining: days - daysDone, durationMs: Date.now() - started });
+    await finishRollupRun(db, run.id, { status: "succeeded", keysDone: keys, rows, remaining: days - daysDone, durationMs: Date.now() - started });
     log("info", "rollup.backfill", { runId: run.id, days, daysDone, keys, rows, ms: Date.now() - started });
     return { runId: run.id, days, daysDone, keysDone: keys, rows, nextFrom: next ? next.from.toISOString().slice(0, 10) : null, complete: !next };
   } catch (err) {
     log("error", "rollup.backfill_failed", { runId: run.id, ...errorFields(err) });
     await finishRollupRun(db, run.id, {
       status: "failed",
-      keysMarked: 0,
       keysDone: keys,
       rows,
       remaining: null,

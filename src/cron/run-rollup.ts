@@ -40,14 +40,13 @@ export async function runRollup(db: Db, opts: RollupRunOptions): Promise<RollupR
       onChunk: (r) => (done = r),
     });
     const remaining = await countDirtyKeys(db);
-    await finishRollupRun(db, run.id, { status: "succeeded", keysMarked: 0, keysDone: loop.keys, rows: loop.rows, remaining, durationMs: Date.now() - started });
+    await finishRollupRun(db, run.id, { status: "succeeded", keysDone: loop.keys, rows: loop.rows, remaining, durationMs: Date.now() - started });
     log("info", "rollup.run", { runId: run.id, kind: opts.kind, keysDone: loop.keys, rows: loop.rows, remaining, ms: Date.now() - started });
     return { runId: run.id, keysDone: loop.keys, rows: loop.rows, remaining, complete: loop.complete };
   } catch (err) {
     log("error", "rollup.failed", { runId: run.id, kind: opts.kind, keysDone: done.keys, ...errorFields(err) });
     await finishRollupRun(db, run.id, {
       status: "failed",
-      keysMarked: 0,
       keysDone: done.keys,
       rows: done.rows,
       remaining: null,

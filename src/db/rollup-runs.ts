@@ -15,7 +15,6 @@ export async function startRollupRun(db: Db, run: RunStart): Promise<{ id: strin
 
 export interface RunEnd {
   status: "succeeded" | "failed";
-  keysMarked: number;
   keysDone: number;
   rows: number;
   remaining: number | null;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "rollup_runs" DROP COLUMN "keys_marked";
