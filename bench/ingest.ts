@@ -17,6 +17,9 @@ import { sha256Hex } from "../src/auth/sha256.ts";
 import { startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { freePort } from "../test/support/free-port.ts";
 
+// Ctrl-C exits through process.exit, so the local stack's exit hooks stop wrangler.
+process.once("SIGINT", () => process.exit(130));
+
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "8" }, connections: { type: "string", default: "10" } } });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);

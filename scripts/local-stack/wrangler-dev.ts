@@ -30,6 +30,14 @@ export async function startWranglerDev(opts: {
     env: { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: out === "inherit" ? process.env.FORCE_COLOR : "0" },
   });
   const url = `http://127.0.0.1:${opts.port}`;
+  // Safety net: if this process exits without stop() (process.exit, an uncaught error), take the group down with it.
+  const killGroupOnExit = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {}
+  };
+  process.once("exit", killGroupOnExit);
+  child.once("exit", () => process.removeListener("exit", killGroupOnExit));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
