@@ -11,7 +11,7 @@ import { readStats } from "../db/read-stats.ts";
 import { createReplayJob, getReplayJob } from "../db/replay-jobs.ts";
 import { dbConfig, type Env } from "../env.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { decodeCursor, encodeCursor } from "../http/cursor.ts";
+import { encodeCursor, readCursor } from "../http/cursor.ts";
 import { validate } from "../http/validate.ts";
 import { adminAuth } from "./admin-auth.ts";
 import { deadLetterFilterSchema, deadLetterWhere, discardRequestSchema, discardWhere, replayRequestSchema, replayWhere, toSelection } from "./dead-letter-filter.ts";
@@ -38,9 +38,8 @@ adminRoutes.get("/dead-letters", validate("query", listQuery), async (c) => {
   const { cursor, limit, ...filter } = c.req.valid("query");
   let after: { lastFailedAt: Date; id: string } | undefined;
   if (cursor !== undefined) {
-    const parsed = listCursor.safeParse(decodeCursor(cursor));
-    if (!parsed.success) throw new ApiError(400, "invalid_request", "cursor is not one this API issued", { details: { path: "cursor" } });
-    after = { lastFailedAt: new Date(parsed.data[0]), id: parsed.data[1] };
+    const [lastFailedAt, id] = readCursor(cursor, listCursor);
+    after = { lastFailedAt: new Date(lastFailedAt), id };
   }
   const where = deadLetterWhere(filter);
   const d = db(c.env);

@@ -10,7 +10,7 @@ import { upsertDeadLetters } from "../db/upsert-dead-letters.ts";
 import { dbConfig, type Env } from "../env.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { dedupeByKey, toDeadLetter } from "./dead-letter-record.ts";
-import { redeliveryDelaySeconds } from "./retry-policy.ts";
+import { retryWithBackoff } from "./retry-with-backoff.ts";
 import { writeWithRetry } from "./write-with-retry.ts";
 
 export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -30,6 +30,6 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: E
     log("warn", "dlq.persisted", { count: letters.length });
   } catch (err) {
     log("error", "dlq.persist_failed", { count: letters.length, ...errorFields(err) });
-    for (const m of batch.messages) m.retry({ delaySeconds: redeliveryDelaySeconds(m.attempts) });
+    retryWithBackoff(batch.messages);
   }
 }

@@ -20,7 +20,7 @@ import { type EventMessage, eventMessageSchema } from "../events/event-schema.ts
 import { errorFields, log } from "../lib/log.ts";
 import { bisectWrite } from "./bisect-write.ts";
 import { dedupeByKey, type FailedMessage, toDeadLetter } from "./dead-letter-record.ts";
-import { redeliveryDelaySeconds } from "./retry-policy.ts";
+import { retryWithBackoff } from "./retry-with-backoff.ts";
 import { writeWithRetry } from "./write-with-retry.ts";
 
 type Msg = Message<unknown>;
@@ -45,7 +45,7 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): 
   } catch (err) {
     // Misconfiguration says nothing about the messages: keep them.
     log("error", "consumer.config_invalid", errorFields(err));
-    retryAll(batch.messages, report);
+    report.retried += retryWithBackoff(batch.messages);
     return report;
   }
 
@@ -82,7 +82,7 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): 
       poisonMsgs.push(o.item.msg);
     } else {
       log("warn", "consumer.write_failed", { count: o.items.length, code: o.error.code, error: o.error.message });
-      retryAll(o.items.map((v) => v.msg), report);
+      report.retried += retryWithBackoff(o.items.map((v) => v.msg));
     }
   }
 
@@ -94,15 +94,10 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): 
       log("warn", "consumer.dead_lettered", { count: poison.length, codes: [...new Set(poison.map((p) => p.errorCode))] });
     } catch (err) {
       log("error", "consumer.dead_letter_write_failed", { count: poison.length, ...errorFields(err) });
-      retryAll(poisonMsgs, report);
+      report.retried += retryWithBackoff(poisonMsgs);
     }
   }
 
   log("info", "consumer.batch", { queue: batch.queue, messages: batch.messages.length, ...report, ms: Date.now() - started });
   return report;
-}
-
-function retryAll(msgs: readonly Msg[], report: BatchReport): void {
-  for (const m of msgs) m.retry({ delaySeconds: redeliveryDelaySeconds(m.attempts) });
-  report.retried += msgs.length;
 }

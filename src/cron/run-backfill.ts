@@ -5,7 +5,7 @@
  */
 import type { Db } from "../db/client.ts";
 import { recomputeRange } from "../db/recompute-range.ts";
-import { finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
+import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { splitDays } from "./backfill-range.ts";
 
@@ -56,14 +56,7 @@ export async function runBackfill(db: Db, o: BackfillOptions): Promise<BackfillR
     return { runId: run.id, days, daysDone, keysDone: keys, rows, nextFrom: next ? next.from.toISOString().slice(0, 10) : null, complete: !next };
   } catch (err) {
     log("error", "rollup.backfill_failed", { runId: run.id, ...errorFields(err) });
-    await finishRollupRun(db, run.id, {
-      status: "failed",
-      keysDone: keys,
-      rows,
-      remaining: null,
-      error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
-      durationMs: Date.now() - started,
-    }).catch(() => {});
+    await failRollupRun(db, run.id, { keysDone: keys, rows, startedAt: started }, err);
     throw err;
   }
 }

@@ -5,7 +5,7 @@
 import type { Db } from "../db/client.ts";
 import { countDirtyKeys } from "../db/count-dirty-keys.ts";
 import { rollupDirtyChunk } from "../db/rollup-dirty-chunk.ts";
-import { finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
+import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { rollupLoop } from "./rollup-loop.ts";
 
@@ -45,14 +45,7 @@ export async function runRollup(db: Db, opts: RollupRunOptions): Promise<RollupR
     return { runId: run.id, keysDone: loop.keys, rows: loop.rows, remaining, complete: loop.complete };
   } catch (err) {
     log("error", "rollup.failed", { runId: run.id, kind: opts.kind, keysDone: done.keys, ...errorFields(err) });
-    await finishRollupRun(db, run.id, {
-      status: "failed",
-      keysDone: done.keys,
-      rows: done.rows,
-      remaining: null,
-      error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
-      durationMs: Date.now() - started,
-    }).catch(() => {});
+    await failRollupRun(db, run.id, { keysDone: done.keys, rows: done.rows, startedAt: started }, err);
     throw err;
   }
 }

@@ -25,3 +25,15 @@ export interface RunEnd {
 export async function finishRollupRun(db: Db, id: string, end: RunEnd): Promise<void> {
   await db.rollupRun.update({ where: { id }, data: { ...end, finishedAt: new Date() } });
 }
+
+/** Journals a run that threw, with the progress it made; never masks the original error. */
+export async function failRollupRun(db: Db, id: string, progress: { keysDone: number; rows: number; startedAt: number }, err: unknown): Promise<void> {
+  await finishRollupRun(db, id, {
+    status: "failed",
+    keysDone: progress.keysDone,
+    rows: progress.rows,
+    remaining: null,
+    error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
+    durationMs: Date.now() - progress.startedAt,
+  }).catch(() => {});
+}

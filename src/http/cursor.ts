@@ -1,4 +1,7 @@
-/** Opaque pagination cursors: base64url of UTF-8 JSON. Pure. */
+/** Opaque pagination cursors: base64url of UTF-8 JSON. */
+import type * as z from "zod";
+import { ApiError } from "../errors/api-error.ts";
+
 export function encodeCursor(value: unknown): string {
   const bytes = new TextEncoder().encode(JSON.stringify(value));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -11,4 +14,11 @@ export function decodeCursor(cursor: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Decodes a cursor this API issued into its shape, or answers 400 invalid_request. */
+export function readCursor<T extends z.ZodType>(cursor: string, schema: T): z.infer<T> {
+  const parsed = schema.safeParse(decodeCursor(cursor));
+  if (!parsed.success) throw new ApiError(400, "invalid_request", "cursor is not one this API issued", { details: { path: "cursor" } });
+  return parsed.data;
 }

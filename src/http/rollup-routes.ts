@@ -9,7 +9,7 @@ import { listRollups } from "../db/list-rollups.ts";
 import { dbConfig, type Env } from "../env.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { apiKeyAuth, type AuthVariables } from "../ingest/authenticate.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { encodeCursor, readCursor } from "./cursor.ts";
 import { validate } from "./validate.ts";
 
 const query = z.strictObject({
@@ -32,9 +32,8 @@ rollupRoutes.get("/v1/rollups", apiKeyAuth, validate("query", query), async (c) 
   }
   let after: { day: Date; type: string } | undefined;
   if (q.cursor !== undefined) {
-    const parsed = cursorSchema.safeParse(decodeCursor(q.cursor));
-    if (!parsed.success) throw new ApiError(400, "invalid_request", "cursor is not one this API issued", { details: { path: "cursor" } });
-    after = { day: new Date(`${parsed.data[0]}T00:00:00Z`), type: parsed.data[1] };
+    const [day, type] = readCursor(q.cursor, cursorSchema);
+    after = { day: new Date(`${day}T00:00:00Z`), type };
   }
   const rows = await listRollups(createDb(dbConfig(c.env).databaseUrl), {
     source: c.var.source,
