@@ -1,10 +1,11 @@
 // bench/rollup: the rollup against the bare GROUP BY it replaces, same data,
 // same run, on a real PostgreSQL (Debian package, started here).
-//   1. N events (default 1,000,000: 90 days × 5 sources × 20 types) generated straight into Postgres
+//   1. N events (default 1,000,000: 90 days × 20 source/type pairs = 1,800 keys) generated straight into Postgres
 //   2. bare:        SELECT day, source, type, count, min, max FROM events GROUP BY … (direct connection)
-//   3. full run:    every key dirty (as after the consumer wrote everything), one scheduled run through the Accelerate client + local pool
-//      backfill:    the whole range recomputed week by week (runBackfill), nothing dirty
-//   4. incremental: 10,000 late events written by the consumer's insertEvents (which marks their keys), then a scheduled run
+//   3. full run:    the whole range recomputed from events (runBackfill: windows sized by time, via the Accelerate client + local pool)
+//      deltas run:  the deltas the consumer accumulates while writing those events (one per key), applied by one scheduled run
+//   4. incremental: 10,000 late events written by the consumer's insertEvents (which adds them to their keys' deltas), then a scheduled run
+//   5. race:        4 writers, rollup runs and backfills at the same time; afterwards the rollup must equal a fresh GROUP BY
 //
 //   npm run bench:rollup [-- --events 1000000]
 import { parseArgs } from "node:util";
@@ -35,6 +36,15 @@ try {
   // The Node build of the same client: structurally the Worker's Db.
   const db = new PrismaClient({ accelerateUrl: pool.url }).$extends(withAccelerate()) as unknown as Db;
 
+  /** Every rollup row equals a fresh GROUP BY over events, and no key is missing or extra. */
+  async function expectRollupEqualsGroupBy() {
+    const diff = await direct.query(`
+      WITH g AS (SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, source, type, count(*)::int AS count, min(occurred_at) AS first, max(occurred_at) AS last FROM events GROUP BY 1, 2, 3),
+           r AS (SELECT day, source, type, count, first_occurred_at AS first, last_occurred_at AS last FROM daily_rollups)
+      SELECT (SELECT count(*) FROM (SELECT * FROM g EXCEPT SELECT * FROM r) a)::int + (SELECT count(*) FROM (SELECT * FROM r EXCEPT SELECT * FROM g) b)::int AS n`);
+    if (diff.rows[0].n !== 0) throw new Error(`rollup differs from GROUP BY in ${diff.rows[0].n} rows`);
+  }
+
   let t = performance.now();
   await direct.query(
     `INSERT INTO events (source, id, type, occurred_at, received_at, payload)
@@ -48,33 +58,42 @@ try {
 
   const bareMs: number[] = [];
   const fullMs: number[] = [];
-  const backfillMs: number[] = [];
-  let fullReport;
+  const deltasMs: number[] = [];
+  let deltaCount = 0;
+  let bareRows = 0;
   for (let r = 0; r < REPEATS; r++) {
     t = performance.now();
     const bare = await direct.query(
       `SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, source, type, count(*)::int, min(occurred_at), max(occurred_at) FROM events GROUP BY 1, 2, 3`,
     );
     bareMs.push(performance.now() - t);
+    bareRows = bare.rowCount ?? 0;
 
-    // Full run: every key dirty (as if the consumer had just written all events), then one scheduled run.
-    await direct.query("TRUNCATE daily_rollups, rollup_dirty_keys");
-    await direct.query(`INSERT INTO rollup_dirty_keys (day, source, type) SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date, source, type FROM events`);
-    t = performance.now();
-    fullReport = await runRollup(db, { kind: "scheduled", budgetMs: 600_000 });
-    fullMs.push(performance.now() - t);
-
-    // Backfill of the whole range: nothing dirty, the range recomputed week by week straight from events.
-    await direct.query("TRUNCATE daily_rollups, rollup_dirty_keys");
+    // Full run: nothing in the rollup, the whole range recomputed straight from events.
+    await direct.query("TRUNCATE daily_rollups, rollup_deltas");
     t = performance.now();
     const bf = await runBackfill(db, { from: new Date(START), to: new Date(START + (DAYS + 1) * 86_400_000), budgetMs: 600_000 });
-    backfillMs.push(performance.now() - t);
-    if (bf.rows !== bare.rowCount) throw new Error(`backfill rows ${bf.rows} ≠ GROUP BY rows ${bare.rowCount}`);
-    if (fullReport.rows !== bare.rowCount) throw new Error(`rollup rows ${fullReport.rows} ≠ GROUP BY rows ${bare.rowCount}`);
-    console.error(`[bench] run ${r + 1}: bare ${Math.round(bareMs.at(-1)!)} ms, full rollup ${Math.round(fullMs.at(-1)!)} ms (${fullReport.keysDone} keys), backfill ${Math.round(backfillMs.at(-1)!)} ms`);
+    fullMs.push(performance.now() - t);
+    if (bf.rows !== bareRows) throw new Error(`backfill rows ${bf.rows} ≠ GROUP BY rows ${bareRows}`);
+    await expectRollupEqualsGroupBy();
+
+    // Deltas run: the deltas the consumer accumulates for these events (one per key), then one scheduled run.
+    await direct.query("TRUNCATE daily_rollups, rollup_deltas");
+    const gen = await direct.query(`
+      INSERT INTO rollup_deltas (day, source, type, count, first_occurred_at, last_occurred_at)
+      SELECT (occurred_at AT TIME ZONE 'UTC')::date, source, type, count(*), min(occurred_at), max(occurred_at)
+      FROM events GROUP BY 1, 2, 3`);
+    deltaCount = gen.rowCount ?? 0;
+    await direct.query("VACUUM ANALYZE rollup_deltas");
+    t = performance.now();
+    const run = await runRollup(db, { kind: "scheduled", budgetMs: 600_000 });
+    deltasMs.push(performance.now() - t);
+    if (run.deltas !== deltaCount || !run.complete) throw new Error(`run applied ${run.deltas} of ${deltaCount} deltas`);
+    await expectRollupEqualsGroupBy();
+    console.error(`[bench] run ${r + 1}: bare ${Math.round(bareMs.at(-1)!)} ms, full recompute ${Math.round(fullMs.at(-1)!)} ms, ${deltaCount} deltas applied in ${Math.round(deltasMs.at(-1)!)} ms`);
   }
 
-  // A run with nothing dirty: the fixed cost of a run (journal, one chunk, counting) through the pool.
+  // A run with nothing pending: the fixed cost of a run (journal, one chunk) through the pool.
   const emptyMs: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
     t = performance.now();
@@ -98,41 +117,71 @@ try {
     }
     const t0 = performance.now();
     const report = await runRollup(db, { kind: "scheduled", budgetMs: 600_000 });
-    console.error(`[bench] incremental (${label}) ${r + 1}: ${Math.round(performance.now() - t0)} ms (${report.keysDone} keys)`);
-    return { ms: performance.now() - t0, keys: report.keysDone };
+    const ms = performance.now() - t0;
+    console.error(`[bench] incremental (${label}) ${r + 1}: ${Math.round(ms)} ms (${report.deltas} deltas, ${report.rows} keys)`);
+    return { ms, keys: report.rows, deltas: report.deltas };
   }
   const incMs: number[] = [];
   const recentMs: number[] = [];
-  let incReport = { keysDone: 0 };
+  let incKeys = 0;
   let recentKeys = 0;
   for (let r = 0; r < REPEATS; r++) {
     const spread = await lateRun("spread", DAYS, r);
     incMs.push(spread.ms);
-    incReport = { keysDone: spread.keys };
+    incKeys = spread.keys;
     const recent = await lateRun("recent", 3, r);
     recentMs.push(recent.ms);
     recentKeys = recent.keys;
   }
-  // The incremental result must equal a fresh GROUP BY.
-  const diff = await direct.query(`
-    SELECT count(*)::int AS n FROM (
-      SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, source, type, count(*)::int AS count FROM events GROUP BY 1, 2, 3
-      EXCEPT SELECT day, source, type, count FROM daily_rollups) d`);
-  if (diff.rows[0].n !== 0) throw new Error(`rollup differs from GROUP BY in ${diff.rows[0].n} rows`);
+  await expectRollupEqualsGroupBy();
+
+  // Race: consumers keep writing (late days, some ids twice) while rollup runs and backfills of the same days go on.
+  t = performance.now();
+  let writing = true;
+  let raceRuns = 0;
+  let raceBackfills = 0;
+  const writers = Array.from({ length: 4 }, async (_, w) => {
+    for (let b = 0; b < 40; b++) {
+      await insertEvents(
+        db,
+        Array.from({ length: 100 }, (_, j) => {
+          const k = b * 100 + j;
+          const at = new Date(START + (80 + ((k * 31 + w) % 10)) * 86_400_000 + k * 1000).toISOString();
+          const id = j % 10 === 0 ? `race-${(w + 1) % 4}-${b}-${j}` : `race-${w}-${b}-${j}`; // every tenth id is another writer's too
+          return { v: 1 as const, source: `src-${k % 5}`, id, type: `type-${k % 20}`, occurredAt: at, receivedAt: at, payload: {} };
+        }),
+      );
+    }
+  });
+  const runner = (async () => {
+    while (writing) (await runRollup(db, { kind: "scheduled", budgetMs: 60_000 }), raceRuns++);
+  })();
+  const backfiller = (async () => {
+    while (writing) (await runBackfill(db, { from: new Date(START + 78 * 86_400_000), to: new Date(START + 92 * 86_400_000), budgetMs: 60_000, daysPerChunk: 3 }), raceBackfills++);
+  })();
+  await Promise.all(writers);
+  writing = false;
+  await Promise.all([runner, backfiller]);
+  await runRollup(db, { kind: "scheduled", budgetMs: 60_000 });
+  await expectRollupEqualsGroupBy();
+  console.error(`[bench] race: 4 writers × 4,000 events, ${raceRuns} runs and ${raceBackfills} backfills alongside, rollup exact (${Math.round(performance.now() - t)} ms)`);
 
   const bare = median(bareMs);
   const full = median(fullMs);
   const inc = median(incMs);
-  console.log(`\n${N} events, ${DAYS} days × 5 sources × 20 types (${fullReport!.keysDone} keys), PostgreSQL 15, median of ${REPEATS}`);
+  const recent = median(recentMs);
+  const pct = (x: number) => `${((x / full) * 100).toFixed(1)}% of full`;
+  console.log(`\n${N} events, ${DAYS} days × 20 source/type pairs (${bareRows} keys), PostgreSQL 15, median of ${REPEATS}`);
   console.log("| run | ms | ratio |");
   console.log("|---|---|---|");
   console.log(`| bare GROUP BY (direct) | ${Math.round(bare)} | 1.00× |`);
-  console.log(`| full rollup run (all keys dirty, via pool) | ${Math.round(full)} | ${(full / bare).toFixed(2)}× bare |`);
-  console.log(`| backfill of the whole range (week by week, via pool) | ${Math.round(median(backfillMs))} | ${(median(backfillMs) / bare).toFixed(2)}× bare |`);
-  console.log(`| run with nothing dirty (fixed cost) | ${Math.round(median(emptyMs))} | ${((median(emptyMs) / full) * 100).toFixed(1)}% of full |`);
-  console.log(`| incremental after 10,000 late events over all ${DAYS} days (${incReport.keysDone} keys) | ${Math.round(inc)} | ${((inc / full) * 100).toFixed(1)}% of full |`);
-  console.log(`| incremental after 10,000 late events over the last 3 days (${recentKeys} keys) | ${Math.round(median(recentMs))} | ${((median(recentMs) / full) * 100).toFixed(1)}% of full |`);
-  console.log("\n" + JSON.stringify({ events: N, bareMs: bareMs.map(Math.round), fullMs: fullMs.map(Math.round), backfillMs: backfillMs.map(Math.round), emptyMs: emptyMs.map(Math.round), incMs: incMs.map(Math.round), recentMs: recentMs.map(Math.round), keys: fullReport!.keysDone, incKeys: incReport.keysDone, recentKeys }));
+  console.log(`| full run: whole range recomputed from events (backfill, via pool) | ${Math.round(full)} | ${(full / bare).toFixed(2)}× bare |`);
+  console.log(`| scheduled run applying the consumer's deltas for all ${N} events (${deltaCount} deltas) | ${Math.round(median(deltasMs))} | ${(median(deltasMs) / bare).toFixed(2)}× bare |`);
+  console.log(`| run with nothing pending (fixed cost) | ${Math.round(median(emptyMs))} | ${pct(median(emptyMs))} |`);
+  console.log(`| incremental after 10,000 late events over all ${DAYS} days (${incKeys} keys) | ${Math.round(inc)} | ${pct(inc)} |`);
+  console.log(`| incremental after 10,000 late events over the last 3 days (${recentKeys} keys) | ${Math.round(recent)} | ${pct(recent)} |`);
+  console.log(`\nRace check: 4 writers × 4,000 events (10% of ids written twice) with ${raceRuns} rollup runs and ${raceBackfills} backfills alongside: rollup equals GROUP BY.`);
+  console.log("\n" + JSON.stringify({ events: N, bareMs: bareMs.map(Math.round), fullMs: fullMs.map(Math.round), deltasMs: deltasMs.map(Math.round), deltas: deltaCount, emptyMs: emptyMs.map(Math.round), incMs: incMs.map(Math.round), recentMs: recentMs.map(Math.round), keys: bareRows, incKeys, recentKeys, raceRuns, raceBackfills }));
   await pool.stop();
 } finally {
   await direct.end().catch(() => {});

@@ -103,5 +103,5 @@ adminRoutes.post("/rollups/backfill", validate("json", backfillRequestSchema), a
   return c.json(await runBackfill(db(c.env), { ...backfillBounds(r), source: r.source, type: r.type, budgetMs: ADMIN_BUDGET_MS }));
 });
 
-/** Recomputes dirty keys now (what the cron does), within the budget. */
+/** Applies the pending rollup deltas now (what the cron does), within the budget. */
 adminRoutes.post("/rollups/run", async (c) => c.json(await runRollup(db(c.env), { kind: "manual", budgetMs: ADMIN_BUDGET_MS })));

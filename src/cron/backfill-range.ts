@@ -28,14 +28,21 @@ export function backfillBounds(r: Pick<BackfillRequest, "from" | "to">): { from:
 }
 
 /**
- * Splits [from, to) into windows of at most `days` UTC days: each window is
- * one statement, small enough to stay far below Accelerate's 10 s query
- * timeout on a large table, and the unit a budget-limited run resumes from.
+ * How long a backfill window is. Each window is one statement, which must stay
+ * far below Accelerate's 10 s query timeout however dense the data: the first
+ * window is a week, and each next one is sized from how long the last took,
+ * aiming at `targetMs` (a tenth of the timeout), growing at most `maxGrowth`×
+ * per step so one sparse week cannot launch a huge window into a dense month.
+ * Fewer, larger statements on light data; short ones on heavy data.
  */
-export function splitDays(range: { from: Date; to: Date }, days: number): { from: Date; to: Date }[] {
-  const out: { from: Date; to: Date }[] = [];
-  for (let t = range.from.getTime(); t < range.to.getTime(); t += days * DAY_MS) {
-    out.push({ from: new Date(t), to: new Date(Math.min(t + days * DAY_MS, range.to.getTime())) });
-  }
-  return out;
+export const BACKFILL_WINDOW_POLICY = { firstDays: 7, targetMs: 1_000, maxGrowth: 4, maxDays: 92 } as const;
+
+export function nextWindowDays(days: number, tookMs: number, policy: { targetMs: number; maxGrowth: number; maxDays: number } = BACKFILL_WINDOW_POLICY): number {
+  const fit = tookMs > 0 ? Math.floor((days * policy.targetMs) / tookMs) : Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.min(fit, days * policy.maxGrowth, policy.maxDays));
+}
+
+/** The window of at most `days` UTC days starting at `from`, cut at the range's end. */
+export function windowFrom(from: Date, days: number, rangeEnd: Date): { from: Date; to: Date } {
+  return { from, to: new Date(Math.min(from.getTime() + days * DAY_MS, rangeEnd.getTime())) };
 }

@@ -7,10 +7,7 @@ import type { Db } from "../db/client.ts";
 import { recomputeRange } from "../db/recompute-range.ts";
 import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { splitDays } from "./backfill-range.ts";
-
-/** Days per statement: 1M events over 90 days took ~30 ms per week on PostgreSQL here (bench/rollup). */
-export const BACKFILL_DAYS_PER_CHUNK = 7;
+import { BACKFILL_WINDOW_POLICY, nextWindowDays, windowFrom } from "./backfill-range.ts";
 
 export interface BackfillOptions {
   from: Date;
@@ -18,6 +15,7 @@ export interface BackfillOptions {
   source?: string;
   type?: string;
   budgetMs: number;
+  /** First window's length in days; later windows are sized by how long the last one took. */
   daysPerChunk?: number;
 }
 
@@ -35,25 +33,30 @@ export interface BackfillReport {
 export async function runBackfill(db: Db, o: BackfillOptions): Promise<BackfillReport> {
   const started = Date.now();
   const deadline = started + o.budgetMs;
-  const windows = splitDays(o, o.daysPerChunk ?? BACKFILL_DAYS_PER_CHUNK);
   const run = await startRollupRun(db, { kind: "backfill", fromDay: o.from, toDay: new Date(o.to.getTime() - 86_400_000), source: o.source, type: o.type });
-  let done = 0;
+  let next = o.from;
+  let windowDays = o.daysPerChunk ?? BACKFILL_WINDOW_POLICY.firstDays;
+  let windows = 0;
   let keys = 0;
   let rows = 0;
   try {
-    for (const w of windows) {
-      if (done > 0 && Date.now() >= deadline) break;
+    while (next < o.to) {
+      if (windows > 0 && Date.now() >= deadline) break;
+      const w = windowFrom(next, windowDays, o.to);
+      const t0 = Date.now();
       const r = await recomputeRange(db, { ...w, source: o.source, type: o.type });
+      windowDays = nextWindowDays(windowDays, Date.now() - t0);
       keys += r.keys;
       rows += r.rows;
-      done++;
+      windows++;
+      next = w.to;
     }
-    const next = windows[done];
+    const complete = next >= o.to;
     const days = Math.round((o.to.getTime() - o.from.getTime()) / 86_400_000);
-    const daysDone = next ? Math.round((next.from.getTime() - o.from.getTime()) / 86_400_000) : days;
+    const daysDone = Math.round((next.getTime() - o.from.getTime()) / 86_400_000);
     await finishRollupRun(db, run.id, { status: "succeeded", keysDone: keys, rows, remaining: days - daysDone, durationMs: Date.now() - started });
-    log("info", "rollup.backfill", { runId: run.id, days, daysDone, keys, rows, ms: Date.now() - started });
-    return { runId: run.id, days, daysDone, keysDone: keys, rows, nextFrom: next ? next.from.toISOString().slice(0, 10) : null, complete: !next };
+    log("info", "rollup.backfill", { runId: run.id, days, daysDone, windows, keys, rows, ms: Date.now() - started });
+    return { runId: run.id, days, daysDone, keysDone: keys, rows, nextFrom: complete ? null : next.toISOString().slice(0, 10), complete };
   } catch (err) {
     log("error", "rollup.backfill_failed", { runId: run.id, ...errorFields(err) });
     await failRollupRun(db, run.id, { keysDone: keys, rows, startedAt: started }, err);

@@ -1,28 +1,30 @@
 /**
- * One rollup run, journaled in rollup_runs: recompute the dirty keys chunk by
+ * One rollup run, journaled in rollup_runs: apply the pending deltas chunk by
  * chunk within the time budget (what the cron does).
  */
 import type { Db } from "../db/client.ts";
-import { countDirtyKeys } from "../db/count-dirty-keys.ts";
-import { rollupDirtyChunk } from "../db/rollup-dirty-chunk.ts";
+import { applyRollupDeltas } from "../db/apply-rollup-deltas.ts";
+import { countPendingDeltas } from "../db/count-pending-deltas.ts";
 import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { rollupLoop } from "./rollup-loop.ts";
+import { rollupLoop, type ChunkOutcome, type LoopResult } from "./rollup-loop.ts";
 
-export const ROLLUP_CHUNK_KEYS = 200;
+/** Keys per statement: one delta row per (day, source, type) key, so a chunk is at most this many rollup rows written. */
+export const ROLLUP_CHUNK_DELTAS = 5_000;
 
 export interface RollupRunOptions {
   kind: "scheduled" | "manual";
   budgetMs: number;
-  chunkKeys?: number;
+  chunkSize?: number;
   /** Test seam: the chunk step, to inject a failure at chunk k. */
-  step?: (db: Db, limit: number) => Promise<{ keys: number; rows: number }>;
+  step?: (db: Db, limit: number) => Promise<ChunkOutcome>;
 }
 
 export interface RollupRunReport {
   runId: string;
-  keysDone: number;
+  deltas: number;
   rows: number;
+  /** Deltas still pending when the run ended (0 when it drained them). */
   remaining: number;
   complete: boolean;
 }
@@ -30,22 +32,20 @@ export interface RollupRunReport {
 export async function runRollup(db: Db, opts: RollupRunOptions): Promise<RollupRunReport> {
   const started = Date.now();
   const run = await startRollupRun(db, { kind: opts.kind });
-  let done = { keys: 0, rows: 0 };
+  let done: Pick<LoopResult, "claimed" | "rows"> = { claimed: 0, rows: 0 };
   try {
-    const step = opts.step ?? rollupDirtyChunk;
-    const chunkKeys = opts.chunkKeys ?? ROLLUP_CHUNK_KEYS;
-    const loop = await rollupLoop(() => step(db, chunkKeys), {
-      budgetMs: opts.budgetMs,
-      chunkKeys,
-      onChunk: (r) => (done = r),
-    });
-    const remaining = await countDirtyKeys(db);
-    await finishRollupRun(db, run.id, { status: "succeeded", keysDone: loop.keys, rows: loop.rows, remaining, durationMs: Date.now() - started });
-    log("info", "rollup.run", { runId: run.id, kind: opts.kind, keysDone: loop.keys, rows: loop.rows, remaining, ms: Date.now() - started });
-    return { runId: run.id, keysDone: loop.keys, rows: loop.rows, remaining, complete: loop.complete };
+    const step = opts.step ?? applyRollupDeltas;
+    const chunkSize = opts.chunkSize ?? ROLLUP_CHUNK_DELTAS;
+    const loop = await rollupLoop(() => step(db, chunkSize), { budgetMs: opts.budgetMs, chunkSize, onChunk: (r) => (done = r) });
+    // Only an unfinished run needs the count; a drained one saves the round trip.
+    const remaining = loop.complete ? 0 : await countPendingDeltas(db);
+    const durationMs = Date.now() - started;
+    await finishRollupRun(db, run.id, { status: "succeeded", keysDone: loop.rows, rows: loop.rows, deltas: loop.claimed, remaining, durationMs });
+    log("info", "rollup.run", { runId: run.id, kind: opts.kind, deltas: loop.claimed, rows: loop.rows, remaining, ms: durationMs });
+    return { runId: run.id, deltas: loop.claimed, rows: loop.rows, remaining, complete: loop.complete };
   } catch (err) {
-    log("error", "rollup.failed", { runId: run.id, kind: opts.kind, keysDone: done.keys, ...errorFields(err) });
-    await failRollupRun(db, run.id, { keysDone: done.keys, rows: done.rows, startedAt: started }, err);
+    log("error", "rollup.failed", { runId: run.id, kind: opts.kind, deltas: done.claimed, ...errorFields(err) });
+    await failRollupRun(db, run.id, { keysDone: done.rows, rows: done.rows, deltas: done.claimed, startedAt: started }, err);
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-/** Cron Trigger glue: recompute whatever the consumers marked dirty since the last run, then apply dead-letter retention. */
+/** Cron Trigger glue: apply the rollup deltas the consumers wrote since the last run, then dead-letter retention. */
 import { createDb } from "../db/client.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
 import { dbConfig, deadLetterRetentionDays, type Env } from "../env.ts";
@@ -7,7 +7,7 @@ import { runRollup, type RollupRunReport } from "./run-rollup.ts";
 
 /**
  * A scheduled run stops starting new chunks after this long; the rest stays
- * dirty for the next run. Far inside a Cron Trigger's wall-clock limit, and the
+ * pending for the next run. Far inside a Cron Trigger's wall-clock limit, and the
  * work is I/O wait, not CPU.
  */
 export const SCHEDULED_BUDGET_MS = 60_000;

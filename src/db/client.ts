@@ -23,4 +23,6 @@ export type Db = ReturnType<typeof createDb>;
 export interface RawSql {
   $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+  /** A batch transaction: the queries run in order, in one transaction. */
+  $transaction(queries: PromiseLike<unknown>[]): PromiseLike<unknown[]>;
 }

@@ -7,10 +7,11 @@
  *
  * Idempotent: ON CONFLICT (source, id) DO NOTHING — the first write of an
  * event wins; a redelivered or replayed copy is a duplicate and changes nothing.
- * The same statement marks the (day, source, type) rollup keys of the rows it
- * really inserted as dirty, so a late event is counted by the next rollup run
- * however old its day. Rows and keys are taken in sorted order, so concurrent
- * batches lock them in the same order and cannot deadlock.
+ * The same statement adds the rows it really inserted to their (day, source,
+ * type) rollup deltas (count, first and last occurredAt), so a late event is
+ * counted by the next rollup run however old its day, and a duplicate never
+ * is. Rows and keys are taken in sorted order, so concurrent batches lock them
+ * in the same order and cannot deadlock.
  *
  * It also bumps today's stage counters (accepted = first deliveries, retried =
  * redeliveries, written, duplicates) for GET /admin/stats, in the same round trip.
@@ -45,11 +46,16 @@ export async function insertEvents(db: RawSql, events: readonly EventMessage[], 
       ORDER BY r.source, r.id
       ON CONFLICT (source, id) DO NOTHING
       RETURNING source, id, type, occurred_at
-    ), dirty AS (
-      INSERT INTO rollup_dirty_keys (day, source, type)
-      SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date, source, type FROM ins
+    ), deltas AS (
+      INSERT INTO rollup_deltas (day, source, type, count, first_occurred_at, last_occurred_at)
+      SELECT (occurred_at AT TIME ZONE 'UTC')::date, source, type, count(*), min(occurred_at), max(occurred_at)
+      FROM ins GROUP BY 1, 2, 3
       ORDER BY 1, 2, 3
-      ON CONFLICT DO NOTHING
+      ON CONFLICT (day, source, type) DO UPDATE SET
+        count = rollup_deltas.count + EXCLUDED.count,
+        first_occurred_at = LEAST(rollup_deltas.first_occurred_at, EXCLUDED.first_occurred_at),
+        last_occurred_at = GREATEST(rollup_deltas.last_occurred_at, EXCLUDED.last_occurred_at),
+        updated_at = now()
     ), counted AS (
       INSERT INTO stage_counters (day, stage, count)
       SELECT (now() AT TIME ZONE 'UTC')::date, c.stage, c.n

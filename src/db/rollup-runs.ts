@@ -17,6 +17,8 @@ export interface RunEnd {
   status: "succeeded" | "failed";
   keysDone: number;
   rows: number;
+  /** Deltas applied (rollup runs; backfills apply none). */
+  deltas?: number;
   remaining: number | null;
   error?: string;
   durationMs: number;
@@ -27,11 +29,12 @@ export async function finishRollupRun(db: Db, id: string, end: RunEnd): Promise<
 }
 
 /** Journals a run that threw, with the progress it made; never masks the original error. */
-export async function failRollupRun(db: Db, id: string, progress: { keysDone: number; rows: number; startedAt: number }, err: unknown): Promise<void> {
+export async function failRollupRun(db: Db, id: string, progress: { keysDone: number; rows: number; deltas?: number; startedAt: number }, err: unknown): Promise<void> {
   await finishRollupRun(db, id, {
     status: "failed",
     keysDone: progress.keysDone,
     rows: progress.rows,
+    deltas: progress.deltas,
     remaining: null,
     error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
     durationMs: Date.now() - progress.startedAt,

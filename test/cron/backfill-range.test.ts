@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backfillBounds, backfillRequestSchema, MAX_BACKFILL_DAYS, splitDays } from "../../src/cron/backfill-range.ts";
+import { BACKFILL_WINDOW_POLICY, backfillBounds, backfillRequestSchema, MAX_BACKFILL_DAYS, nextWindowDays, windowFrom } from "../../src/cron/backfill-range.ts";
 
 describe("backfill range", () => {
   it("turns inclusive days into a half-open UTC range", () => {
@@ -15,13 +15,26 @@ describe("backfill range", () => {
   });
 });
 
-describe("splitDays", () => {
-  it("cuts a range into windows of at most n days, the last one shorter", () => {
-    const w = splitDays(backfillBounds({ from: "2026-10-30", to: "2026-11-09" }), 7);
-    expect(w.map((x) => [x.from.toISOString().slice(0, 10), x.to.toISOString().slice(0, 10)])).toEqual([
+describe("backfill windows", () => {
+  it("cuts the last window at the end of the range", () => {
+    const range = backfillBounds({ from: "2026-10-30", to: "2026-11-09" });
+    const w1 = windowFrom(range.from, 7, range.to);
+    const w2 = windowFrom(w1.to, 7, range.to);
+    expect([w1, w2].map((x) => [x.from.toISOString().slice(0, 10), x.to.toISOString().slice(0, 10)])).toEqual([
       ["2026-10-30", "2026-11-06"],
       ["2026-11-06", "2026-11-10"],
     ]);
-    expect(splitDays(backfillBounds({ from: "2026-11-01", to: "2026-11-01" }), 7)).toHaveLength(1);
+  });
+
+  it("sizes the next window to take about the target time, growing at most 4× and never past the cap", () => {
+    expect(nextWindowDays(7, 500)).toBe(14); // 7 days in 0.5 s: 14 fit the 1 s target
+    expect(nextWindowDays(7, 30)).toBe(28); // would fit 233 days: growth capped at 4×
+    expect(nextWindowDays(56, 10)).toBe(BACKFILL_WINDOW_POLICY.maxDays);
+    expect(nextWindowDays(7, 0)).toBe(28);
+  });
+
+  it("shrinks after a slow window, down to one day", () => {
+    expect(nextWindowDays(7, 3_500)).toBe(2);
+    expect(nextWindowDays(1, 9_000)).toBe(1);
   });
 });

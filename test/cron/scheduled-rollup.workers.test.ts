@@ -5,9 +5,10 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { describe, expect, it } from "vitest";
 import entry from "../../src/index.ts";
 import type { Env } from "../../src/env.ts";
+import { runBackfill } from "../../src/cron/run-backfill.ts";
 import { runRollup } from "../../src/cron/run-rollup.ts";
 import { insertEvents } from "../../src/db/insert-events.ts";
-import { rollupDirtyChunk } from "../../src/db/rollup-dirty-chunk.ts";
+import { applyRollupDeltas } from "../../src/db/apply-rollup-deltas.ts";
 import type { EventMessage } from "../../src/events/event-schema.ts";
 import { prng } from "../support/prng.ts";
 import { db, testEnv, uniq } from "../support/worker-db.ts";
@@ -58,34 +59,49 @@ describe("scheduled rollup", () => {
       expect(await rollupOf(source)).toEqual(await groupByOf(source));
     }
     const before = await db().dailyRollup.findMany({ where: { source }, select: { updatedAt: true, day: true, type: true } });
-    await cron(); // nothing dirty: nothing changes
+    await cron(); // nothing pending: nothing changes
     expect(await db().dailyRollup.findMany({ where: { source }, select: { updatedAt: true, day: true, type: true } })).toEqual(before);
   });
 
   it("journals each run", async () => {
     const report = await runRollup(db(), { kind: "scheduled", budgetMs: 30_000 });
     const run = await db().rollupRun.findUnique({ where: { id: report.runId } });
-    expect(run).toMatchObject({ kind: "scheduled", status: "succeeded", keysDone: report.keysDone, rows: report.rows });
+    expect(run).toMatchObject({ kind: "scheduled", status: "succeeded", deltas: report.deltas, rows: report.rows, remaining: report.remaining });
     expect(run!.finishedAt).not.toBeNull();
     expect(run!.durationMs).toBeGreaterThanOrEqual(0);
   });
 
   it("after a crash on chunk k, the next run completes and the result is exact", async () => {
-    await cron(); // start from a clean slate of dirty keys
+    await cron(); // start with no deltas pending
     const source = uniq("crash");
     const rand = prng(99);
     await insertEvents(db(), randomEvents(rand, source, 100, []));
     let chunk = 0;
-    const failing = async (d: Parameters<typeof rollupDirtyChunk>[0], limit: number) => {
+    const failing = async (d: Parameters<typeof applyRollupDeltas>[0], limit: number) => {
       if (++chunk === 3) throw new Error("simulated crash on chunk 3");
-      return rollupDirtyChunk(d, limit);
+      return applyRollupDeltas(d, limit);
     };
-    await expect(runRollup(db(), { kind: "scheduled", budgetMs: 60_000, chunkKeys: 2, step: failing })).rejects.toThrow("simulated crash");
+    await expect(runRollup(db(), { kind: "scheduled", budgetMs: 60_000, chunkSize: 2, step: failing })).rejects.toThrow("simulated crash");
     const failed = await db().rollupRun.findFirst({ where: { status: "failed" }, orderBy: { startedAt: "desc" } });
-    expect(failed).toMatchObject({ status: "failed", keysDone: 4, error: "simulated crash on chunk 3" });
+    expect(failed).toMatchObject({ status: "failed", deltas: 4, error: "simulated crash on chunk 3" });
     expect(await rollupOf(source)).not.toEqual(await groupByOf(source));
 
-    await runRollup(db(), { kind: "scheduled", budgetMs: 60_000, chunkKeys: 2 });
+    await runRollup(db(), { kind: "scheduled", budgetMs: 60_000, chunkSize: 2 });
     expect(await rollupOf(source)).toEqual(await groupByOf(source));
+  });
+
+  it("a backfill while deltas are pending counts each event once, and later deltas still count", async () => {
+    await cron();
+    const source = uniq("bfpending");
+    const other = uniq("bfother");
+    const rand = prng(7);
+    await insertEvents(db(), [...randomEvents(rand, source, 60, []), ...randomEvents(rand, other, 30, [])]);
+    // The range covers every event of `source`, whose deltas are still pending: the next run must not count them twice.
+    await runBackfill(db(), { from: new Date("2026-10-29T00:00:00Z"), to: new Date("2026-11-05T00:00:00Z"), source, budgetMs: 30_000 });
+    expect(await db().rollupDelta.count({ where: { source } })).toBeGreaterThan(0);
+    await insertEvents(db(), randomEvents(rand, source, 40, [])); // written after the backfill: adds to the same deltas
+    await cron();
+    expect(await rollupOf(source)).toEqual(await groupByOf(source));
+    expect(await rollupOf(other)).toEqual(await groupByOf(other));
   });
 });
