@@ -1,166 +1,227 @@
 // bench/ingest: requests/s and latency of POST /v1/events under wrangler dev,
 // for single events and 100-event batches, side by side with a bare route in
-// the same Worker that only answers 202 (the baseline), in the same run.
+// the same Worker that only answers 202 (the baseline), in the same run, plus
+// the CPU each part of the local pipeline spends per request.
+//
+// Two configurations, each its own wrangler dev:
+//   1. wrangler.toml as shipped;
+//   2. the same without the [[ratelimits]] binding: locally every limit()
+//      call is a fetch into miniflare's rate-limiter Durable Object (in
+//      production a counter cached on the machine), so this shows what the
+//      local simulator costs.
 //
 //   npm run bench:ingest [-- --seconds 8 --connections 10]
 //
-// The local queue simulator fails with ~10,000 messages pending, so the runs
-// are short and the script waits for the consumer to drain between them.
-import { mkdtemp, open, rm } from "node:fs/promises";
+// The local queue simulator fails with ~10,000 messages pending, so batch runs
+// are bounded, and every ingest run is drained before the next run starts.
+import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
-import { startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
+import { type LocalStack, startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { freePort } from "../test/support/free-port.ts";
+import { startDatabaseProcess } from "./lib/database-process.ts";
+import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
 
-// Ctrl-C exits through process.exit, so the local stack's exit hooks stop wrangler.
+// Ctrl-C exits through process.exit, so the exit hooks stop wrangler and the database process.
 process.once("SIGINT", () => process.exit(130));
 
 const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "8" }, connections: { type: "string", default: "10" } } });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
+// 100-event batches: 80 requests = 8,000 messages per run, below the ~10,000 pending at which the local queue fails.
+const BATCH_REQUESTS = 80;
+const BATCH_ROUNDS = 5;
+const SINGLE_ROUNDS = 3;
 
 // Many keys, so the per-key rate limit (6,000/min) measures its cost without capping the run.
 const keys = Array.from({ length: 64 }, () => generateApiKey());
 const apiKeys = (await Promise.all(keys.map(async (k, i) => `bench-${i % 4}:${await sha256Hex(k)}`))).join("\n");
 
-const stateDir = await mkdtemp(join(tmpdir(), "eventline-bench-"));
-const log = await open(join(stateDir, "wrangler.log"), "w");
-const stack = await startLocalStack({
-  stateDir,
-  ephemeral: true,
-  ports: { worker: await freePort() },
-  wranglerStdio: log.fd,
-  poolLogLevel: "off",
-  extraVars: { EVENTLINE_BENCH: "1", API_KEYS: apiKeys },
-});
-const db = new pg.Client({ connectionString: stack.directUrl });
-await db.connect();
-
 let seq = 0;
 const single = () => JSON.stringify({ id: `s-${seq++}`, type: "bench.single", payload: { user: "u-1", plan: "pro", amount: 12.5 } });
 const batch = () => JSON.stringify({ events: Array.from({ length: 100 }, () => ({ id: `b-${seq++}`, type: "bench.batch", payload: { user: "u-1", plan: "pro", amount: 12.5 } })) });
+const headers = (k: number) => ({ "content-type": "application/json", authorization: `Bearer ${keys[k % keys.length]}` });
 
-async function run(path: string, body: () => string, limitRequests?: number) {
-  let k = 0;
-  const t0 = performance.now();
-  const result = await autocannon({
-    url: `${stack.ingestUrl}${path}`,
-    method: "POST",
-    connections: CONNECTIONS,
-    ...(limitRequests ? { amount: limitRequests } : { duration: SECONDS }),
-    // A fresh body (new ids) and the next key for every request.
-    requests: [{ setupRequest: (req) => ({ ...req, body: body(), headers: { ...req.headers, "content-type": "application/json", authorization: `Bearer ${keys[k++ % keys.length]}` } }) }],
+interface RunResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  non2xx: number;
+  /** CPU ms per request by part, from the start of the run until the consumer has written what it accepted. */
+  cpu: Map<string, number>;
+}
+
+// The database process (PGlite + pool) is shared by both configurations: its own process, so its work never stalls the load generator.
+const database = await startDatabaseProcess();
+const db = new pg.Client({ connectionString: database.directUrl });
+await db.connect();
+let acceptedEvents = 0;
+
+async function drain() {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const n = Number((await db.query("SELECT count(*)::int AS n FROM events")).rows[0].n);
+    if (n >= acceptedEvents) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`consumer did not write ${acceptedEvents} events within 120 s`);
+}
+
+async function startStack(withoutRateLimiter: boolean) {
+  const stateDir = await mkdtemp(join(tmpdir(), "eventline-bench-"));
+  const log = await open(join(stateDir, "wrangler.log"), "w");
+  let wranglerConfig: string | undefined;
+  if (withoutRateLimiter) {
+    const toml = (await readFile("wrangler.toml", "utf8"))
+      .replace(/^main = .*$/m, `main = ${JSON.stringify(resolve("src/index.ts"))}`)
+      .replace(/^\[\[ratelimits\]\][\s\S]*?(?=^\[|\s*$(?![\s\S]))/m, "");
+    if (toml.includes("[[ratelimits]]")) throw new Error("could not remove [[ratelimits]] from wrangler.toml");
+    wranglerConfig = join(stateDir, "wrangler.toml");
+    await writeFile(wranglerConfig, toml);
+  }
+  const stack = await startLocalStack({
+    stateDir,
+    directUrl: database.directUrl,
+    databaseUrl: database.poolUrl,
+    ports: { worker: await freePort() },
+    wranglerStdio: log.fd,
+    wranglerConfig,
+    extraVars: { EVENTLINE_BENCH: "1", API_KEYS: apiKeys },
   });
-  const ok = result["2xx"];
-  if (path === "/v1/events") acceptedEvents += ok * (body === batch ? 100 : 1);
-  // Whole-run rate: autocannon's per-second average is meaningless for runs shorter than a few seconds.
-  const seconds = (performance.now() - t0) / 1000;
-  return { rps: Math.round(result.requests.total / seconds), p50: result.latency.p50, p99: result.latency.p99, ok, non2xx: result.non2xx, errors: result.errors };
+  return {
+    stack,
+    async stop() {
+      await stack.stop();
+      await log.close();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function measured(stack: LocalStack, path: string, per: number, send: () => Promise<{ rps: number; p50: number; p99: number; ok: number; non2xx: number; total: number }>): Promise<RunResult> {
+  const groups = { wranglerPgid: stack.worker.child.pid!, databasePgid: database.pgid };
+  const before = await cpuByPart(groups);
+  const r = await send();
+  if (path === "/v1/events") {
+    acceptedEvents += r.ok * per;
+    await drain();
+  }
+  const cpu = cpuDelta(before, await cpuByPart(groups));
+  for (const [k, v] of cpu) cpu.set(k, v / r.total);
+  return { ...r, cpu };
+}
+
+/** Fixed duration with autocannon (single events). */
+function timedRun(stack: LocalStack, path: string) {
+  return measured(stack, path, 1, async () => {
+    let k = 0;
+    const t0 = performance.now();
+    const result = await autocannon({
+      url: `${stack.ingestUrl}${path}`,
+      method: "POST",
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      // A fresh body (new ids) and the next key for every request.
+      requests: [{ setupRequest: (req) => ({ ...req, body: single(), headers: { ...req.headers, ...headers(k++) } }) }],
+    });
+    // Whole-run rate: autocannon's per-second average is meaningless for short runs.
+    const seconds = (performance.now() - t0) / 1000;
+    return { rps: Math.round(result.requests.total / seconds), p50: result.latency.p50, p99: result.latency.p99, ok: result["2xx"], non2xx: result.non2xx, total: result.requests.total };
+  });
 }
 
 /**
- * A closed loop of CONNECTIONS workers sending exactly `total` requests:
- * autocannon's `amount` mode rounds short runs up to whole seconds, which
- * would hide the rate of a run that must stay small (the queue limit).
+ * A closed loop of CONNECTIONS workers sending exactly `total` requests
+ * (batches): autocannon's `amount` mode rounds short runs up to whole
+ * seconds, which would hide the rate of a run that must stay small.
  */
-async function runBounded(path: string, body: () => string, total: number) {
-  let sent = 0;
-  let ok = 0;
-  let non2xx = 0;
-  const latencies: number[] = [];
-  let k = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (sent < total) {
-        sent++;
-        const t = performance.now();
-        const res = await fetch(`${stack.ingestUrl}${path}`, {
-          method: "POST",
-          body: body(),
-          headers: { "content-type": "application/json", authorization: `Bearer ${keys[k++ % keys.length]}` },
-        });
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t);
-        if (res.status >= 200 && res.status < 300) ok++;
-        else non2xx++;
+function boundedRun(stack: LocalStack, path: string, total: number) {
+  return measured(stack, path, 100, async () => {
+    let sent = 0;
+    let ok = 0;
+    let non2xx = 0;
+    let k = 0;
+    const latencies: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (sent < total) {
+          sent++;
+          const t = performance.now();
+          const res = await fetch(`${stack.ingestUrl}${path}`, { method: "POST", body: batch(), headers: headers(k++) });
+          await res.arrayBuffer();
+          latencies.push(performance.now() - t);
+          if (res.status >= 200 && res.status < 300) ok++;
+          else non2xx++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!);
+    return { rps: Math.round(total / seconds), p50: pct(50), p99: pct(99), ok, non2xx, total };
+  });
+}
+
+const medianRun = (runs: RunResult[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+
+/** Alternating bare and ingest runs, median of each: on a shared 2-core machine one run of either can be off by 30%. */
+async function measureConfiguration(label: string, withoutRateLimiter: boolean) {
+  const { stack, stop } = await startStack(withoutRateLimiter);
+  try {
+    await timedRun(stack, "/v1/events"); // warm-up: compile paths, open connections
+    const rows: [string, RunResult, number][] = [];
+    const pairs: [string, () => Promise<RunResult>, () => Promise<RunResult>, number, number][] = [
+      ["single event", () => timedRun(stack, "/__bench/accepted"), () => timedRun(stack, "/v1/events"), SINGLE_ROUNDS, 1],
+      ["100-event batch", () => boundedRun(stack, "/__bench/accepted", BATCH_REQUESTS), () => boundedRun(stack, "/v1/events", BATCH_REQUESTS), BATCH_ROUNDS, 100],
+    ];
+    for (const [what, bare, ingest, rounds, per] of pairs) {
+      const bares: RunResult[] = [];
+      const ingests: RunResult[] = [];
+      for (let round = 0; round < rounds; round++) {
+        bares.push(await bare());
+        ingests.push(await ingest());
+        console.error(`[bench] ${label}, ${what} round ${round + 1}: bare ${bares.at(-1)!.rps} req/s, ingest ${ingests.at(-1)!.rps} req/s`);
       }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  if (path === "/v1/events") acceptedEvents += ok * 100;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!);
-  return { rps: Math.round(total / seconds), p50: pct(50), p99: pct(99), ok, non2xx, errors: 0 };
-}
-
-let acceptedEvents = 0;
-async function drain() {
-  const expected = acceptedEvents;
-  const deadline = Date.now() + 120_000;
-  let n = 0;
-  while (Date.now() < deadline) {
-    n = Number((await db.query("SELECT count(*)::int AS n FROM events")).rows[0].n);
-    if (n >= expected) break;
-    await new Promise((r) => setTimeout(r, 500));
+      rows.push([`bare, ${what} body`, medianRun(bares), 0], [`ingest, ${what}`, medianRun(ingests), per]);
+    }
+    return rows;
+  } finally {
+    await stop();
   }
-  return n;
 }
 
-const rows: Record<string, Awaited<ReturnType<typeof run>>> = {};
-// 100-event batches: 80 requests = 8,000 messages per run, below the ~10,000 pending at which the local queue fails; drained between runs.
-const BATCH_REQUESTS = 80;
-const BATCH_ROUNDS = 5;
-const SINGLE_ROUNDS = 3;
-const medianRun = <T extends { rps: number }>(runs: T[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+const results: { label: string; rows: [string, RunResult, number][] }[] = [];
 try {
-  // Warm-up: compile paths, open connections.
-  await run("/v1/events", single, 200);
-  await drain();
-  // Alternate bare and ingest runs and keep the median of each: on a shared 2-core machine one run of either can be off by 30%.
-  const bareRuns: Awaited<ReturnType<typeof run>>[] = [];
-  const ingestRuns: Awaited<ReturnType<typeof run>>[] = [];
-  for (let round = 0; round < SINGLE_ROUNDS; round++) {
-    bareRuns.push(await run("/__bench/accepted", single));
-    ingestRuns.push(await run("/v1/events", single));
-    console.error(`[bench] single round ${round + 1}: bare ${bareRuns.at(-1)!.rps} req/s, ingest ${ingestRuns.at(-1)!.rps} req/s`);
-  }
-  rows["bare (single-event body)"] = medianRun(bareRuns);
-  rows["ingest: single event"] = medianRun(ingestRuns);
-  console.error(`[bench] draining… ${await drain()} rows written of ${acceptedEvents} accepted`);
-  // 100-event batches: bounded so the local queue never holds ~10,000 pending messages.
-  const bareBatches: Awaited<ReturnType<typeof run>>[] = [];
-  const ingestBatches: Awaited<ReturnType<typeof run>>[] = [];
-  for (let round = 0; round < BATCH_ROUNDS; round++) {
-    bareBatches.push(await runBounded("/__bench/accepted", batch, BATCH_REQUESTS));
-    ingestBatches.push(await runBounded("/v1/events", batch, BATCH_REQUESTS));
-    console.error(`[bench] batch round ${round + 1}: bare ${bareBatches.at(-1)!.rps} req/s, ingest ${ingestBatches.at(-1)!.rps} req/s; draining… ${await drain()} rows of ${acceptedEvents}`);
-  }
-  rows["bare (100-event body)"] = medianRun(bareBatches);
-  rows["ingest: 100-event batch"] = medianRun(ingestBatches);
+  results.push({ label: "wrangler.toml as shipped", rows: await measureConfiguration("as shipped", false) });
+  results.push({ label: "without the [[ratelimits]] binding (local simulator's cost)", rows: await measureConfiguration("no rate limiter", true) });
 } finally {
   await db.end();
-  await stack.stop();
-  await rm(stateDir, { recursive: true, force: true });
+  await database.stop();
 }
 
 console.log(`\nwrangler dev, ${CONNECTIONS} connections; single events: median of ${SINGLE_ROUNDS} alternating ${SECONDS} s runs (autocannon); batches: median of ${BATCH_ROUNDS} alternating runs of ${BATCH_REQUESTS} requests`);
-console.log("| route | req/s | events/s | p50 ms | p99 ms | non-2xx | vs bare |");
-console.log("|---|---|---|---|---|---|---|");
-const pairs: [string, string, number][] = [
-  ["bare (single-event body)", "ingest: single event", 1],
-  ["bare (100-event body)", "ingest: 100-event batch", 100],
-];
-for (const [bare, ingest, per] of pairs) {
-  for (const name of [bare, ingest]) {
-    const r = rows[name]!;
-    const ratio = name === ingest ? `${((r.rps / rows[bare]!.rps) * 100).toFixed(0)}%` : "100%";
-    console.log(`| ${name} | ${r.rps} | ${name === bare ? "–" : r.rps * per} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${ratio} |`);
+for (const { label, rows } of results) {
+  console.log(`\n${label}\n| route | req/s | events/s | p50 ms | p99 ms | non-2xx | vs bare |`);
+  console.log("|---|---|---|---|---|---|---|");
+  for (let i = 0; i < rows.length; i += 2) {
+    const [bareName, bare] = rows[i]!;
+    const [ingestName, ingest, per] = rows[i + 1]!;
+    console.log(`| ${bareName} | ${bare.rps} | – | ${bare.p50} | ${bare.p99} | ${bare.non2xx} | 100% |`);
+    console.log(`| ${ingestName} | ${ingest.rps} | ${ingest.rps * per} | ${ingest.p50} | ${ingest.p99} | ${ingest.non2xx} | **${((ingest.rps / bare.rps) * 100).toFixed(0)}%** |`);
   }
 }
-console.log("\n" + JSON.stringify(rows));
+const parts = [...new Set(results.flatMap((r) => r.rows.flatMap(([, run]) => [...run.cpu.keys()])))].filter((p) => results.some((r) => r.rows.some(([, run]) => (run.cpu.get(p) ?? 0) >= 0.05)));
+console.log(`\nCPU ms per request by process (until the consumer has written what was accepted; ${results[0]!.label})\n| route | ${parts.join(" | ")} | total |`);
+console.log(`|---|${parts.map(() => "---|").join("")}---|`);
+for (const [name, run] of results[0]!.rows) {
+  const vals = parts.map((p) => run.cpu.get(p) ?? 0);
+  console.log(`| ${name} | ${vals.map((v) => v.toFixed(2)).join(" | ")} | ${vals.reduce((a, b) => a + b, 0).toFixed(2)} |`);
+}
+console.log("\n" + JSON.stringify(results.map(({ label, rows }) => ({ label, rows: rows.map(([name, r]) => ({ name, rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx, cpuMsPerRequest: Object.fromEntries([...r.cpu].map(([k, v]) => [k, Number(v.toFixed(3))])) })) }))));

@@ -27,6 +27,8 @@ export interface Env {
   DEAD_LETTER_QUEUE?: string;
   /** Days replayed and discarded dead letters are kept for audit before the cron purges them. */
   DEAD_LETTER_RETENTION_DAYS?: string;
+  /** debug | info (default) | warn | error. At debug, every accepted ingest request is logged too. */
+  LOG_LEVEL?: string;
   /** "1" enables the benchmark baseline route; only bench/ingest sets it. */
   EVENTLINE_BENCH?: string;
 }
@@ -73,6 +75,14 @@ const retentionSchema = z.object({ DEAD_LETTER_RETENTION_DAYS: z.coerce.number()
 
 export function deadLetterRetentionDays(env: Env): number {
   return parse(retentionSchema, env, "retention config").DEAD_LETTER_RETENTION_DAYS;
+}
+
+const logSchema = z.object({ LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info") });
+
+/** The log level; a wrong value falls back to info rather than failing the request it would log. */
+export function logLevel(env: Env): "debug" | "info" | "warn" | "error" {
+  const r = logSchema.safeParse(env);
+  return r.success ? r.data.LOG_LEVEL : "info";
 }
 
 export function deadLetterQueueName(env: Env): string {

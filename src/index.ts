@@ -5,16 +5,22 @@
 import { handleDeadLetterBatch } from "./consumers/dead-letter-consumer.ts";
 import { handleEventBatch } from "./consumers/events-consumer.ts";
 import { runScheduledRollup } from "./cron/scheduled-rollup.ts";
-import { deadLetterQueueName, type Env } from "./env.ts";
+import { deadLetterQueueName, type Env, logLevel } from "./env.ts";
 import { app } from "./http/app.ts";
+import { setLogLevel } from "./lib/log.ts";
 
 export default {
-  fetch: app.fetch,
+  fetch(request, env, ctx) {
+    setLogLevel(logLevel(env));
+    return app.fetch(request, env, ctx);
+  },
   async queue(batch, env) {
+    setLogLevel(logLevel(env));
     if (batch.queue === deadLetterQueueName(env)) await handleDeadLetterBatch(batch, env);
     else await handleEventBatch(batch, env);
   },
   async scheduled(controller, env) {
+    setLogLevel(logLevel(env));
     await runScheduledRollup(controller, env);
   },
 } satisfies ExportedHandler<Env>;
