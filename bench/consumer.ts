@@ -3,6 +3,7 @@
 //   chosen      insertEvents(): one $queryRaw, jsonb_to_recordset, through the Accelerate client + local pool
 //   createMany  Prisma createMany(skipDuplicates) through the same client and pool
 //   pg-insert   raw multi-row INSERT … VALUES, node-postgres, direct connection (the baseline)
+//   chosen-direct  the very same insertEvents() statement on a direct connection: the SQL's cost without the pool hop
 //   pg-copy     COPY FROM STDIN, direct connection
 // against a real PostgreSQL (Debian package, started here) and the embedded PGlite.
 // Also: Postgres connections seen while 50 consumer invocations write at once.
@@ -15,6 +16,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { withAccelerate } from "@prisma/extension-accelerate";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
+import type { RawSql } from "../src/db/client.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
 import type { EventMessage } from "../src/events/event-schema.ts";
 import { applyMigrations } from "../scripts/db/migrate.ts";
@@ -28,6 +30,16 @@ const ROWS = Number(args.rows);
 const REPEATS = Number(args.repeats);
 
 type Writer = (batch: EventMessage[]) => Promise<unknown>;
+
+/** A tagged-template $queryRaw over node-postgres: the same SQL text and parameters the Prisma client would send. */
+function directSql(client: pg.Client): RawSql {
+  const query = (strings: TemplateStringsArray, values: unknown[]) => client.query(strings.reduce((q, part, i) => q + (i > 0 ? `$${i}` : "") + part, ""), values);
+  return {
+    $queryRaw: <T>(strings: TemplateStringsArray, ...values: unknown[]) => query(strings, values).then((r) => r.rows as T),
+    $executeRaw: (strings: TemplateStringsArray, ...values: unknown[]) => query(strings, values).then((r) => r.rowCount ?? 0),
+    $transaction: () => Promise.reject(new Error("not used by insertEvents")),
+  };
+}
 
 async function benchTarget(name: string, directUrl: string) {
   await applyMigrations(directUrl);
@@ -54,14 +66,7 @@ async function benchTarget(name: string, directUrl: string) {
       return direct.query(`INSERT INTO events (source,id,type,occurred_at,received_at,payload) VALUES ${rows.join(",")} ON CONFLICT (source,id) DO NOTHING`, params);
     },
     // The chosen statement sent directly: separates the cost of the SQL form from the cost of the pool hop.
-    "chosen-direct": (b) =>
-      direct.query(
-        `INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
-         SELECT r.source, r.id, r.type, r."occurredAt", r."receivedAt", r.payload, r.attributes
-         FROM jsonb_to_recordset($1::jsonb) AS r(source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb)
-         ON CONFLICT (source, id) DO NOTHING RETURNING source, id`,
-        [JSON.stringify(b)],
-      ),
+    "chosen-direct": (b) => insertEvents(directSql(direct), b),
     "pg-copy": async (b) => {
       // COPY has no ON CONFLICT: fastest, but not idempotent (shown for reference only).
       const esc = (s: string) => s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");

@@ -51,6 +51,20 @@ describe("POST /admin/rollups/backfill", () => {
     expect(row!.count).toBe(2);
   });
 
+  it("recomputes only the type asked for, and removes a row no event supports", async () => {
+    await insertEvents(db(), [at("2025-04-01", "p", 1), at("2025-04-01", "q", 1)]);
+    await runRollup(db(), { kind: "scheduled", budgetMs: 30_000 });
+    const day = new Date("2025-04-01T00:00:00Z");
+    await db().dailyRollup.updateMany({ where: { source, day }, data: { count: 50 } });
+    await db().dailyRollup.create({ data: { day, source, type: "p.ghost", count: 7, firstOccurredAt: day, lastOccurredAt: day } });
+    const res = await postAdmin("/admin/rollups/backfill", { from: "2025-04-01", to: "2025-04-01", source, type: "p" });
+    expect(await res.json()).toMatchObject({ keysDone: 1, rows: 1, complete: true });
+    const counts = async () => Object.fromEntries((await db().dailyRollup.findMany({ where: { source, day } })).map((r) => [r.type, r.count]));
+    expect(await counts()).toEqual({ p: 1, q: 50, "p.ghost": 7 }); // q and p.ghost untouched: another type
+    await postAdmin("/admin/rollups/backfill", { from: "2025-04-01", to: "2025-04-01", source });
+    expect(await counts()).toEqual({ p: 1, q: 1 }); // the whole source: q repaired, the unsupported row removed
+  });
+
   it("resumes a long range from nextFrom when the time budget runs out", async () => {
     const events = ["2025-03-01", "2025-03-09", "2025-03-20"].map((d, i) => at(d, "z", i));
     await insertEvents(db(), events);
