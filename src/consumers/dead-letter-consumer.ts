@@ -5,7 +5,7 @@
  * letters are retried too (up to this consumer's own max_retries, set high in
  * wrangler.toml): a dead letter is never dropped silently.
  */
-import { createDb } from "../db/client.ts";
+import { consumerClient } from "../db/client.ts";
 import { upsertDeadLetters } from "../db/upsert-dead-letters.ts";
 import { dbConfig, type Env } from "../env.ts";
 import { errorFields, log } from "../lib/log.ts";
@@ -24,7 +24,7 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: E
     }),
   );
   try {
-    const db = createDb(dbConfig(env).databaseUrl);
+    const db = consumerClient(dbConfig(env).databaseUrl);
     await writeWithRetry(() => upsertDeadLetters(db, dedupeByKey(letters)));
     for (const m of batch.messages) m.ack();
     log("warn", "dlq.persisted", { count: letters.length });

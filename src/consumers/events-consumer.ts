@@ -11,7 +11,7 @@
  *   straight to the dead-letter table; the rest are written
  * - bodies that fail the shared schema are dead-lettered at once
  */
-import { createDb, type RawSql } from "../db/client.ts";
+import { consumerClient, type RawSql } from "../db/client.ts";
 import { insertEvents } from "../db/insert-events.ts";
 import { upsertDeadLetters } from "../db/upsert-dead-letters.ts";
 import { dbConfig, type Env } from "../env.ts";
@@ -41,7 +41,7 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): 
   const report: BatchReport = { written: 0, duplicates: 0, retried: 0, deadLettered: 0 };
   let db: RawSql;
   try {
-    db = createDb(dbConfig(env).databaseUrl);
+    db = consumerClient(dbConfig(env).databaseUrl);
   } catch (err) {
     // Misconfiguration says nothing about the messages: keep them.
     log("error", "consumer.config_invalid", errorFields(err));
