@@ -25,13 +25,13 @@ import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
 import pg from "pg";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
 import { type LocalStack, startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { freePort } from "../test/support/free-port.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
+import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
 import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
 
 // Ctrl-C exits through process.exit, so the exit hooks stop wrangler and the database process.
@@ -56,12 +56,7 @@ const single = () => JSON.stringify({ id: `s-${seq++}`, type: "bench.single", pa
 const batch = () => JSON.stringify({ events: Array.from({ length: 100 }, () => ({ id: `b-${seq++}`, type: "bench.batch", payload: { user: "u-1", plan: "pro", amount: 12.5 } })) });
 const headers = (k: number) => ({ "content-type": "application/json", authorization: `Bearer ${keys[k % keys.length]}` });
 
-interface RunResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  ok: number;
-  non2xx: number;
+interface RunResult extends LoadResult {
   /** CPU ms per request by part, from the start of the run until the consumer has written what it accepted. */
   cpu: Map<string, number>;
 }
@@ -115,7 +110,7 @@ async function startStack(withoutRateLimiter: boolean) {
   };
 }
 
-async function measured(stack: LocalStack, path: string, per: number, send: () => Promise<{ rps: number; p50: number; p99: number; ok: number; non2xx: number; total: number }>): Promise<RunResult> {
+async function measured(stack: LocalStack, path: string, per: number, send: () => Promise<LoadResult>): Promise<RunResult> {
   const groups = { wranglerPgid: stack.worker.child.pid!, databasePgid: database.pgid };
   const before = await cpuByPart(groups);
   const r = await send();
@@ -129,57 +124,13 @@ async function measured(stack: LocalStack, path: string, per: number, send: () =
   return { ...r, cpu };
 }
 
-/** Fixed duration with autocannon (single events). */
-function timedRun(stack: LocalStack, path: string) {
-  return measured(stack, path, 1, async () => {
-    let k = 0;
-    const t0 = performance.now();
-    const result = await autocannon({
-      url: `${stack.ingestUrl}${path}`,
-      method: "POST",
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      // A fresh body (new ids) and the next key for every request.
-      requests: [{ setupRequest: (req) => ({ ...req, body: single(), headers: { ...req.headers, ...headers(k++) } }) }],
-    });
-    // Whole-run rate: autocannon's per-second average is meaningless for short runs.
-    const seconds = (performance.now() - t0) / 1000;
-    return { rps: Math.round(result.requests.total / seconds), p50: result.latency.p50, p99: result.latency.p99, ok: result["2xx"], non2xx: result.non2xx, total: result.requests.total };
-  });
-}
+/** Single events for a fixed duration. */
+const timedRun = (stack: LocalStack, path: string) =>
+  measured(stack, path, 1, () => timedLoad({ url: `${stack.ingestUrl}${path}`, connections: CONNECTIONS, body: single, headers }, SECONDS));
 
-/**
- * A closed loop of CONNECTIONS workers sending exactly `total` requests
- * (batches): autocannon's `amount` mode rounds short runs up to whole
- * seconds, which would hide the rate of a run that must stay small.
- */
-function boundedRun(stack: LocalStack, path: string, total: number) {
-  return measured(stack, path, 100, async () => {
-    let sent = 0;
-    let ok = 0;
-    let non2xx = 0;
-    let k = 0;
-    const latencies: number[] = [];
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        while (sent < total) {
-          sent++;
-          const t = performance.now();
-          const res = await fetch(`${stack.ingestUrl}${path}`, { method: "POST", body: batch(), headers: headers(k++) });
-          await res.arrayBuffer();
-          latencies.push(performance.now() - t);
-          if (res.status >= 200 && res.status < 300) ok++;
-          else non2xx++;
-        }
-      }),
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!);
-    return { rps: Math.round(total / seconds), p50: pct(50), p99: pct(99), ok, non2xx, total };
-  });
-}
+/** Exactly `total` 100-event requests. */
+const boundedRun = (stack: LocalStack, path: string, total: number) =>
+  measured(stack, path, 100, () => boundedLoad({ url: `${stack.ingestUrl}${path}`, connections: CONNECTIONS, body: batch, headers }, total));
 
 const medianRun = (runs: RunResult[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
