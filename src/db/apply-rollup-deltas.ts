@@ -15,6 +15,7 @@
  * backfill's way (see rollup-lock.ts).
  */
 import type { RawSql } from "./client.ts";
+import { ROLLUP_LOCK_KEY } from "./rollup-lock.ts";
 
 export interface DeltaChunkResult {
   /** Deltas claimed and applied. */
@@ -33,7 +34,7 @@ export async function applyRollupDeltas(db: RawSql, limit: number): Promise<Delt
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       )
-      AND (SELECT pg_advisory_xact_lock_shared(hashtext('eventline:rollups'))::text) IS NOT NULL
+      AND (SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK_KEY}::bigint)::text) IS NOT NULL
       RETURNING d.day, d.source, d.type, d.count, d.first_occurred_at, d.last_occurred_at
     ), upserted AS (
       INSERT INTO daily_rollups (day, source, type, count, first_occurred_at, last_occurred_at, updated_at)
