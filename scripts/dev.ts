@@ -16,6 +16,8 @@ const stack = await startLocalStack({
   databaseUrl: process.env.DATABASE_URL,
   ports: { postgres: port("EVENTLINE_PG_PORT", 54329), pool: port("EVENTLINE_POOL_PORT", 54330), worker: port("EVENTLINE_PORT", 8787) },
   wranglerStdio: "inherit",
+  // `LOG_LEVEL=debug npm run dev` also logs every accepted ingest request.
+  extraVars: process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : undefined,
   log: (l) => console.log(`[eventline] ${l}`),
 });
 
