@@ -21,13 +21,14 @@
 // which measures the disk, not the Worker (neither binding writes the
 // Worker's disk in production). The state is thrown away after the run.
 import { existsSync } from "node:fs";
-import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
+import { writeEditedWranglerConfig } from "../scripts/local-stack/edited-wrangler-config.ts";
 import { type LocalStack, startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { freePort } from "../test/support/free-port.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
@@ -82,15 +83,8 @@ const STATE_ROOT = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 async function startStack(withoutRateLimiter: boolean) {
   const stateDir = await mkdtemp(join(STATE_ROOT, "eventline-bench-"));
   const log = await open(join(stateDir, "wrangler.log"), "w");
-  let wranglerConfig: string | undefined;
-  if (withoutRateLimiter) {
-    const toml = (await readFile("wrangler.toml", "utf8"))
-      .replace(/^main = .*$/m, `main = ${JSON.stringify(resolve("src/index.ts"))}`)
-      .replace(/^\[\[ratelimits\]\][\s\S]*?(?=^\[|\s*$(?![\s\S]))/m, "");
-    if (toml.includes("[[ratelimits]]")) throw new Error("could not remove [[ratelimits]] from wrangler.toml");
-    wranglerConfig = join(stateDir, "wrangler.toml");
-    await writeFile(wranglerConfig, toml);
-  }
+  // The [[ratelimits]] table, up to the next table or the end of the file.
+  const wranglerConfig = withoutRateLimiter ? await writeEditedWranglerConfig(stateDir, [[/^\[\[ratelimits\]\][\s\S]*?(?=^\[|\s*$(?![\s\S]))/m, ""]]) : undefined;
   const stack = await startLocalStack({
     stateDir,
     directUrl: database.directUrl,

@@ -1,10 +1,11 @@
 // The local stack as `npm run dev` starts it, for end-to-end tests: a temp
 // state dir, a database on disk (so a test can restart it),
 // wrangler's output in a log file, and a direct SQL helper.
-import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import pg from "pg";
+import { writeEditedWranglerConfig } from "../../scripts/local-stack/edited-wrangler-config.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/local-stack/start-local-stack.ts";
 import { freePort } from "./free-port.ts";
 
@@ -19,13 +20,7 @@ export interface E2eStack {
 export async function startE2eStack(name: string, configEdits: [RegExp, string][] = []): Promise<E2eStack> {
   const stateDir = await mkdtemp(join(tmpdir(), `eventline-${name}-`));
   const log = await open(join(stateDir, "wrangler.log"), "w");
-  let wranglerConfig: string | undefined;
-  if (configEdits.length) {
-    let toml = (await readFile("wrangler.toml", "utf8")).replace(/^main = .*$/m, `main = ${JSON.stringify(resolve("src/index.ts"))}`);
-    for (const [pattern, replacement] of configEdits) toml = toml.replace(pattern, replacement);
-    wranglerConfig = join(stateDir, "wrangler.toml");
-    await writeFile(wranglerConfig, toml);
-  }
+  const wranglerConfig = configEdits.length ? await writeEditedWranglerConfig(stateDir, configEdits) : undefined;
   const stack = await startLocalStack({ stateDir, ports: { worker: await freePort() }, wranglerStdio: log.fd, poolLogLevel: "off", wranglerConfig });
   const sql = async (q: string, params: unknown[] = []) => {
     const c = new pg.Client({ connectionString: stack.directUrl });
