@@ -6,7 +6,7 @@
 import * as z from "zod";
 
 export const MAX_BACKFILL_DAYS = 3660;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 const day = z.iso.date({ message: "must be a date YYYY-MM-DD" });
 
