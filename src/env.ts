@@ -29,7 +29,7 @@ export interface Env {
   DEAD_LETTER_RETENTION_DAYS?: string;
   /** debug | info (default) | warn | error. At debug, every accepted ingest request is logged too. */
   LOG_LEVEL?: string;
-  /** "1" enables the benchmark baseline route; only bench/ingest sets it. */
+  /** "1" enables the benchmark baseline routes (http/bench-routes.ts); only bench/ingest sets it. */
   EVENTLINE_BENCH?: string;
 }
 

@@ -52,10 +52,3 @@ producer.post(
   },
 );
 
-/**
- * Baseline for bench/ingest: the cheapest possible 202, in the same Worker and
- * the same process, so the benchmark can report ingest throughput as a ratio.
- * Unless EVENTLINE_BENCH is "1" (never set in production) it answers as an
- * unknown route does.
- */
-producer.post("/__bench/accepted", (c) => (c.env.EVENTLINE_BENCH === "1" ? c.body(null, 202) : c.notFound()));
