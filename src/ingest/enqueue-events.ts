@@ -37,11 +37,18 @@ export async function enqueueEvents(queue: Queue<EventMessage>, events: readonly
 }
 
 /**
- * The Queue binding raises plain Errors without a code; its rate limit
- * (~5,000 msg/s per queue) is the one case worth a 429, told apart by message.
+ * workerd raises `Queue send[Batch] failed: <status text>` with no code
+ * (developers.cloudflare.com/queues/reference/error-codes). Two status texts
+ * mean "this queue is taking writes, just not this fast" — the per-queue
+ * message rate (~5,000 msg/s: "Too Many Requests") and error 10250
+ * ("Queue is overloaded. Please back off.") — and get a 429 with a short
+ * Retry-After. Anything else (storage limit, paused queue, free-tier quota,
+ * an internal error) is a 503 with a longer one: the client cannot speed it up.
  */
+const QUEUE_BACKPRESSURE = /too many requests|queue is overloaded/i;
+
 function pushback(err: unknown): ApiError {
-  const limited = err instanceof Error && /too many|rate limit|429/i.test(err.message);
+  const limited = err instanceof Error && QUEUE_BACKPRESSURE.test(err.message);
   return limited
     ? new ApiError(429, "rate_limited", "the queue is rate limiting writes; retry later", { headers: { "retry-after": "1" }, cause: err })
     : new ApiError(503, "queue_unavailable", "the queue is unavailable; retry later", { headers: { "retry-after": "5" }, cause: err });

@@ -39,9 +39,16 @@ describe("enqueueEvents", () => {
     await expect(enqueueEvents(queue, events(3))).rejects.toMatchObject({ status: 503, code: "queue_unavailable", headers: { "retry-after": "5" } });
   });
 
-  it("answers 429 when the queue rate-limits", async () => {
-    const { queue } = queueFailingOn(1, new Error("Too Many Requests"));
-    await expect(enqueueEvents(queue, events(3))).rejects.toMatchObject({ status: 429, code: "rate_limited" });
+  it("answers 429 when the queue pushes back (message rate, overload), 503 for everything else", async () => {
+    // workerd's wording: `Queue send[Batch] failed: <status text>`.
+    for (const text of ["Too Many Requests", "Queue is overloaded. Please back off."]) {
+      const { queue } = queueFailingOn(1, new Error(`Queue sendBatch failed: ${text}`));
+      await expect(enqueueEvents(queue, events(3))).rejects.toMatchObject({ status: 429, code: "rate_limited", headers: { "retry-after": "1" } });
+    }
+    for (const text of ["Free tier limit exceeded", "Queue storage limit exceeded", "Payload Too Large"]) {
+      const { queue } = queueFailingOn(1, new Error(`Queue sendBatch failed: ${text}`));
+      await expect(enqueueEvents(queue, events(3))).rejects.toMatchObject({ status: 503, code: "queue_unavailable" });
+    }
   });
 
   it("keeps the chunks already sent and reports the rest as queue_unavailable", async () => {
