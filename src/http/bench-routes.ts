@@ -1,8 +1,10 @@
 /**
  * Baselines for bench/ingest, in the same Worker and process as the ingest
  * route, so the benchmark reports ingest throughput as ratios measured in one
- * run. Unless EVENTLINE_BENCH is "1" (never set in production) they answer as
- * an unknown route does.
+ * run. They answer as an unknown route does unless EVENTLINE_BENCH is "1"
+ * (never set in production) and the request came to a loopback address, as
+ * under wrangler dev: `/__bench/enqueued` skips authentication, so a stray
+ * var on a deployed Worker must not open it.
  *
  * - `/__bench/accepted`: the cheapest possible 202.
  * - `/__bench/enqueued`: only the binding calls an ingest request makes (one
@@ -18,7 +20,9 @@ import type { EventMessage } from "../events/event-schema.ts";
 
 export const benchRoutes = new Hono<{ Bindings: Env }>();
 
-benchRoutes.use("/__bench/*", async (c, next) => (c.env.EVENTLINE_BENCH === "1" ? next() : c.notFound()));
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+benchRoutes.use("/__bench/*", async (c, next) => (c.env.EVENTLINE_BENCH === "1" && LOOPBACK_HOSTS.has(new URL(c.req.url).hostname) ? next() : c.notFound()));
 
 benchRoutes.post("/__bench/accepted", (c) => c.body(null, 202));
 

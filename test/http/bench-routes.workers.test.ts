@@ -7,7 +7,7 @@ import { eventsFor, eventually, testEnv, uniq } from "../support/worker-db.ts";
 
 const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
 const benchEnv = { ...testEnv, EVENTLINE_BENCH: "1" };
-const post = (path: string, body: string) => new Request(`http://eventline.test${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+const post = (path: string, body: string, host = "127.0.0.1:8787") => new Request(`http://${host}${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
 
 describe("benchmark routes", () => {
   it("answer as unknown routes when EVENTLINE_BENCH is not 1 (as in production)", async () => {
@@ -15,6 +15,13 @@ describe("benchmark routes", () => {
       const res = await worker.fetch(post(path, '{"id":"x","type":"a","payload":{}}'));
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ code: "not_found" });
+    }
+  });
+
+  it("answer as unknown routes on a non-loopback host even when EVENTLINE_BENCH is 1 (a stray var on a deployed Worker)", async () => {
+    for (const path of ["/__bench/accepted", "/__bench/enqueued"]) {
+      const res = await app.request(post(path, '{"id":"x","type":"a","payload":{}}', "eventline.example.workers.dev"), undefined, benchEnv);
+      expect(res.status).toBe(404);
     }
   });
 
