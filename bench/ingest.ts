@@ -111,11 +111,24 @@ async function startStack(withoutRateLimiter: boolean) {
   };
 }
 
-async function measured(stack: LocalStack, path: string, per: number, send: () => Promise<LoadResult>): Promise<RunResult> {
+interface Route {
+  name: string;
+  path: string;
+  /** Whether a 2xx put the body's events on the queue (then the run is drained). */
+  enqueues: boolean;
+}
+
+/** The baseline (issue's goal: ingest ≥ 70% of it), the binding-only floor (see src/http/bench-routes.ts), and the real route. */
+const BARE: Route = { name: "bare 202", path: "/__bench/accepted", enqueues: false };
+const ENQUEUE_ONLY: Route = { name: "enqueue only", path: "/__bench/enqueued", enqueues: true };
+const INGEST: Route = { name: "ingest", path: "/v1/events", enqueues: true };
+const ROUTES = [BARE, ENQUEUE_ONLY, INGEST];
+
+async function measured(stack: LocalStack, route: Route, per: number, send: () => Promise<LoadResult>): Promise<RunResult> {
   const groups = { wranglerPgid: stack.worker.child.pid!, databasePgid: database.pgid };
   const before = await cpuByPart(groups);
   const r = await send();
-  if (path !== "/__bench/accepted") {
+  if (route.enqueues) {
     acceptedEvents += r.ok * per;
     await drain();
   }
@@ -126,23 +139,16 @@ async function measured(stack: LocalStack, path: string, per: number, send: () =
 }
 
 /** Single events for a fixed duration. */
-const timedRun = (stack: LocalStack, path: string) =>
-  measured(stack, path, 1, () => timedLoad({ url: `${stack.ingestUrl}${path}`, connections: CONNECTIONS, body: single, headers }, SECONDS));
+const timedRun = (stack: LocalStack, route: Route) =>
+  measured(stack, route, 1, () => timedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: single, headers }, SECONDS));
 
 /** Exactly `total` 100-event requests. */
-const boundedRun = (stack: LocalStack, path: string, total: number) =>
-  measured(stack, path, 100, () => boundedLoad({ url: `${stack.ingestUrl}${path}`, connections: CONNECTIONS, body: batch, headers }, total));
-
-/** The baseline (issue's goal: ingest ≥ 70% of it), the binding-only floor (see src/http/bench-routes.ts), and the real route. */
-const ROUTES: [name: string, path: string][] = [
-  ["bare 202", "/__bench/accepted"],
-  ["enqueue only", "/__bench/enqueued"],
-  ["ingest", "/v1/events"],
-];
+const boundedRun = (stack: LocalStack, route: Route, total: number) =>
+  measured(stack, route, 100, () => boundedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: batch, headers }, total));
 
 const medianRun = (runs: RunResult[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
-type Row = [name: string, run: RunResult, eventsPerRequest: number];
+type Row = [route: Route, what: string, run: RunResult, eventsPerRequest: number];
 
 /**
  * Bare, enqueue-only and ingest runs in turn, median of each: on a shared
@@ -151,19 +157,19 @@ type Row = [name: string, run: RunResult, eventsPerRequest: number];
 async function measureConfiguration(label: string, withoutRateLimiter: boolean): Promise<Row[][]> {
   const { stack, stop } = await startStack(withoutRateLimiter);
   try {
-    await timedRun(stack, "/v1/events"); // warm-up: compile paths, open connections
-    const kinds: [string, (path: string) => Promise<RunResult>, number, number][] = [
-      ["single event", (path) => timedRun(stack, path), SINGLE_ROUNDS, 1],
-      ["100-event batch", (path) => boundedRun(stack, path, BATCH_REQUESTS), BATCH_ROUNDS, 100],
+    await timedRun(stack, INGEST); // warm-up: compile paths, open connections
+    const kinds: [string, (route: Route) => Promise<RunResult>, number, number][] = [
+      ["single event", (route) => timedRun(stack, route), SINGLE_ROUNDS, 1],
+      ["100-event batch", (route) => boundedRun(stack, route, BATCH_REQUESTS), BATCH_ROUNDS, 100],
     ];
     const tables: Row[][] = [];
     for (const [what, run, rounds, per] of kinds) {
       const runs: RunResult[][] = ROUTES.map(() => []);
       for (let round = 0; round < rounds; round++) {
-        for (const [i, [, path]] of ROUTES.entries()) runs[i]!.push(await run(path));
-        console.error(`[bench] ${label}, ${what} round ${round + 1}: ${ROUTES.map(([name], i) => `${name} ${runs[i]!.at(-1)!.rps}`).join(", ")} req/s`);
+        for (const [i, route] of ROUTES.entries()) runs[i]!.push(await run(route));
+        console.error(`[bench] ${label}, ${what} round ${round + 1}: ${ROUTES.map((route, i) => `${route.name} ${runs[i]!.at(-1)!.rps}`).join(", ")} req/s`);
       }
-      tables.push(ROUTES.map(([name, path], i) => [`${name}, ${what}`, medianRun(runs[i]!), path === "/__bench/accepted" ? 0 : per]));
+      tables.push(ROUTES.map((route, i) => [route, what, medianRun(runs[i]!), per]));
     }
     return tables;
   } finally {
@@ -186,22 +192,21 @@ for (const { label, tables } of results) {
   console.log(`\n${label}\n| route | req/s | events/s | p50 ms | p99 ms | non-2xx | vs bare | vs enqueue only |`);
   console.log("|---|---|---|---|---|---|---|---|");
   for (const table of tables) {
-    const bare = table[0]![1];
-    const floor = table[1]![1];
-    for (const [name, run, per] of table) {
-      const events = per === 0 ? "–" : String(run.rps * per);
-      const vsBare = name.startsWith("ingest") ? `**${pct(run.rps, bare.rps)}**` : pct(run.rps, bare.rps);
-      const vsFloor = per === 0 ? "–" : pct(run.rps, floor.rps);
-      console.log(`| ${name} | ${run.rps} | ${events} | ${run.p50} | ${run.p99} | ${run.non2xx} | ${vsBare} | ${vsFloor} |`);
+    const runOf = (route: Route) => table.find(([r]) => r === route)![2];
+    for (const [route, what, run, per] of table) {
+      const events = route.enqueues ? String(run.rps * per) : "–";
+      const vsBare = pct(run.rps, runOf(BARE).rps);
+      const vsFloor = route.enqueues ? pct(run.rps, runOf(ENQUEUE_ONLY).rps) : "–";
+      console.log(`| ${route.name}, ${what} | ${run.rps} | ${events} | ${run.p50} | ${run.p99} | ${run.non2xx} | ${route === INGEST ? `**${vsBare}**` : vsBare} | ${vsFloor} |`);
     }
   }
 }
-const allRuns = results.flatMap((r) => r.tables.flat().map(([, run]) => run));
+const allRuns = results.flatMap((r) => r.tables.flat().map(([, , run]) => run));
 const parts = [...new Set(allRuns.flatMap((run) => [...run.cpu.keys()]))].filter((p) => allRuns.some((run) => (run.cpu.get(p) ?? 0) >= 0.05));
 console.log(`\nCPU ms per request by process (until the consumer has written what was accepted; ${results[0]!.label})\n| route | ${parts.join(" | ")} | total |`);
 console.log(`|---|${parts.map(() => "---|").join("")}---|`);
-for (const [name, run] of results[0]!.tables.flat()) {
+for (const [route, what, run] of results[0]!.tables.flat()) {
   const vals = parts.map((p) => run.cpu.get(p) ?? 0);
-  console.log(`| ${name} | ${vals.map((v) => v.toFixed(2)).join(" | ")} | ${vals.reduce((a, b) => a + b, 0).toFixed(2)} |`);
+  console.log(`| ${route.name}, ${what} | ${vals.map((v) => v.toFixed(2)).join(" | ")} | ${vals.reduce((a, b) => a + b, 0).toFixed(2)} |`);
 }
-console.log("\n" + JSON.stringify(results.map(({ label, tables }) => ({ label, rows: tables.flat().map(([name, r]) => ({ name, rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx, cpuMsPerRequest: Object.fromEntries([...r.cpu].map(([k, v]) => [k, Number(v.toFixed(3))])) })) }))));
+console.log("\n" + JSON.stringify(results.map(({ label, tables }) => ({ label, rows: tables.flat().map(([route, what, r]) => ({ name: `${route.name}, ${what}`, rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx, cpuMsPerRequest: Object.fromEntries([...r.cpu].map(([k, v]) => [k, Number(v.toFixed(3))])) })) }))));
