@@ -154,10 +154,16 @@ try {
     }
   });
   const runner = (async () => {
-    while (writing) (await runRollup(db, { kind: "scheduled", budgetMs: 60_000 }), raceRuns++);
+    while (writing) {
+      await runRollup(db, { kind: "scheduled", budgetMs: 60_000 });
+      raceRuns++;
+    }
   })();
   const backfiller = (async () => {
-    while (writing) (await runBackfill(db, { from: new Date(START + 78 * 86_400_000), to: new Date(START + 92 * 86_400_000), budgetMs: 60_000, daysPerChunk: 3 }), raceBackfills++);
+    while (writing) {
+      await runBackfill(db, { from: new Date(START + 78 * 86_400_000), to: new Date(START + 92 * 86_400_000), budgetMs: 60_000, daysPerChunk: 3 });
+      raceBackfills++;
+    }
   })();
   await Promise.all(writers);
   writing = false;
