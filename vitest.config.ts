@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { OFFLINE_ENV } from "./scripts/local-stack/offline-env.ts";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { OFFLINE_ENV } from "./scripts/local-stack/offline-env.ts";
 import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./test/support/credentials.ts";
 
 // Nothing in a test run may try to reach the internet (wrangler metrics, update checks, cf fetch).

@@ -9,23 +9,30 @@
 // Also: Postgres connections seen while 50 consumer invocations write at once.
 //
 //   npm run bench:consumer [-- --rows 20000 --targets real,embedded]
-import { parseArgs } from "node:util";
-import { pipeline } from "node:stream/promises";
+
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { withAccelerate } from "@prisma/extension-accelerate";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { withAccelerate } from "@prisma/extension-accelerate";
-import { PrismaClient } from "../src/generated/prisma-node/client.ts";
-import type { RawSql } from "../src/db/client.ts";
-import { insertEvents } from "../src/db/insert-events.ts";
-import type { EventMessage } from "../src/events/event-schema.ts";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startAccelerateEndpoint } from "../scripts/local-stack/accelerate-endpoint.ts";
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
+import type { RawSql } from "../src/db/client.ts";
+import { insertEvents } from "../src/db/insert-events.ts";
+import type { EventMessage } from "../src/events/event-schema.ts";
+import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { makeEvents, median } from "./lib/events.ts";
 import { startRealPostgres } from "./lib/real-postgres.ts";
 
-const { values: args } = parseArgs({ options: { rows: { type: "string", default: "20000" }, targets: { type: "string", default: "real,embedded" }, repeats: { type: "string", default: "3" } } });
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: "string", default: "20000" },
+    targets: { type: "string", default: "real,embedded" },
+    repeats: { type: "string", default: "3" },
+  },
+});
 const ROWS = Number(args.rows);
 const REPEATS = Number(args.repeats);
 
@@ -33,7 +40,11 @@ type Writer = (batch: EventMessage[]) => Promise<unknown>;
 
 /** A tagged-template $queryRaw over node-postgres: the same SQL text and parameters the Prisma client would send. */
 function directSql(client: pg.Client): RawSql {
-  const query = (strings: TemplateStringsArray, values: unknown[]) => client.query(strings.reduce((q, part, i) => q + (i > 0 ? `$${i}` : "") + part, ""), values);
+  const query = (strings: TemplateStringsArray, values: unknown[]) =>
+    client.query(
+      strings.reduce((q, part, i) => q + (i > 0 ? `$${i}` : "") + part, ""),
+      values,
+    );
   return {
     $queryRaw: <T>(strings: TemplateStringsArray, ...values: unknown[]) => query(strings, values).then((r) => r.rows as T),
     $executeRaw: (strings: TemplateStringsArray, ...values: unknown[]) => query(strings, values).then((r) => r.rowCount ?? 0),
@@ -53,7 +64,14 @@ async function benchTarget(name: string, directUrl: string) {
     chosen: (b) => insertEvents(client, b),
     createMany: (b) =>
       client.event.createMany({
-        data: b.map((e) => ({ source: e.source, id: e.id, type: e.type, occurredAt: e.occurredAt, receivedAt: e.receivedAt, payload: e.payload as object })),
+        data: b.map((e) => ({
+          source: e.source,
+          id: e.id,
+          type: e.type,
+          occurredAt: e.occurredAt,
+          receivedAt: e.receivedAt,
+          payload: e.payload as object,
+        })),
         skipDuplicates: true,
       }),
     "pg-insert": (b) => {
@@ -63,15 +81,21 @@ async function benchTarget(name: string, directUrl: string) {
         const o = i * 6;
         return `($${o + 1},$${o + 2},$${o + 3},$${o + 4},$${o + 5},$${o + 6})`;
       });
-      return direct.query(`INSERT INTO events (source,id,type,occurred_at,received_at,payload) VALUES ${rows.join(",")} ON CONFLICT (source,id) DO NOTHING`, params);
+      return direct.query(
+        `INSERT INTO events (source,id,type,occurred_at,received_at,payload) VALUES ${rows.join(",")} ON CONFLICT (source,id) DO NOTHING`,
+        params,
+      );
     },
     // The chosen statement sent directly: separates the cost of the SQL form from the cost of the pool hop.
     "chosen-direct": (b) => insertEvents(directSql(direct), b),
     "pg-copy": async (b) => {
       // COPY has no ON CONFLICT: fastest, but not idempotent (shown for reference only).
       const esc = (s: string) => s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
-      const text = b.map((e) => [e.source, e.id, e.type, e.occurredAt, e.receivedAt, esc(JSON.stringify(e.payload))].join("\t")).join("\n") + "\n";
-      await pipeline(Readable.from([text]), direct.query(copyFrom("COPY events (source,id,type,occurred_at,received_at,payload) FROM STDIN")));
+      const text = `${b.map((e) => [e.source, e.id, e.type, e.occurredAt, e.receivedAt, esc(JSON.stringify(e.payload))].join("\t")).join("\n")}\n`;
+      await pipeline(
+        Readable.from([text]),
+        direct.query(copyFrom("COPY events (source,id,type,occurred_at,received_at,payload) FROM STDIN")),
+      );
     },
   };
 
@@ -105,7 +129,9 @@ async function benchTarget(name: string, directUrl: string) {
   let sampling = name === "real";
   const sampler = (async () => {
     while (sampling) {
-      const r = await direct.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+      const r = await direct.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+      );
       maxConnections = Math.max(maxConnections ?? 0, r.rows[0].n);
       await new Promise((res) => setTimeout(res, 10));
     }
@@ -144,7 +170,9 @@ for (const target of args.targets.split(",")) {
 for (const target of ["real", "embedded"]) {
   const t = report[target] as Awaited<ReturnType<typeof benchTarget>> | undefined;
   if (!t) continue;
-  console.log(`\n${target === "real" ? "PostgreSQL (Debian package, local)" : "Embedded PGlite"} — ${ROWS} rows per run, median of ${REPEATS}`);
+  console.log(
+    `\n${target === "real" ? "PostgreSQL (Debian package, local)" : "Embedded PGlite"} — ${ROWS} rows per run, median of ${REPEATS}`,
+  );
   console.log("| method | batch 100 rows/s | batch 1000 rows/s | vs pg-insert (100 / 1000) |");
   console.log("|---|---|---|---|");
   const get = (m: string, b: number) => t.results.find((r) => r.method === m && r.batch === b)?.rowsPerSec;
@@ -152,6 +180,8 @@ for (const target of ["real", "embedded"]) {
     const ratio = (b: number) => (get(m, b) && get("pg-insert", b) ? `${((get(m, b)! / get("pg-insert", b)!) * 100).toFixed(0)}%` : "–");
     console.log(`| ${m} | ${get(m, 100) ?? "–"} | ${get(m, 1000) ?? "–"} | ${ratio(100)} / ${ratio(1000)} |`);
   }
-  console.log(`50 concurrent invocations: ${t.concurrency.maxPostgresConnections ?? "n/a (single session)"} Postgres connections at most (pool limit 10), ${t.concurrency.ms} ms`);
+  console.log(
+    `50 concurrent invocations: ${t.concurrency.maxPostgresConnections ?? "n/a (single session)"} Postgres connections at most (pool limit 10), ${t.concurrency.ms} ms`,
+  );
 }
-console.log("\n" + JSON.stringify(report));
+console.log(`\n${JSON.stringify(report)}`);

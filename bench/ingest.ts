@@ -33,10 +33,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { generateApiKey } from "../src/auth/api-keys.ts";
-import { sha256Hex } from "../src/auth/sha256.ts";
 import { writeEditedWranglerConfig } from "../scripts/local-stack/edited-wrangler-config.ts";
 import { type LocalStack, startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
+import { generateApiKey } from "../src/auth/api-keys.ts";
+import { sha256Hex } from "../src/auth/sha256.ts";
 import { freePort } from "../test/support/free-port.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
 import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
@@ -45,7 +45,9 @@ import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
 // Ctrl-C exits through process.exit, so the exit hooks stop wrangler and the database process.
 process.once("SIGINT", () => process.exit(130));
 
-const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "8" }, connections: { type: "string", default: "10" } } });
+const { values: args } = parseArgs({
+  options: { seconds: { type: "string", default: "8" }, connections: { type: "string", default: "10" } },
+});
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 // 100-event batches: 80 requests = 8,000 messages per run, below the ~10,000 pending at which the local queue fails.
@@ -61,7 +63,14 @@ const apiKeys = (await Promise.all(keys.map(async (k, i) => `bench-${i % 4}:${aw
 
 let seq = 0;
 const single = () => JSON.stringify({ id: `s-${seq++}`, type: "bench.single", payload: { user: "u-1", plan: "pro", amount: 12.5 } });
-const batch = () => JSON.stringify({ events: Array.from({ length: 100 }, () => ({ id: `b-${seq++}`, type: "bench.batch", payload: { user: "u-1", plan: "pro", amount: 12.5 } })) });
+const batch = () =>
+  JSON.stringify({
+    events: Array.from({ length: 100 }, () => ({
+      id: `b-${seq++}`,
+      type: "bench.batch",
+      payload: { user: "u-1", plan: "pro", amount: 12.5 },
+    })),
+  });
 const headers = (k: number) => ({ "content-type": "application/json", authorization: `Bearer ${keys[k % keys.length]}` });
 
 interface RunResult extends LoadResult {
@@ -91,7 +100,9 @@ async function startStack(withoutRateLimiter: boolean) {
   const stateDir = await mkdtemp(join(STATE_ROOT, "eventline-bench-"));
   const log = await open(join(stateDir, "wrangler.log"), "w");
   // The [[ratelimits]] table, up to the next table or the end of the file.
-  const wranglerConfig = withoutRateLimiter ? await writeEditedWranglerConfig(stateDir, [[/^\[\[ratelimits\]\][\s\S]*?(?=^\[|\s*$(?![\s\S]))/m, ""]]) : undefined;
+  const wranglerConfig = withoutRateLimiter
+    ? await writeEditedWranglerConfig(stateDir, [[/^\[\[ratelimits\]\][\s\S]*?(?=^\[|\s*$(?![\s\S]))/m, ""]])
+    : undefined;
   const stack = await startLocalStack({
     stateDir,
     directUrl: database.directUrl,
@@ -140,11 +151,15 @@ async function measured(stack: LocalStack, route: Route, per: number, send: () =
 
 /** Single events for a fixed duration. */
 const timedRun = (stack: LocalStack, route: Route) =>
-  measured(stack, route, 1, () => timedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: single, headers }, SECONDS));
+  measured(stack, route, 1, () =>
+    timedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: single, headers }, SECONDS),
+  );
 
 /** Exactly `total` 100-event requests. */
 const boundedRun = (stack: LocalStack, route: Route, total: number) =>
-  measured(stack, route, 100, () => boundedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: batch, headers }, total));
+  measured(stack, route, 100, () =>
+    boundedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: batch, headers }, total),
+  );
 
 const medianRun = (runs: RunResult[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
@@ -167,7 +182,9 @@ async function measureConfiguration(label: string, withoutRateLimiter: boolean):
       const runs: RunResult[][] = ROUTES.map(() => []);
       for (let round = 0; round < rounds; round++) {
         for (const [i, route] of ROUTES.entries()) runs[i]!.push(await run(route));
-        console.error(`[bench] ${label}, ${what} round ${round + 1}: ${ROUTES.map((route, i) => `${route.name} ${runs[i]!.at(-1)!.rps}`).join(", ")} req/s`);
+        console.error(
+          `[bench] ${label}, ${what} round ${round + 1}: ${ROUTES.map((route, i) => `${route.name} ${runs[i]!.at(-1)!.rps}`).join(", ")} req/s`,
+        );
       }
       tables.push(ROUTES.map((route, i) => [route, what, medianRun(runs[i]!), per]));
     }
@@ -180,14 +197,19 @@ async function measureConfiguration(label: string, withoutRateLimiter: boolean):
 const results: { label: string; tables: Row[][] }[] = [];
 try {
   results.push({ label: "wrangler.toml as shipped", tables: await measureConfiguration("as shipped", false) });
-  results.push({ label: "without the [[ratelimits]] binding (local simulator's cost)", tables: await measureConfiguration("no rate limiter", true) });
+  results.push({
+    label: "without the [[ratelimits]] binding (local simulator's cost)",
+    tables: await measureConfiguration("no rate limiter", true),
+  });
 } finally {
   await db.end();
   await database.stop();
 }
 
 const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
-console.log(`\nwrangler dev (state in ${STATE_ROOT}), ${CONNECTIONS} connections; single events: median of ${SINGLE_ROUNDS} rounds of ${SECONDS} s runs (autocannon); batches: median of ${BATCH_ROUNDS} rounds of ${BATCH_REQUESTS} requests`);
+console.log(
+  `\nwrangler dev (state in ${STATE_ROOT}), ${CONNECTIONS} connections; single events: median of ${SINGLE_ROUNDS} rounds of ${SECONDS} s runs (autocannon); batches: median of ${BATCH_ROUNDS} rounds of ${BATCH_REQUESTS} requests`,
+);
 for (const { label, tables } of results) {
   console.log(`\n${label}\n| route | req/s | events/s | p50 ms | p99 ms | non-2xx | vs bare | vs enqueue only |`);
   console.log("|---|---|---|---|---|---|---|---|");
@@ -197,16 +219,24 @@ for (const { label, tables } of results) {
       const events = route.enqueues ? String(run.rps * per) : "–";
       const vsBare = pct(run.rps, runOf(BARE).rps);
       const vsFloor = route.enqueues ? pct(run.rps, runOf(ENQUEUE_ONLY).rps) : "–";
-      console.log(`| ${route.name}, ${what} | ${run.rps} | ${events} | ${run.p50} | ${run.p99} | ${run.non2xx} | ${route === INGEST ? `**${vsBare}**` : vsBare} | ${vsFloor} |`);
+      console.log(
+        `| ${route.name}, ${what} | ${run.rps} | ${events} | ${run.p50} | ${run.p99} | ${run.non2xx} | ${route === INGEST ? `**${vsBare}**` : vsBare} | ${vsFloor} |`,
+      );
     }
   }
 }
 const allRuns = results.flatMap((r) => r.tables.flat().map(([, , run]) => run));
-const parts = [...new Set(allRuns.flatMap((run) => [...run.cpu.keys()]))].filter((p) => allRuns.some((run) => (run.cpu.get(p) ?? 0) >= 0.05));
-console.log(`\nCPU ms per request by process (until the consumer has written what was accepted; ${results[0]!.label})\n| route | ${parts.join(" | ")} | total |`);
+const parts = [...new Set(allRuns.flatMap((run) => [...run.cpu.keys()]))].filter((p) =>
+  allRuns.some((run) => (run.cpu.get(p) ?? 0) >= 0.05),
+);
+console.log(
+  `\nCPU ms per request by process (until the consumer has written what was accepted; ${results[0]!.label})\n| route | ${parts.join(" | ")} | total |`,
+);
 console.log(`|---|${parts.map(() => "---|").join("")}---|`);
 for (const [route, what, run] of results[0]!.tables.flat()) {
   const vals = parts.map((p) => run.cpu.get(p) ?? 0);
   console.log(`| ${route.name}, ${what} | ${vals.map((v) => v.toFixed(2)).join(" | ")} | ${vals.reduce((a, b) => a + b, 0).toFixed(2)} |`);
 }
-console.log("\n" + JSON.stringify(results.map(({ label, tables }) => ({ label, rows: tables.flat().map(([route, what, r]) => ({ name: `${route.name}, ${what}`, rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx, cpuMsPerRequest: Object.fromEntries([...r.cpu].map(([k, v]) => [k, Number(v.toFixed(3))])) })) }))));
+console.log(
+  `\n${JSON.stringify(results.map(({ label, tables }) => ({ label, rows: tables.flat().map(([route, what, r]) => ({ name: `${route.name}, ${what}`, rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx, cpuMsPerRequest: Object.fromEntries([...r.cpu].map(([k, v]) => [k, Number(v.toFixed(3))])) })) })))}`,
+);

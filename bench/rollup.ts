@@ -9,19 +9,21 @@
 //
 //   npm run bench:rollup [-- --events 1000000]
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { withAccelerate } from "@prisma/extension-accelerate";
-import { PrismaClient } from "../src/generated/prisma-node/client.ts";
-import type { Db } from "../src/db/client.ts";
-import { insertEvents } from "../src/db/insert-events.ts";
-import { runBackfill } from "../src/cron/run-backfill.ts";
-import { runRollup } from "../src/cron/run-rollup.ts";
+import pg from "pg";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startAccelerateEndpoint } from "../scripts/local-stack/accelerate-endpoint.ts";
+import { runBackfill } from "../src/cron/run-backfill.ts";
+import { runRollup } from "../src/cron/run-rollup.ts";
+import type { Db } from "../src/db/client.ts";
+import { insertEvents } from "../src/db/insert-events.ts";
+import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { median } from "./lib/events.ts";
 import { startRealPostgres } from "./lib/real-postgres.ts";
 
-const { values: args } = parseArgs({ options: { events: { type: "string", default: "1000000" }, repeats: { type: "string", default: "3" } } });
+const { values: args } = parseArgs({
+  options: { events: { type: "string", default: "1000000" }, repeats: { type: "string", default: "3" } },
+});
 const N = Number(args.events);
 const REPEATS = Number(args.repeats);
 const DAYS = 90;
@@ -90,7 +92,9 @@ try {
     deltasMs.push(performance.now() - t);
     if (run.deltas !== deltaCount || !run.complete) throw new Error(`run applied ${run.deltas} of ${deltaCount} deltas`);
     await expectRollupEqualsGroupBy();
-    console.error(`[bench] run ${r + 1}: bare ${Math.round(bareMs.at(-1)!)} ms, full recompute ${Math.round(fullMs.at(-1)!)} ms, ${deltaCount} deltas applied in ${Math.round(deltasMs.at(-1)!)} ms`);
+    console.error(
+      `[bench] run ${r + 1}: bare ${Math.round(bareMs.at(-1)!)} ms, full recompute ${Math.round(fullMs.at(-1)!)} ms, ${deltaCount} deltas applied in ${Math.round(deltasMs.at(-1)!)} ms`,
+    );
   }
 
   // A run with nothing pending: the fixed cost of a run (journal, one chunk) through the pool.
@@ -111,7 +115,15 @@ try {
           const k = i + j;
           const day = DAYS - days + ((k * 7919) % days);
           const at = new Date(START + day * 86_400_000 + 3_600_000).toISOString();
-          return { v: 1 as const, source: `src-${k % 5}`, id: `late-${label}-${r}-${k}`, type: `type-${k % 20}`, occurredAt: at, receivedAt: at, payload: {} };
+          return {
+            v: 1 as const,
+            source: `src-${k % 5}`,
+            id: `late-${label}-${r}-${k}`,
+            type: `type-${k % 20}`,
+            occurredAt: at,
+            receivedAt: at,
+            payload: {},
+          };
         }),
       );
     }
@@ -161,7 +173,12 @@ try {
   })();
   const backfiller = (async () => {
     while (writing) {
-      await runBackfill(db, { from: new Date(START + 78 * 86_400_000), to: new Date(START + 92 * 86_400_000), budgetMs: 60_000, daysPerChunk: 3 });
+      await runBackfill(db, {
+        from: new Date(START + 78 * 86_400_000),
+        to: new Date(START + 92 * 86_400_000),
+        budgetMs: 60_000,
+        daysPerChunk: 3,
+      });
       raceBackfills++;
     }
   })();
@@ -170,7 +187,9 @@ try {
   await Promise.all([runner, backfiller]);
   await runRollup(db, { kind: "scheduled", budgetMs: 60_000 });
   await expectRollupEqualsGroupBy();
-  console.error(`[bench] race: 4 writers × 4,000 events, ${raceRuns} runs and ${raceBackfills} backfills alongside, rollup exact (${Math.round(performance.now() - t)} ms)`);
+  console.error(
+    `[bench] race: 4 writers × 4,000 events, ${raceRuns} runs and ${raceBackfills} backfills alongside, rollup exact (${Math.round(performance.now() - t)} ms)`,
+  );
 
   const bare = median(bareMs);
   const full = median(fullMs);
@@ -181,13 +200,23 @@ try {
   console.log("| run | ms | ratio |");
   console.log("|---|---|---|");
   console.log(`| bare GROUP BY (direct) | ${Math.round(bare)} | 1.00× |`);
-  console.log(`| full run: whole range recomputed from events (backfill, via pool) | ${Math.round(full)} | ${(full / bare).toFixed(2)}× bare |`);
-  console.log(`| scheduled run applying the consumer's deltas for all ${N} events (${deltaCount} deltas) | ${Math.round(median(deltasMs))} | ${(median(deltasMs) / bare).toFixed(2)}× bare |`);
+  console.log(
+    `| full run: whole range recomputed from events (backfill, via pool) | ${Math.round(full)} | ${(full / bare).toFixed(2)}× bare |`,
+  );
+  console.log(
+    `| scheduled run applying the consumer's deltas for all ${N} events (${deltaCount} deltas) | ${Math.round(median(deltasMs))} | ${(median(deltasMs) / bare).toFixed(2)}× bare |`,
+  );
   console.log(`| run with nothing pending (fixed cost) | ${Math.round(median(emptyMs))} | ${pct(median(emptyMs))} |`);
   console.log(`| incremental after 10,000 late events over all ${DAYS} days (${incKeys} keys) | ${Math.round(inc)} | ${pct(inc)} |`);
-  console.log(`| incremental after 10,000 late events over the last 3 days (${recentKeys} keys) | ${Math.round(recent)} | ${pct(recent)} |`);
-  console.log(`\nRace check: 4 writers × 4,000 events (10% of ids written twice) with ${raceRuns} rollup runs and ${raceBackfills} backfills alongside: rollup equals GROUP BY.`);
-  console.log("\n" + JSON.stringify({ events: N, bareMs: bareMs.map(Math.round), fullMs: fullMs.map(Math.round), deltasMs: deltasMs.map(Math.round), deltas: deltaCount, emptyMs: emptyMs.map(Math.round), incMs: incMs.map(Math.round), recentMs: recentMs.map(Math.round), keys: bareRows, incKeys, recentKeys, raceRuns, raceBackfills }));
+  console.log(
+    `| incremental after 10,000 late events over the last 3 days (${recentKeys} keys) | ${Math.round(recent)} | ${pct(recent)} |`,
+  );
+  console.log(
+    `\nRace check: 4 writers × 4,000 events (10% of ids written twice) with ${raceRuns} rollup runs and ${raceBackfills} backfills alongside: rollup equals GROUP BY.`,
+  );
+  console.log(
+    `\n${JSON.stringify({ events: N, bareMs: bareMs.map(Math.round), fullMs: fullMs.map(Math.round), deltasMs: deltasMs.map(Math.round), deltas: deltaCount, emptyMs: emptyMs.map(Math.round), incMs: incMs.map(Math.round), recentMs: recentMs.map(Math.round), keys: bareRows, incKeys, recentKeys, raceRuns, raceBackfills })}`,
+  );
   await pool.stop();
 } finally {
   await direct.end().catch(() => {});

@@ -8,12 +8,12 @@ import * as z from "zod";
 import { LIMITS } from "./config/limits.ts";
 import type { Env } from "./env.ts";
 import { ApiError } from "./errors/api-error.ts";
-import { apiKeyAuth, type AuthVariables, signedBody } from "./ingest/authenticate.ts";
+import { validate } from "./http/validate.ts";
+import { type AuthVariables, apiKeyAuth, signedBody } from "./ingest/authenticate.ts";
 import { enqueueEvents } from "./ingest/enqueue-events.ts";
 import { parseBody } from "./ingest/parse-body.ts";
 import { refusal } from "./ingest/refusal.ts";
 import { validateEvents } from "./ingest/validate-events.ts";
-import { validate } from "./http/validate.ts";
 import { log } from "./lib/log.ts";
 
 export const producer = new Hono<{ Bindings: Env; Variables: AuthVariables }>();
@@ -25,7 +25,9 @@ producer.post(
   bodyLimit({
     maxSize: LIMITS.maxRequestBytes,
     onError: () => {
-      throw new ApiError(413, "payload_too_large", `request body exceeds ${LIMITS.maxRequestBytes} bytes`, { details: { limit: LIMITS.maxRequestBytes } });
+      throw new ApiError(413, "payload_too_large", `request body exceeds ${LIMITS.maxRequestBytes} bytes`, {
+        details: { limit: LIMITS.maxRequestBytes },
+      });
     },
   }),
   validate("query", ingestQuery),
@@ -37,7 +39,11 @@ producer.post(
     const body = c.var.rawBody;
     const atomic = c.req.valid("query").atomic === "true";
     const parsed = parseBody(c.req.raw.headers, body);
-    const { accepted, rejected } = validateEvents(parsed.candidates, { source, now: new Date(), maxFutureSkewSeconds: cfg.maxFutureSkewSeconds });
+    const { accepted, rejected } = validateEvents(parsed.candidates, {
+      source,
+      now: new Date(),
+      maxFutureSkewSeconds: cfg.maxFutureSkewSeconds,
+    });
 
     const refused = refusal({ single: parsed.single, atomic, total: parsed.candidates.length, accepted: accepted.length, rejected });
     if (refused) {
@@ -47,8 +53,12 @@ producer.post(
 
     const sent = await enqueueEvents(c.env.EVENTS_QUEUE, accepted);
     // debug: at volume a line per accepted request is the biggest cost of the route under wrangler dev (bench/ingest), and Workers Logs already records every invocation.
-    log("debug", "ingest.accepted", { source, accepted: sent.accepted.length, rejected: rejected.length + sent.rejected.length, ms: Date.now() - started });
+    log("debug", "ingest.accepted", {
+      source,
+      accepted: sent.accepted.length,
+      rejected: rejected.length + sent.rejected.length,
+      ms: Date.now() - started,
+    });
     return c.json({ accepted: sent.accepted, rejected: [...rejected, ...sent.rejected].sort((a, b) => a.index - b.index) }, 202);
   },
 );
-

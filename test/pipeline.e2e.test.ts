@@ -27,7 +27,8 @@ const post = (body: unknown) =>
     body: JSON.stringify(body),
   });
 
-const countFor = async (prefix: string) => Number((await sql("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM events WHERE id LIKE $1", [`${prefix}%`]))[0].n);
+const countFor = async (prefix: string) =>
+  Number((await sql("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM events WHERE id LIKE $1", [`${prefix}%`]))[0].n);
 
 describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", () => {
   it("answers the README's curl with 202 and the row is in Postgres within 2 s", async () => {
@@ -35,7 +36,12 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
     const res = await post({ type: "signup", payload: { plan: "pro" } });
     expect(res.status).toBe(202);
     const { accepted } = (await res.json()) as { accepted: { id: string }[] };
-    const rows = await waitFor(() => sql("SELECT source, type, payload FROM events WHERE id = $1", [accepted[0]!.id]), (r) => r.length === 1, 2000, 20);
+    const rows = await waitFor(
+      () => sql("SELECT source, type, payload FROM events WHERE id = $1", [accepted[0]!.id]),
+      (r) => r.length === 1,
+      2000,
+      20,
+    );
     expect(rows).toEqual([{ source: stack.secrets.source, type: "signup", payload: { plan: "pro" } }]);
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -46,10 +52,17 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
     const ids = [`ce-s-${Date.now()}`, `ce-b-${Date.now()}`];
     for (const [i, mode] of [Mode.STRUCTURED, Mode.BINARY].entries()) {
       const emit = emitterFor(transport, { mode });
-      const res = (await emit(new CloudEvent({ id: ids[i], source: "urn:example:billing", type: "invoice.paid", data: { amount: i } }), auth)) as { body: string };
+      const res = (await emit(
+        new CloudEvent({ id: ids[i], source: "urn:example:billing", type: "invoice.paid", data: { amount: i } }),
+        auth,
+      )) as { body: string };
       expect(JSON.parse(res.body)).toMatchObject({ accepted: [{ index: 0, id: ids[i] }] });
     }
-    const rows = await waitFor(() => sql("SELECT id, payload, attributes->>'ceSource' AS ce_source FROM events WHERE id = ANY($1) ORDER BY id", [ids]), (r) => r.length === 2, 5000);
+    const rows = await waitFor(
+      () => sql("SELECT id, payload, attributes->>'ceSource' AS ce_source FROM events WHERE id = ANY($1) ORDER BY id", [ids]),
+      (r) => r.length === 2,
+      5000,
+    );
     expect(rows).toEqual([
       { id: ids[1], payload: { amount: 1 }, ce_source: "urn:example:billing" },
       { id: ids[0], payload: { amount: 0 }, ce_source: "urn:example:billing" },
@@ -62,7 +75,11 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < events.length; i += 100) expect((await post({ events: events.slice(i, i + 100) })).status).toBe(202);
     }
-    await waitFor(() => countFor(prefix), (n) => n >= 300, 20_000);
+    await waitFor(
+      () => countFor(prefix),
+      (n) => n >= 300,
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 1500)); // let the second copies arrive too
     const rows = await sql("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM events WHERE id LIKE $1", [`${prefix}%`]);
     expect(rows[0]).toEqual({ n: 300, d: 300 });
@@ -72,9 +89,15 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
 
   it("loses nothing and duplicates nothing when the database stops mid-stream and comes back", async () => {
     const prefix = `outage-${Date.now()}-`;
-    const batch = (from: number) => ({ events: Array.from({ length: 50 }, (_, i) => ({ id: `${prefix}${from + i}`, type: "outage", payload: { n: from + i } })) });
+    const batch = (from: number) => ({
+      events: Array.from({ length: 50 }, (_, i) => ({ id: `${prefix}${from + i}`, type: "outage", payload: { n: from + i } })),
+    });
     expect((await post(batch(0))).status).toBe(202);
-    await waitFor(() => countFor(prefix), (n) => n === 50, 10_000);
+    await waitFor(
+      () => countFor(prefix),
+      (n) => n === 50,
+      10_000,
+    );
 
     // Stop the database (the pool stays up and fails its queries), keep ingesting, then restart it on the same port.
     const port = stack.postgres!.port;
@@ -84,7 +107,11 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
     const restarted = await startEmbeddedPostgres({ dataDir: join(e2e.stateDir, "pgdata"), port });
     stack.postgres = restarted;
 
-    const n = await waitFor(() => countFor(prefix), (v) => v === 300, 60_000);
+    const n = await waitFor(
+      () => countFor(prefix),
+      (v) => v === 300,
+      60_000,
+    );
     expect(n).toBe(300);
     const rows = await sql("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM events WHERE id LIKE $1", [`${prefix}%`]);
     expect(rows[0]).toEqual({ n: 300, d: 300 });
@@ -93,7 +120,17 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
   it("runs the cron rollup through /cdn-cgi/handler/scheduled", async () => {
     const res = await fetch(`${stack.ingestUrl}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("15 0 * * *")}`);
     expect(res.status).toBe(200);
-    const rows = await waitFor(() => sql("SELECT type, count FROM daily_rollups WHERE source = $1 AND type IN ('twice', 'outage') ORDER BY type", [stack.secrets.source]), (r) => r.length === 2, 10_000);
-    expect(rows).toEqual([{ type: "outage", count: 300 }, { type: "twice", count: 300 }]);
+    const rows = await waitFor(
+      () =>
+        sql("SELECT type, count FROM daily_rollups WHERE source = $1 AND type IN ('twice', 'outage') ORDER BY type", [
+          stack.secrets.source,
+        ]),
+      (r) => r.length === 2,
+      10_000,
+    );
+    expect(rows).toEqual([
+      { type: "outage", count: 300 },
+      { type: "twice", count: 300 },
+    ]);
   });
 });

@@ -31,7 +31,10 @@ describe("POST /v1/events", () => {
     const id = uniq("one");
     const r = await asJson(await post(JSON.stringify({ id, type: "signup", payload: { plan: "pro", name: "Zoë 🎉" } })));
     expect(r).toEqual({ status: 202, body: { accepted: [{ index: 0, id }], rejected: [] } });
-    const rows = await eventually(() => eventsFor(TEST_SOURCES.tenantA), (rs) => rs.some((e) => e.id === id));
+    const rows = await eventually(
+      () => eventsFor(TEST_SOURCES.tenantA),
+      (rs) => rs.some((e) => e.id === id),
+    );
     expect(rows.find((e) => e.id === id)).toMatchObject({ source: "tenant-a", type: "signup", payload: { plan: "pro", name: "Zoë 🎉" } });
   });
 
@@ -39,29 +42,66 @@ describe("POST /v1/events", () => {
     const ok1 = uniq("m");
     const ok2 = uniq("m");
     const r = await asJson(
-      await post(JSON.stringify({ events: [{ id: ok1, type: "a", payload: {} }, { type: "BAD TYPE", payload: {} }, { id: ok2, type: "b", payload: {} }, { id: ok1, type: "a", payload: {} }, { type: "c" }] })),
+      await post(
+        JSON.stringify({
+          events: [
+            { id: ok1, type: "a", payload: {} },
+            { type: "BAD TYPE", payload: {} },
+            { id: ok2, type: "b", payload: {} },
+            { id: ok1, type: "a", payload: {} },
+            { type: "c" },
+          ],
+        }),
+      ),
     );
     expect(r.status).toBe(202);
-    expect(r.body.accepted).toEqual([{ index: 0, id: ok1 }, { index: 2, id: ok2 }]);
-    expect(r.body.rejected.map((x: any) => [x.index, x.code, x.path])).toEqual([[1, "invalid_field", "type"], [3, "duplicate_id", "id"], [4, "invalid_field", "payload"]]);
+    expect(r.body.accepted).toEqual([
+      { index: 0, id: ok1 },
+      { index: 2, id: ok2 },
+    ]);
+    expect(r.body.rejected.map((x: any) => [x.index, x.code, x.path])).toEqual([
+      [1, "invalid_field", "type"],
+      [3, "duplicate_id", "id"],
+      [4, "invalid_field", "payload"],
+    ]);
   });
 
   it("with ?atomic=true accepts nothing when any event is invalid", async () => {
-    const r = await asJson(await post(JSON.stringify({ events: [{ type: "a", payload: {} }, { type: "!", payload: {} }] }), {}, "?atomic=true"));
+    const r = await asJson(
+      await post(
+        JSON.stringify({
+          events: [
+            { type: "a", payload: {} },
+            { type: "!", payload: {} },
+          ],
+        }),
+        {},
+        "?atomic=true",
+      ),
+    );
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ code: "batch_rejected", accepted: [], rejected: [{ index: 1, code: "invalid_field", path: "type" }] });
   });
 
   it("answers 400 with a code when nothing is valid", async () => {
-    expect((await asJson(await post('{"type":"Nope","payload":{}}'))).body).toMatchObject({ code: "invalid_event", rejected: [{ path: "type" }] });
+    expect((await asJson(await post('{"type":"Nope","payload":{}}'))).body).toMatchObject({
+      code: "invalid_event",
+      rejected: [{ path: "type" }],
+    });
     expect((await asJson(await post('{"events":[{"type":"Nope"}]}'))).body).toMatchObject({ code: "no_valid_events" });
     expect(await asJson(await post("{not json"))).toMatchObject({ status: 400, body: { code: "invalid_json" } });
-    expect(await asJson(await post('{"ok":1}', {}, "?atomic=maybe"))).toMatchObject({ status: 400, body: { code: "invalid_request", path: "atomic" } });
+    expect(await asJson(await post('{"ok":1}', {}, "?atomic=maybe"))).toMatchObject({
+      status: 400,
+      body: { code: "invalid_request", path: "atomic" },
+    });
   });
 
   it("answers 401 without a key or with an unknown key", async () => {
     expect(await asJson(await post("{}", { authorization: "" }))).toMatchObject({ status: 401, body: { code: "unauthorized" } });
-    expect(await asJson(await post("{}", { authorization: "Bearer evl_nope" }))).toMatchObject({ status: 401, body: { code: "unauthorized" } });
+    expect(await asJson(await post("{}", { authorization: "Bearer evl_nope" }))).toMatchObject({
+      status: 401,
+      body: { code: "unauthorized" },
+    });
   });
 
   it("answers 403 when a key for source A writes source B", async () => {
@@ -84,7 +124,7 @@ describe("POST /v1/events", () => {
     const ok = await post(exact, { authorization: `Bearer ${TEST_KEYS.tenantB}` });
     expect(ok.status).toBe(202);
     expect(((await ok.json()) as any).accepted).toHaveLength(17);
-    const over = await asJson(await post(exact + " ", { authorization: `Bearer ${TEST_KEYS.tenantB}` }));
+    const over = await asJson(await post(`${exact} `, { authorization: `Bearer ${TEST_KEYS.tenantB}` }));
     expect(over).toMatchObject({ status: 413, body: { code: "payload_too_large", limit: LIMITS.maxRequestBytes } });
   });
 
@@ -93,40 +133,75 @@ describe("POST /v1/events", () => {
     const ok = await asJson(await post(events(1000), { authorization: `Bearer ${TEST_KEYS.tenantB}` }));
     expect(ok.status).toBe(202);
     expect(ok.body.accepted).toHaveLength(1000);
-    expect(await asJson(await post(events(1001), { authorization: `Bearer ${TEST_KEYS.tenantB}` }))).toMatchObject({ status: 413, body: { code: "too_many_events" } });
+    expect(await asJson(await post(events(1001), { authorization: `Bearer ${TEST_KEYS.tenantB}` }))).toMatchObject({
+      status: 413,
+      body: { code: "too_many_events" },
+    });
   });
 
   it("answers 415 for an unsupported content type", async () => {
-    expect(await asJson(await post("x", { "content-type": "text/plain" }))).toMatchObject({ status: 415, body: { code: "unsupported_media_type" } });
+    expect(await asJson(await post("x", { "content-type": "text/plain" }))).toMatchObject({
+      status: 415,
+      body: { code: "unsupported_media_type" },
+    });
   });
 
   it("accepts NDJSON", async () => {
-    const r = await asJson(await post('{"type":"a","payload":{}}\n{"type":"b","payload":{}}\n', { "content-type": "application/x-ndjson" }));
+    const r = await asJson(
+      await post('{"type":"a","payload":{}}\n{"type":"b","payload":{}}\n', { "content-type": "application/x-ndjson" }),
+    );
     expect(r.body.accepted).toHaveLength(2);
   });
 
   it("answers 404 with a code for unknown routes", async () => {
-    expect(await asJson(await worker.fetch(new Request("http://eventline.test/v2/nope")))).toMatchObject({ status: 404, body: { code: "not_found" } });
+    expect(await asJson(await worker.fetch(new Request("http://eventline.test/v2/nope")))).toMatchObject({
+      status: 404,
+      body: { code: "not_found" },
+    });
   });
 });
 
 describe("CloudEvents through the cloudevents SDK's HTTP binding", () => {
   const send = async (message: { headers: Record<string, unknown>; body: unknown }) =>
-    asJson(await post(String(message.body), { ...(message.headers as Record<string, string>), authorization: `Bearer ${TEST_KEYS.tenantA}` }));
+    asJson(
+      await post(String(message.body), { ...(message.headers as Record<string, string>), authorization: `Bearer ${TEST_KEYS.tenantA}` }),
+    );
 
   it("structured mode", async () => {
-    const ce = new CloudEvent({ id: uniq("ces"), source: "https://shop.example/orders", type: "com.example.order.created", data: { total: 42 }, subject: "order-1" });
+    const ce = new CloudEvent({
+      id: uniq("ces"),
+      source: "https://shop.example/orders",
+      type: "com.example.order.created",
+      data: { total: 42 },
+      subject: "order-1",
+    });
     const r = await send(HTTP.structured(ce));
     expect(r).toMatchObject({ status: 202, body: { accepted: [{ index: 0, id: ce.id }] } });
-    const rows = await eventually(() => eventsFor(TEST_SOURCES.tenantA), (rs) => rs.some((e) => e.id === ce.id));
-    expect(rows.find((e) => e.id === ce.id)).toMatchObject({ type: "com.example.order.created", payload: { total: 42 }, attributes: { ceSource: "https://shop.example/orders", subject: "order-1" } });
+    const rows = await eventually(
+      () => eventsFor(TEST_SOURCES.tenantA),
+      (rs) => rs.some((e) => e.id === ce.id),
+    );
+    expect(rows.find((e) => e.id === ce.id)).toMatchObject({
+      type: "com.example.order.created",
+      payload: { total: 42 },
+      attributes: { ceSource: "https://shop.example/orders", subject: "order-1" },
+    });
   });
 
   it("binary mode", async () => {
-    const ce = new CloudEvent({ id: uniq("ceb"), source: "/billing", type: "invoice.paid", data: { amount: 10 }, time: "2026-11-01T10:00:00Z" });
+    const ce = new CloudEvent({
+      id: uniq("ceb"),
+      source: "/billing",
+      type: "invoice.paid",
+      data: { amount: 10 },
+      time: "2026-11-01T10:00:00Z",
+    });
     const r = await send(HTTP.binary(ce));
     expect(r).toMatchObject({ status: 202, body: { accepted: [{ id: ce.id }] } });
-    const rows = await eventually(() => eventsFor(TEST_SOURCES.tenantA), (rs) => rs.some((e) => e.id === ce.id));
+    const rows = await eventually(
+      () => eventsFor(TEST_SOURCES.tenantA),
+      (rs) => rs.some((e) => e.id === ce.id),
+    );
     expect(rows.find((e) => e.id === ce.id)!.occurredAt.toISOString()).toBe("2026-11-01T10:00:00.000Z");
   });
 
@@ -153,7 +228,7 @@ describe("signed sources", () => {
     const b = body();
     expect((await asJson(await postSigned(b))).body.code).toBe("signature_required");
     expect((await asJson(await postSigned(b, await signBody("wrong-secret-0123456789", b, now())))).body.code).toBe("signature_invalid");
-    expect((await asJson(await postSigned(b, await signBody(TEST_SIGNING_SECRET, b + " ", now())))).body.code).toBe("signature_invalid");
+    expect((await asJson(await postSigned(b, await signBody(TEST_SIGNING_SECRET, `${b} `, now())))).body.code).toBe("signature_invalid");
     const stale = await asJson(await postSigned(b, await signBody(TEST_SIGNING_SECRET, b, now() - 301)));
     expect(stale).toMatchObject({ status: 401, body: { code: "signature_expired" } });
   });

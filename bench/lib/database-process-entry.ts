@@ -7,7 +7,7 @@ import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgr
 const postgres = await startEmbeddedPostgres();
 await applyMigrations(postgres.url);
 const pool = await startAccelerateEndpoint({ databaseUrl: postgres.url, logLevel: "off" });
-process.stdout.write(JSON.stringify({ directUrl: postgres.url, poolUrl: pool.url }) + "\n");
+process.stdout.write(`${JSON.stringify({ directUrl: postgres.url, poolUrl: pool.url })}\n`);
 process.once("SIGTERM", async () => {
   await pool.stop();
   await postgres.stop();

@@ -12,7 +12,14 @@ export function makeEvents(n: number, runId: string, source = "bench"): EventMes
       type: ["signup", "page.view", "order.created", "invoice.paid"][i % 4]!,
       occurredAt: t,
       receivedAt: t,
-      payload: { user: `u-${i % 5000}`, plan: i % 3 ? "pro" : "free", path: `/products/${i % 997}`, amount: (i % 10_000) / 100, tags: ["a", "b", "c"], note: "x".repeat(80) },
+      payload: {
+        user: `u-${i % 5000}`,
+        plan: i % 3 ? "pro" : "free",
+        path: `/products/${i % 997}`,
+        amount: (i % 10_000) / 100,
+        tags: ["a", "b", "c"],
+        note: "x".repeat(80),
+      },
     };
   });
 }

@@ -33,7 +33,14 @@ export async function timedLoad(spec: LoadSpec, seconds: number): Promise<LoadRe
   });
   // Whole-run rate: autocannon's per-second average is meaningless for short runs.
   const elapsed = (performance.now() - t0) / 1000;
-  return { rps: Math.round(result.requests.total / elapsed), p50: result.latency.p50, p99: result.latency.p99, ok: result["2xx"], non2xx: result.non2xx, total: result.requests.total };
+  return {
+    rps: Math.round(result.requests.total / elapsed),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result["2xx"],
+    non2xx: result.non2xx,
+    total: result.requests.total,
+  };
 }
 
 /**

@@ -30,7 +30,9 @@ export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, numb
     let part: string | undefined;
     if (Number(entry) === process.pid) part = "load generator (autocannon)";
     else if (pgrp === groups.databasePgid) part = "database (PGlite + pool)";
-    else if (pgrp === groups.wranglerPgid) part = comm === "workerd" ? "workerd (Worker, queue, rate limiter)" : comm === "node" || comm === "MainThread" ? "wrangler (node)" : comm;
+    else if (pgrp === groups.wranglerPgid)
+      part =
+        comm === "workerd" ? "workerd (Worker, queue, rate limiter)" : comm === "node" || comm === "MainThread" ? "wrangler (node)" : comm;
     if (part) out.set(part, (out.get(part) ?? 0) + ms);
   }
   return out;

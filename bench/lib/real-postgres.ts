@@ -16,7 +16,9 @@ export interface RealPostgres {
 function pgBinDir(): string | undefined {
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "postgres"))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, "bin", "postgres")))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], "bin") : undefined;
 }
 
@@ -25,7 +27,10 @@ function ensureInstalled(): string {
   if (!bin && process.getuid?.() === 0) {
     console.error("[bench] installing PostgreSQL (Debian package postgresql)…");
     spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    spawnSync("apt-get", ["install", "-y", "-qq", "postgresql"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    spawnSync("apt-get", ["install", "-y", "-qq", "postgresql"], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
     bin = pgBinDir();
   }
   if (!bin) throw new Error("PostgreSQL server not found: install the Debian package `postgresql` (apt-get install postgresql)");
@@ -44,14 +49,19 @@ export async function startRealPostgres(settings: Record<string, string> = {}): 
   const data = join(dir, "data");
   const port = await freePort();
   const prefix = asUser();
-  const run = (cmd: string, args: string[]) => execFileSync(prefix[0] ?? cmd, [...prefix.slice(1), ...(prefix.length ? [cmd] : []), ...args], { stdio: "pipe" });
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(prefix[0] ?? cmd, [...prefix.slice(1), ...(prefix.length ? [cmd] : []), ...args], { stdio: "pipe" });
   run(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   const opts = { listen_addresses: "127.0.0.1", port: String(port), unix_socket_directories: dir, fsync: "off", ...settings };
   const args = Object.entries(opts).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
-  const child = spawn(prefix[0] ?? join(bin, "postgres"), [...prefix.slice(1), ...(prefix.length ? [join(bin, "postgres")] : []), "-D", data, ...args], {
-    stdio: "ignore",
-    detached: true, // own process group, stopped by id below
-  });
+  const child = spawn(
+    prefix[0] ?? join(bin, "postgres"),
+    [...prefix.slice(1), ...(prefix.length ? [join(bin, "postgres")] : []), "-D", data, ...args],
+    {
+      stdio: "ignore",
+      detached: true, // own process group, stopped by id below
+    },
+  );
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 30_000;
   while (spawnSync(join(bin, "pg_isready"), ["-h", "127.0.0.1", "-p", String(port)]).status !== 0) {

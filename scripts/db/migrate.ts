@@ -1,8 +1,9 @@
 // Applies prisma/migrations to DIRECT_URL with Prisma's wasm schema engine:
 // the offline equivalent of `prisma migrate deploy` (same migrations table,
 // same checksums), so either tool can take over from the other.
-import { openSchemaEngine } from "./schema-engine.ts";
+
 import { readMigrationsList, SCHEMA_PATH } from "./migrations-dir.ts";
+import { openSchemaEngine } from "./schema-engine.ts";
 
 export async function applyMigrations(directUrl: string): Promise<string[]> {
   const { engine, close } = await openSchemaEngine(directUrl, SCHEMA_PATH);

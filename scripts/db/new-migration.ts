@@ -1,12 +1,13 @@
 // Writes prisma/migrations/<timestamp>_<name>/migration.sql for the change
 // between the schema at the last migration and prisma/schema.prisma: what
 // `prisma migrate dev --create-only` produces, without a database or download.
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+
 import { existsSync } from "node:fs";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { openSchemaEngine } from "./schema-engine.ts";
-import { MIGRATIONS_DIR, SCHEMA_PATH, SNAPSHOT_PATH } from "./migrations-dir.ts";
 import { startEmbeddedPostgres } from "../local-stack/embedded-postgres.ts";
+import { MIGRATIONS_DIR, SCHEMA_PATH, SNAPSHOT_PATH } from "./migrations-dir.ts";
+import { openSchemaEngine } from "./schema-engine.ts";
 
 function timestamp(d = new Date()): string {
   return d.toISOString().replace(/[-:T]/g, "").slice(0, 14);
@@ -35,7 +36,7 @@ try {
   }
   const dir = join(MIGRATIONS_DIR, `${timestamp()}_${name}`);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, "migration.sql"), script.endsWith("\n") ? script : script + "\n");
+  await writeFile(join(dir, "migration.sql"), script.endsWith("\n") ? script : `${script}\n`);
   if (!existsSync(join(MIGRATIONS_DIR, "migration_lock.toml"))) {
     await writeFile(
       join(MIGRATIONS_DIR, "migration_lock.toml"),

@@ -29,7 +29,10 @@ async function instantiateEngine() {
   const pkgDir = dirname(bgPath);
   const bytes = await readFile(join(pkgDir, "schema_engine_bg.wasm"));
   // Typed loosely: the Workers and Node typings disagree about WebAssembly's shape.
-  const wasm = WebAssembly as unknown as { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } };
+  const wasm = WebAssembly as unknown as {
+    Module: new (b: Uint8Array) => object;
+    Instance: new (m: object, i: object) => { exports: Record<string, unknown> };
+  };
   const instance = new wasm.Instance(new wasm.Module(bytes), { "./schema_engine_bg.js": bg });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();

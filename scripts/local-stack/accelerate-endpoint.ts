@@ -3,11 +3,12 @@
 // Postgres) in front of a postgres:// URL. The Worker's client, built with
 // `accelerateUrl` + withAccelerate(), talks to it exactly as it talks to
 // Accelerate in production.
+
+import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { Server, Temporal } from "@prisma/query-plan-executor";
-import type { AddressInfo } from "node:net";
 
 export interface AccelerateEndpoint {
   /** The pool URL the Worker uses as DATABASE_URL. */
@@ -18,7 +19,11 @@ export interface AccelerateEndpoint {
 
 let contextManagerInstalled = false;
 
-export async function startAccelerateEndpoint(opts: { databaseUrl: string; port?: number; logLevel?: "off" | "error" | "warn" | "info" | "debug" }): Promise<AccelerateEndpoint> {
+export async function startAccelerateEndpoint(opts: {
+  databaseUrl: string;
+  port?: number;
+  logLevel?: "off" | "error" | "warn" | "info" | "debug";
+}): Promise<AccelerateEndpoint> {
   if (!contextManagerInstalled) {
     // The executor keeps its per-request logger in an OpenTelemetry context; without a manager every request fails with "No active logger found".
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

@@ -12,7 +12,8 @@ import { join, resolve } from "node:path";
 export async function writeEditedWranglerConfig(dir: string, edits: readonly [RegExp, string][]): Promise<string> {
   let toml = (await readFile("wrangler.toml", "utf8")).replace(/^main = .*$/m, `main = ${JSON.stringify(resolve("src/index.ts"))}`);
   for (const [pattern, replacement] of edits) {
-    if (!new RegExp(pattern.source, pattern.flags.replace("g", "")).test(toml)) throw new Error(`wrangler.toml has nothing matching ${pattern}`);
+    if (!new RegExp(pattern.source, pattern.flags.replace("g", "")).test(toml))
+      throw new Error(`wrangler.toml has nothing matching ${pattern}`);
     toml = toml.replace(pattern, replacement);
   }
   const path = join(dir, "wrangler.toml");

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { applyMigrations } from "../db/migrate.ts";
 import { type AccelerateEndpoint, startAccelerateEndpoint } from "./accelerate-endpoint.ts";
-import { loadDevSecrets, type DevSecrets } from "./dev-secrets.ts";
+import { type DevSecrets, loadDevSecrets } from "./dev-secrets.ts";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { startWranglerDev, type WranglerDev } from "./wrangler-dev.ts";
 
@@ -47,7 +47,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     let postgres: EmbeddedPostgres | undefined;
     let directUrl = opts.directUrl;
     if (!directUrl) {
-      postgres = await startEmbeddedPostgres({ dataDir: opts.ephemeral ? undefined : join(opts.stateDir, "pgdata"), port: opts.ports?.postgres ?? 0 });
+      postgres = await startEmbeddedPostgres({
+        dataDir: opts.ephemeral ? undefined : join(opts.stateDir, "pgdata"),
+        port: opts.ports?.postgres ?? 0,
+      });
       // Through the returned object, so that a database restarted by a test is the one stopped.
       stoppers.push(() => stack?.postgres?.stop() ?? postgres!.stop());
       directUrl = postgres.url;

@@ -20,7 +20,16 @@ export async function startWranglerDev(opts: {
   stdio?: "inherit" | "ignore" | number;
   readyTimeoutMs?: number;
 }): Promise<WranglerDev> {
-  const args = ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--persist-to", opts.persistTo, "--show-interactive-dev-session=false"];
+  const args = [
+    "dev",
+    "--port",
+    String(opts.port),
+    "--ip",
+    "127.0.0.1",
+    "--persist-to",
+    opts.persistTo,
+    "--show-interactive-dev-session=false",
+  ];
   if (opts.configPath) args.push("--config", opts.configPath);
   for (const [k, v] of Object.entries(opts.vars)) args.push("--var", `${k}:${v}`);
   const out = opts.stdio ?? "inherit";

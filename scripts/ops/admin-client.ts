@@ -22,7 +22,11 @@ export class AdminClient {
   }
 
   get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
-    const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)]));
+    const qs = new URLSearchParams(
+      Object.entries(query)
+        .filter((e): e is [string, string | number] => e[1] !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     return this.request<T>("GET", `${path}${qs.size ? `?${qs}` : ""}`);
   }
 
@@ -45,7 +49,14 @@ export class AdminClient {
     const data = text ? JSON.parse(text) : undefined;
     if (res.ok) return data as T;
     const detail = data?.code ? `${data.code}: ${data.message}` : `HTTP ${res.status}`;
-    const code = res.status === 404 ? EXIT.notFound : res.status === 401 || res.status === 403 ? EXIT.auth : res.status < 500 ? EXIT.rejected : EXIT.failed;
+    const code =
+      res.status === 404
+        ? EXIT.notFound
+        : res.status === 401 || res.status === 403
+          ? EXIT.auth
+          : res.status < 500
+            ? EXIT.rejected
+            : EXIT.failed;
     throw new CliError(detail, code);
   }
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
+import { Presets, SingleBar } from "cli-progress";
 // eventline-ops — the operators' CLI for the admin API.
 //   npm run ops -- <command> [options]      (see --help on every command)
 // Exit codes: 0 ok, 1 request failed, 2 usage, 3 not found, 4 not authorized, 5 rejected by the API.
 import { Command, CommanderError, Option } from "commander";
-import { SingleBar, Presets } from "cli-progress";
 import { AdminClient, CliError, EXIT } from "./admin-client.ts";
 import { keyValues, table } from "./format.ts";
 
@@ -21,7 +21,10 @@ const client = () => {
 };
 const asJson = () => Boolean(program.opts().json);
 const print = (data: unknown, human: () => string) => console.log(asJson() ? JSON.stringify(data, null, 2) : human());
-const progress = (label: string) => (asJson() || !process.stderr.isTTY ? null : new SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr }, Presets.shades_classic));
+const progress = (label: string) =>
+  asJson() || !process.stderr.isTTY
+    ? null
+    : new SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr }, Presets.shades_classic);
 
 const filterOptions = (cmd: Command) =>
   cmd
@@ -32,8 +35,13 @@ const filterOptions = (cmd: Command) =>
     .option("--from <iso>", "last failure at or after (ISO 8601)")
     .option("--to <iso>", "last failure before (ISO 8601)");
 const filterOf = (o: Record<string, string | undefined>) =>
-  Object.fromEntries(Object.entries({ source: o.source, type: o.type, code: o.code, status: o.status, from: o.from, to: o.to }).filter(([, v]) => v !== undefined));
-const selectionOf = (o: Record<string, string | undefined>) => (o.ids ? { ids: o.ids.split(",").map((s) => s.trim()) } : { filter: filterOf(o) });
+  Object.fromEntries(
+    Object.entries({ source: o.source, type: o.type, code: o.code, status: o.status, from: o.from, to: o.to }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
+const selectionOf = (o: Record<string, string | undefined>) =>
+  o.ids ? { ids: o.ids.split(",").map((s) => s.trim()) } : { filter: filterOf(o) };
 
 const events = program.command("events").description("look up stored events");
 events
@@ -49,12 +57,21 @@ filterOptions(dlq.command("ls").description("list dead letters, newest first, wi
   .option("--limit <n>", "page size", "50")
   .option("--cursor <cursor>", "next page (from a previous --json output)")
   .action(async (o) => {
-    const r = await client().get<{ deadLetters: Record<string, unknown>[]; countsByCode: Record<string, number>; total: number; nextCursor: string | null }>("/dead-letters", { ...filterOf(o), limit: o.limit, cursor: o.cursor });
+    const r = await client().get<{
+      deadLetters: Record<string, unknown>[];
+      countsByCode: Record<string, number>;
+      total: number;
+      nextCursor: string | null;
+    }>("/dead-letters", { ...filterOf(o), limit: o.limit, cursor: o.cursor });
     print(r, () =>
       [
         table(r.deadLetters, ["id", "source", "eventType", "eventId", "errorCode", "status", "attempts", "lastFailedAt"]),
         "",
-        `total ${r.total}; by code: ${Object.entries(r.countsByCode).map(([k, v]) => `${k}=${v}`).join(", ") || "-"}`,
+        `total ${r.total}; by code: ${
+          Object.entries(r.countsByCode)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ") || "-"
+        }`,
         ...(r.nextCursor ? [`more: --cursor ${r.nextCursor}`] : []),
       ].join("\n"),
     );
@@ -74,8 +91,15 @@ filterOptions(dlq.command("replay").description("re-enqueue dead letters (by --i
   .action(async (o) => {
     const c = client();
     if (o.dryRun) {
-      const r = await c.post<{ count: number; sample: Record<string, unknown>[] }>("/dead-letters/replay", { ...selectionOf(o), dryRun: true });
-      return print(r, () => `${r.count} dead letter(s) would be replayed\n${table(r.sample, ["id", "source", "eventType", "eventId", "errorCode", "status"])}`);
+      const r = await c.post<{ count: number; sample: Record<string, unknown>[] }>("/dead-letters/replay", {
+        ...selectionOf(o),
+        dryRun: true,
+      });
+      return print(
+        r,
+        () =>
+          `${r.count} dead letter(s) would be replayed\n${table(r.sample, ["id", "source", "eventType", "eventId", "errorCode", "status"])}`,
+      );
     }
     type Job = { id: string; status: string; total: number; enqueued: number; skipped: number; error?: string };
     let job = await c.post<Job>("/dead-letters/replay", selectionOf(o));
@@ -108,7 +132,15 @@ rollup
   .option("--type <type>", "only this type")
   .action(async (o) => {
     const c = client();
-    type Report = { runId: string; days: number; daysDone: number; keysDone: number; rows: number; nextFrom: string | null; complete: boolean };
+    type Report = {
+      runId: string;
+      days: number;
+      daysDone: number;
+      keysDone: number;
+      rows: number;
+      nextFrom: string | null;
+      complete: boolean;
+    };
     // Each call recomputes as many days as fit in the server's time budget and says where to resume.
     let r = await c.post<Report>("/rollups/backfill", { from: o.from, to: o.to, source: o.source, type: o.type });
     const days = r.days;

@@ -1,10 +1,22 @@
 /** Human output for the ops CLI: aligned tables. Pure. */
 export function table(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
   if (rows.length === 0) return "(none)";
-  const cell = (v: unknown) => (v === null || v === undefined ? "-" : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v)).replace(/\s+/g, " ");
+  const cell = (v: unknown) =>
+    (v === null || v === undefined
+      ? "-"
+      : v instanceof Date
+        ? v.toISOString()
+        : typeof v === "object"
+          ? JSON.stringify(v)
+          : String(v)
+    ).replace(/\s+/g, " ");
   const cells = rows.map((r) => columns.map((c) => truncate(cell(r[c]), 60)));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join("\n");
 }
 

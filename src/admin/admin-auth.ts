@@ -11,11 +11,16 @@ import { ApiError } from "../errors/api-error.ts";
 
 export const adminAuth = createMiddleware<{ Bindings: Env }>(async (c, next) => {
   const token = presentedKey(c.req.raw.headers);
-  if (!token) throw new ApiError(401, "unauthorized", "missing admin token (Authorization: Bearer <token>)", { headers: { "www-authenticate": "Bearer" } });
+  if (!token)
+    throw new ApiError(401, "unauthorized", "missing admin token (Authorization: Bearer <token>)", {
+      headers: { "www-authenticate": "Bearer" },
+    });
   const expected = c.env.ADMIN_TOKEN_SHA256;
   if (expected && timingSafeEqualString(await sha256Hex(token), expected.toLowerCase())) return next();
   if ((await identifyKey(token, parseApiKeys(c.env.API_KEYS))).source) {
     throw new ApiError(403, "forbidden", "ingest API keys cannot use the admin API");
   }
-  throw new ApiError(401, "unauthorized", expected ? "invalid admin token" : "the admin API is disabled (ADMIN_TOKEN_SHA256 is not set)", { headers: { "www-authenticate": "Bearer" } });
+  throw new ApiError(401, "unauthorized", expected ? "invalid admin token" : "the admin API is disabled (ADMIN_TOKEN_SHA256 is not set)", {
+    headers: { "www-authenticate": "Bearer" },
+  });
 });

@@ -14,7 +14,15 @@ import { ApiError } from "../errors/api-error.ts";
 import { encodeCursor, readCursor } from "../http/cursor.ts";
 import { validate } from "../http/validate.ts";
 import { adminAuth } from "./admin-auth.ts";
-import { deadLetterFilterSchema, deadLetterWhere, discardRequestSchema, discardWhere, replayRequestSchema, replayWhere, toSelection } from "./dead-letter-filter.ts";
+import {
+  deadLetterFilterSchema,
+  deadLetterWhere,
+  discardRequestSchema,
+  discardWhere,
+  replayRequestSchema,
+  replayWhere,
+  toSelection,
+} from "./dead-letter-filter.ts";
 import { continueReplay } from "./replay-dead-letters.ts";
 
 /** An admin request stops starting new chunks (rollup, replay) after this long; the CLI calls again to continue. */
@@ -31,7 +39,10 @@ adminRoutes.get("/events/:source/:id", async (c) => {
   return c.json(event);
 });
 
-const listQuery = deadLetterFilterSchema.extend({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(50) });
+const listQuery = deadLetterFilterSchema.extend({
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
 const listCursor = z.tuple([z.iso.datetime(), z.uuid()]);
 
 adminRoutes.get("/dead-letters", validate("query", listQuery), async (c) => {

@@ -36,14 +36,20 @@ export type Selection = { ids: string[] } | { filter: DeadLetterFilter };
 
 const selectionFields = {
   ids: z.array(z.uuid()).min(1).max(10_000).optional(),
-  filter: deadLetterFilterSchema.refine((f) => Object.keys(f).length > 0, { message: "an empty filter would select every dead letter; name at least one field" }).optional(),
+  filter: deadLetterFilterSchema
+    .refine((f) => Object.keys(f).length > 0, { message: "an empty filter would select every dead letter; name at least one field" })
+    .optional(),
 };
 
 const exactlyOne = (b: { ids?: unknown; filter?: unknown }) => (b.ids === undefined) !== (b.filter === undefined);
 const exactlyOneMessage = { message: 'give either "ids" or "filter"', path: ["ids"] };
 
-export const replayRequestSchema = z.strictObject({ ...selectionFields, dryRun: z.boolean().default(false) }).refine(exactlyOne, exactlyOneMessage);
-export const discardRequestSchema = z.strictObject({ ...selectionFields, reason: z.string().trim().min(3).max(500) }).refine(exactlyOne, exactlyOneMessage);
+export const replayRequestSchema = z
+  .strictObject({ ...selectionFields, dryRun: z.boolean().default(false) })
+  .refine(exactlyOne, exactlyOneMessage);
+export const discardRequestSchema = z
+  .strictObject({ ...selectionFields, reason: z.string().trim().min(3).max(500) })
+  .refine(exactlyOne, exactlyOneMessage);
 
 export function toSelection(b: { ids?: string[]; filter?: DeadLetterFilter }): Selection {
   return b.ids ? { ids: b.ids } : { filter: b.filter! };
@@ -52,9 +58,15 @@ export function toSelection(b: { ids?: string[]; filter?: DeadLetterFilter }): S
 /** Replays never touch discarded letters; a filter without a status means pending ones. */
 export function replayWhere(s: Selection) {
   if ("ids" in s) return { id: { in: s.ids }, status: { not: "discarded" as const } };
-  return { ...deadLetterWhere(s.filter), status: s.filter.status ?? ("pending" as const), ...(s.filter.status === "discarded" ? { id: { in: [] as string[] } } : {}) };
+  return {
+    ...deadLetterWhere(s.filter),
+    status: s.filter.status ?? ("pending" as const),
+    ...(s.filter.status === "discarded" ? { id: { in: [] as string[] } } : {}),
+  };
 }
 
 export function discardWhere(s: Selection) {
-  return "ids" in s ? { id: { in: s.ids }, status: { not: "discarded" as const } } : { ...deadLetterWhere(s.filter), status: { not: "discarded" as const } };
+  return "ids" in s
+    ? { id: { in: s.ids }, status: { not: "discarded" as const } }
+    : { ...deadLetterWhere(s.filter), status: { not: "discarded" as const } };
 }

@@ -21,7 +21,7 @@ const encoder = new TextEncoder();
 export async function continueReplay(db: Db, queue: Queue<EventMessage>, jobId: string, budgetMs: number) {
   const deadline = Date.now() + budgetMs;
   let job = await getReplayJob(db, jobId);
-  if (!job || job.status !== "running") return job;
+  if (job?.status !== "running") return job;
   const where = replayWhere(job.selection as Selection);
   while (Date.now() < deadline) {
     const letters = await nextDeadLettersToReplay(db, where, jobId, LETTERS_PER_CHUNK);
@@ -32,8 +32,18 @@ export async function continueReplay(db: Db, queue: Queue<EventMessage>, jobId: 
     const { replayable, skipped } = toReplayMessages(letters);
     const chunks = chunkBySizeAndCount(replayable, (r) => encoder.encode(JSON.stringify(r.message)).length);
     for (const chunk of chunks) await queue.sendBatch(chunk.map((r) => ({ body: r.message, contentType: "json" as const })));
-    if (replayable.length) await markReplayed(db, replayable.map((r) => r.letterId), jobId);
-    if (skipped.length) await tagSkippedForJob(db, skipped.map((s) => s.letterId), jobId);
+    if (replayable.length)
+      await markReplayed(
+        db,
+        replayable.map((r) => r.letterId),
+        jobId,
+      );
+    if (skipped.length)
+      await tagSkippedForJob(
+        db,
+        skipped.map((s) => s.letterId),
+        jobId,
+      );
     job = await recordReplayProgress(db, jobId, { enqueued: replayable.length, skipped: skipped.length, done: false });
     log("info", "replay.chunk", { jobId, enqueued: replayable.length, skipped: skipped.length, total: job.total });
   }

@@ -19,7 +19,11 @@ export function toReplayMessages(letters: readonly LetterForReplay[]): {
   for (const l of letters) {
     const parsed = eventMessageSchema.safeParse(l.body);
     if (parsed.success) replayable.push({ letterId: l.id, message: parsed.data });
-    else skipped.push({ letterId: l.id, reason: `body is not a valid event message (${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message})` });
+    else
+      skipped.push({
+        letterId: l.id,
+        reason: `body is not a valid event message (${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message})`,
+      });
   }
   return { replayable, skipped };
 }

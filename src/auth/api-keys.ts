@@ -39,7 +39,10 @@ export function parseApiKeys(config: string | undefined): KeyEntry[] {
 }
 
 /** The key's SHA-256 and the source it belongs to (undefined if none). Compares against every entry, whatever matches. */
-export async function identifyKey(presentedKey: string, entries: readonly KeyEntry[]): Promise<{ hash: string; source: string | undefined }> {
+export async function identifyKey(
+  presentedKey: string,
+  entries: readonly KeyEntry[],
+): Promise<{ hash: string; source: string | undefined }> {
   const hash = await sha256Hex(presentedKey);
   let source: string | undefined;
   for (const e of entries) if (timingSafeEqualString(hash, e.hash) && source === undefined) source = e.source;
@@ -57,6 +60,9 @@ export function presentedKey(headers: Headers): string | undefined {
 export function generateApiKey(): string {
   const bytes = new Uint8Array(32);
   crypto.getRandomValues(bytes);
-  const b64 = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const b64 = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
   return `evl_${b64}`;
 }

@@ -12,7 +12,9 @@ import { timingSafeEqualString, toHex } from "./sha256.ts";
 
 const encoder = new TextEncoder();
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: "signature_required" | "signature_invalid" | "signature_expired"; message: string };
+export type SignatureCheck =
+  | { ok: true }
+  | { ok: false; reason: "signature_required" | "signature_invalid" | "signature_expired"; message: string };
 
 let cached: { config: string; map: Map<string, string> } | undefined;
 

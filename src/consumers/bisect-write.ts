@@ -7,7 +7,7 @@
  *
  * Pure: the write function and the error classifier are passed in.
  */
-import { PermanentError } from "../errors/permanent-error.ts";
+import type { PermanentError } from "../errors/permanent-error.ts";
 import { RetryableError } from "../errors/retryable-error.ts";
 
 export type WriteOutcome<T, R> =

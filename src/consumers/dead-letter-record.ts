@@ -1,8 +1,9 @@
 /**
  * Builds dead-letter rows from queue messages. Pure.
  */
-import { eventMessageSchema } from "../events/event-schema.ts";
+
 import type { DeadLetterInput } from "../db/upsert-dead-letters.ts";
+import { eventMessageSchema } from "../events/event-schema.ts";
 
 export interface FailedMessage {
   messageId: string;

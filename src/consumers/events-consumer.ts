@@ -57,14 +57,26 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): 
     if (parsed.success) valid.push({ msg, event: parsed.data });
     else {
       const issue = parsed.error.issues[0]!;
-      malformed.push({ messageId: msg.id, body: msg.body, attempts: msg.attempts, errorCode: "invalid_message", errorMessage: `${issue.path.join(".")}: ${issue.message}` });
+      malformed.push({
+        messageId: msg.id,
+        body: msg.body,
+        attempts: msg.attempts,
+        errorCode: "invalid_message",
+        errorMessage: `${issue.path.join(".")}: ${issue.message}`,
+      });
       malformedMsgs.push(msg);
     }
   }
 
   const write = (items: Valid[]) => {
     const redeliveries = items.filter((v) => v.msg.attempts > 1).length;
-    return writeWithRetry(() => insertEvents(db, items.map((v) => v.event), { firstDeliveries: items.length - redeliveries, redeliveries }));
+    return writeWithRetry(() =>
+      insertEvents(
+        db,
+        items.map((v) => v.event),
+        { firstDeliveries: items.length - redeliveries, redeliveries },
+      ),
+    );
   };
   const outcomes = await bisectWrite(valid, write, classifyDbError);
   const poison: FailedMessage[] = [...malformed];
@@ -78,7 +90,13 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): 
         v.msg.ack();
       }
     } else if (o.kind === "poison") {
-      poison.push({ messageId: o.item.msg.id, body: o.item.msg.body, attempts: o.item.msg.attempts, errorCode: o.error.code, errorMessage: o.error.message });
+      poison.push({
+        messageId: o.item.msg.id,
+        body: o.item.msg.body,
+        attempts: o.item.msg.attempts,
+        errorCode: o.error.code,
+        errorMessage: o.error.message,
+      });
       poisonMsgs.push(o.item.msg);
     } else {
       log("warn", "consumer.write_failed", { count: o.items.length, code: o.error.code, error: o.error.message });

@@ -18,7 +18,10 @@ export const backfillRequestSchema = z
     type: z.string().min(1).max(64).optional(),
   })
   .refine((r) => r.from <= r.to, { message: "from must not be after to", path: ["to"] })
-  .refine((r) => (Date.parse(r.to) - Date.parse(r.from)) / DAY_MS < MAX_BACKFILL_DAYS, { message: `at most ${MAX_BACKFILL_DAYS} days per backfill`, path: ["to"] });
+  .refine((r) => (Date.parse(r.to) - Date.parse(r.from)) / DAY_MS < MAX_BACKFILL_DAYS, {
+    message: `at most ${MAX_BACKFILL_DAYS} days per backfill`,
+    path: ["to"],
+  });
 
 export type BackfillRequest = z.infer<typeof backfillRequestSchema>;
 
@@ -37,7 +40,11 @@ export function backfillBounds(r: Pick<BackfillRequest, "from" | "to">): { from:
  */
 export const BACKFILL_WINDOW_POLICY = { firstDays: 7, targetMs: 1_000, maxGrowth: 4, maxDays: 92 } as const;
 
-export function nextWindowDays(days: number, tookMs: number, policy: { targetMs: number; maxGrowth: number; maxDays: number } = BACKFILL_WINDOW_POLICY): number {
+export function nextWindowDays(
+  days: number,
+  tookMs: number,
+  policy: { targetMs: number; maxGrowth: number; maxDays: number } = BACKFILL_WINDOW_POLICY,
+): number {
   const fit = tookMs > 0 ? Math.floor((days * policy.targetMs) / tookMs) : Number.POSITIVE_INFINITY;
   return Math.max(1, Math.min(fit, days * policy.maxGrowth, policy.maxDays));
 }

@@ -33,7 +33,13 @@ export interface BackfillReport {
 export async function runBackfill(db: Db, o: BackfillOptions): Promise<BackfillReport> {
   const started = Date.now();
   const deadline = started + o.budgetMs;
-  const run = await startRollupRun(db, { kind: "backfill", fromDay: o.from, toDay: new Date(o.to.getTime() - DAY_MS), source: o.source, type: o.type });
+  const run = await startRollupRun(db, {
+    kind: "backfill",
+    fromDay: o.from,
+    toDay: new Date(o.to.getTime() - DAY_MS),
+    source: o.source,
+    type: o.type,
+  });
   let next = o.from;
   let windowDays = o.daysPerChunk ?? BACKFILL_WINDOW_POLICY.firstDays;
   let windows = 0;
@@ -54,7 +60,13 @@ export async function runBackfill(db: Db, o: BackfillOptions): Promise<BackfillR
     const complete = next >= o.to;
     const days = Math.round((o.to.getTime() - o.from.getTime()) / DAY_MS);
     const daysDone = Math.round((next.getTime() - o.from.getTime()) / DAY_MS);
-    await finishRollupRun(db, run.id, { status: "succeeded", keysDone: keys, rows, remaining: days - daysDone, durationMs: Date.now() - started });
+    await finishRollupRun(db, run.id, {
+      status: "succeeded",
+      keysDone: keys,
+      rows,
+      remaining: days - daysDone,
+      durationMs: Date.now() - started,
+    });
     log("info", "rollup.backfill", { runId: run.id, days, daysDone, windows, keys, rows, ms: Date.now() - started });
     return { runId: run.id, days, daysDone, keysDone: keys, rows, nextFrom: complete ? null : next.toISOString().slice(0, 10), complete };
   } catch (err) {

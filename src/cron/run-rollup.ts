@@ -2,12 +2,13 @@
  * One rollup run, journaled in rollup_runs: apply the pending deltas chunk by
  * chunk within the time budget (what the cron does).
  */
-import type { Db } from "../db/client.ts";
+
 import { applyRollupDeltas } from "../db/apply-rollup-deltas.ts";
+import type { Db } from "../db/client.ts";
 import { countPendingDeltas } from "../db/count-pending-deltas.ts";
 import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { rollupLoop, type ChunkOutcome, type LoopResult } from "./rollup-loop.ts";
+import { type ChunkOutcome, type LoopResult, rollupLoop } from "./rollup-loop.ts";
 
 /** Keys per statement: one delta row per (day, source, type) key, so a chunk is at most this many rollup rows written. */
 export const ROLLUP_CHUNK_DELTAS = 5_000;
@@ -40,7 +41,14 @@ export async function runRollup(db: Db, opts: RollupRunOptions): Promise<RollupR
     // Only an unfinished run needs the count; a drained one saves the round trip.
     const remaining = loop.complete ? 0 : await countPendingDeltas(db);
     const durationMs = Date.now() - started;
-    await finishRollupRun(db, run.id, { status: "succeeded", keysDone: loop.rows, rows: loop.rows, deltas: loop.claimed, remaining, durationMs });
+    await finishRollupRun(db, run.id, {
+      status: "succeeded",
+      keysDone: loop.rows,
+      rows: loop.rows,
+      deltas: loop.claimed,
+      remaining,
+      durationMs,
+    });
     log("info", "rollup.run", { runId: run.id, kind: opts.kind, deltas: loop.claimed, rows: loop.rows, remaining, ms: durationMs });
     return { runId: run.id, deltas: loop.claimed, rows: loop.rows, remaining, complete: loop.complete };
   } catch (err) {

@@ -3,7 +3,7 @@ import { createDb } from "../db/client.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
 import { dbConfig, deadLetterRetentionDays, type Env } from "../env.ts";
 import { log } from "../lib/log.ts";
-import { runRollup, type RollupRunReport } from "./run-rollup.ts";
+import { type RollupRunReport, runRollup } from "./run-rollup.ts";
 
 /**
  * A scheduled run stops starting new chunks after this long; the rest stays
@@ -12,7 +12,10 @@ import { runRollup, type RollupRunReport } from "./run-rollup.ts";
  */
 export const SCHEDULED_BUDGET_MS = 60_000;
 
-export async function runScheduledRollup(controller: Pick<ScheduledController, "scheduledTime" | "cron">, env: Env): Promise<RollupRunReport> {
+export async function runScheduledRollup(
+  controller: Pick<ScheduledController, "scheduledTime" | "cron">,
+  env: Env,
+): Promise<RollupRunReport> {
   const db = createDb(dbConfig(env).databaseUrl);
   const report = await runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS });
   const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * 86_400_000);

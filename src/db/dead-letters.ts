@@ -10,12 +10,32 @@ export function getDeadLetter(db: Db, id: string) {
   return db.deadLetter.findUnique({ where: { id } });
 }
 
-const SUMMARY = { id: true, source: true, eventType: true, eventId: true, errorCode: true, errorMessage: true, attempts: true, status: true, firstFailedAt: true, lastFailedAt: true, replayCount: true, replayedAt: true } as const;
+const SUMMARY = {
+  id: true,
+  source: true,
+  eventType: true,
+  eventId: true,
+  errorCode: true,
+  errorMessage: true,
+  attempts: true,
+  status: true,
+  firstFailedAt: true,
+  lastFailedAt: true,
+  replayCount: true,
+  replayedAt: true,
+} as const;
 
 /** Newest first; `after` is the last row of the previous page. */
 export function listDeadLetters(db: Db, where: Where, after: { lastFailedAt: Date; id: string } | undefined, limit: number) {
   return db.deadLetter.findMany({
-    where: after ? { AND: [where ?? {}, { OR: [{ lastFailedAt: { lt: after.lastFailedAt } }, { lastFailedAt: after.lastFailedAt, id: { lt: after.id } }] }] } : where,
+    where: after
+      ? {
+          AND: [
+            where ?? {},
+            { OR: [{ lastFailedAt: { lt: after.lastFailedAt } }, { lastFailedAt: after.lastFailedAt, id: { lt: after.id } }] },
+          ],
+        }
+      : where,
     orderBy: [{ lastFailedAt: "desc" }, { id: "desc" }],
     take: limit,
     select: SUMMARY,
@@ -23,7 +43,10 @@ export function listDeadLetters(db: Db, where: Where, after: { lastFailedAt: Dat
 }
 
 export async function countDeadLettersByCode(db: Db, where: Where): Promise<Record<string, number>> {
-  const groups = (await db.deadLetter.groupBy({ by: ["errorCode"], where, _count: { _all: true } })) as { errorCode: string; _count: { _all: number } }[];
+  const groups = (await db.deadLetter.groupBy({ by: ["errorCode"], where, _count: { _all: true } })) as {
+    errorCode: string;
+    _count: { _all: number };
+  }[];
   return Object.fromEntries(groups.map((g) => [g.errorCode, g._count._all]));
 }
 
@@ -63,7 +86,12 @@ export async function discardDeadLetters(db: Db, where: Where, reason: string): 
 /** Retention: deletes discarded and replayed letters whose last change is older than `before`. Pending letters are never purged. */
 export async function purgeDeadLetters(db: Db, before: Date): Promise<number> {
   const r = await db.deadLetter.deleteMany({
-    where: { OR: [{ status: "discarded", discardedAt: { lt: before } }, { status: "replayed", replayedAt: { lt: before } }] },
+    where: {
+      OR: [
+        { status: "discarded", discardedAt: { lt: before } },
+        { status: "replayed", replayedAt: { lt: before } },
+      ],
+    },
   });
   return r.count;
 }

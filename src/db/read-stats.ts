@@ -11,7 +11,16 @@ export interface Stats {
 }
 
 export async function readStats(db: RawSql): Promise<Stats> {
-  const [r] = await db.$queryRaw<{ stages: Record<string, number> | null; today: Record<string, number> | null; dead: Record<string, number> | null; oldest: Date | null; pending_deltas: number; last_run: Stats["lastRollupRun"] }[]>`
+  const [r] = await db.$queryRaw<
+    {
+      stages: Record<string, number> | null;
+      today: Record<string, number> | null;
+      dead: Record<string, number> | null;
+      oldest: Date | null;
+      pending_deltas: number;
+      last_run: Stats["lastRollupRun"];
+    }[]
+  >`
     SELECT
       (SELECT jsonb_object_agg(stage, n) FROM (SELECT stage, sum(count)::bigint AS n FROM stage_counters GROUP BY stage) s) AS stages,
       (SELECT jsonb_object_agg(stage, count) FROM stage_counters WHERE day = (now() AT TIME ZONE 'UTC')::date) AS today,

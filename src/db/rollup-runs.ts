@@ -29,7 +29,12 @@ export async function finishRollupRun(db: Db, id: string, end: RunEnd): Promise<
 }
 
 /** Journals a run that threw, with the progress it made; never masks the original error. */
-export async function failRollupRun(db: Db, id: string, progress: { keysDone: number; rows: number; deltas?: number; startedAt: number }, err: unknown): Promise<void> {
+export async function failRollupRun(
+  db: Db,
+  id: string,
+  progress: { keysDone: number; rows: number; deltas?: number; startedAt: number },
+  err: unknown,
+): Promise<void> {
   await finishRollupRun(db, id, {
     status: "failed",
     keysDone: progress.keysDone,

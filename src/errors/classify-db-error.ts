@@ -15,7 +15,21 @@ import { RetryableError } from "./retryable-error.ts";
 const PERMANENT_SQLSTATE_CLASSES = new Set(["22", "23", "54"]);
 
 /** Prisma request codes where the data is to blame (P2010 is decided by its SQLSTATE). */
-const PERMANENT_PRISMA_CODES = new Set(["P2000", "P2002", "P2003", "P2004", "P2005", "P2006", "P2007", "P2011", "P2012", "P2019", "P2020", "P2023", "P6005"]);
+const PERMANENT_PRISMA_CODES = new Set([
+  "P2000",
+  "P2002",
+  "P2003",
+  "P2004",
+  "P2005",
+  "P2006",
+  "P2007",
+  "P2011",
+  "P2012",
+  "P2019",
+  "P2020",
+  "P2023",
+  "P6005",
+]);
 
 /** Driver-adapter error kinds where the data is to blame. */
 const PERMANENT_ADAPTER_KINDS = new Set([

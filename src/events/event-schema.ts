@@ -26,7 +26,9 @@ const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i
 /** A JSON object that Postgres jsonb can store. */
 const jsonObject = z
   .record(z.string(), z.unknown(), { message: "must be a JSON object" })
-  .refine((v) => !UNSTORABLE_ESCAPE.test(JSON.stringify(v)), { message: "must not contain \\u0000 or unpaired surrogates (Postgres jsonb cannot store them)" });
+  .refine((v) => !UNSTORABLE_ESCAPE.test(JSON.stringify(v)), {
+    message: "must not contain \\u0000 or unpaired surrogates (Postgres jsonb cannot store them)",
+  });
 
 /** What upstream services send (the native format). */
 export const nativeEventSchema = z.strictObject({

@@ -22,7 +22,9 @@ export const benchRoutes = new Hono<{ Bindings: Env }>();
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-benchRoutes.use("/__bench/*", async (c, next) => (c.env.EVENTLINE_BENCH === "1" && LOOPBACK_HOSTS.has(new URL(c.req.url).hostname) ? next() : c.notFound()));
+benchRoutes.use("/__bench/*", async (c, next) =>
+  c.env.EVENTLINE_BENCH === "1" && LOOPBACK_HOSTS.has(new URL(c.req.url).hostname) ? next() : c.notFound(),
+);
 
 benchRoutes.post("/__bench/accepted", (c) => c.body(null, 202));
 
@@ -38,7 +40,15 @@ benchRoutes.post("/__bench/enqueued", async (c) => {
   await c.env.INGEST_RATE_LIMITER?.limit({ key: (c.req.header("authorization") ?? "").slice(-32) });
   const now = new Date().toISOString();
   const messages = events.map((e): { body: EventMessage; contentType: "json" } => ({
-    body: { v: 1, source: "bench-enqueued", id: String(e.id), type: String(e.type), occurredAt: now, receivedAt: now, payload: e.payload as Record<string, unknown> },
+    body: {
+      v: 1,
+      source: "bench-enqueued",
+      id: String(e.id),
+      type: String(e.type),
+      occurredAt: now,
+      receivedAt: now,
+      payload: e.payload as Record<string, unknown>,
+    },
     contentType: "json",
   }));
   await c.env.EVENTS_QUEUE.sendBatch(messages);

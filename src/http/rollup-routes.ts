@@ -8,7 +8,7 @@ import { createDb } from "../db/client.ts";
 import { listRollups } from "../db/list-rollups.ts";
 import { dbConfig, type Env } from "../env.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { apiKeyAuth, type AuthVariables } from "../ingest/authenticate.ts";
+import { type AuthVariables, apiKeyAuth } from "../ingest/authenticate.ts";
 import { encodeCursor, readCursor } from "./cursor.ts";
 import { validate } from "./validate.ts";
 
@@ -28,7 +28,9 @@ export const rollupRoutes = new Hono<{ Bindings: Env; Variables: AuthVariables }
 rollupRoutes.get("/v1/rollups", apiKeyAuth, validate("query", query), async (c) => {
   const q = c.req.valid("query");
   if (q.source !== undefined && q.source !== c.var.source) {
-    throw new ApiError(403, "source_forbidden", `this API key reads source "${c.var.source}", not "${q.source}"`, { details: { path: "source" } });
+    throw new ApiError(403, "source_forbidden", `this API key reads source "${c.var.source}", not "${q.source}"`, {
+      details: { path: "source" },
+    });
   }
   let after: { day: Date; type: string } | undefined;
   if (q.cursor !== undefined) {

@@ -21,7 +21,8 @@ const RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
 export const apiKeyAuth = createMiddleware<{ Bindings: Env; Variables: AuthVariables }>(async (c, next) => {
   const cfg = ingestConfig(c.env);
   const key = presentedKey(c.req.raw.headers);
-  if (!key) throw new ApiError(401, "unauthorized", "missing API key (Authorization: Bearer <key>)", { headers: { "www-authenticate": "Bearer" } });
+  if (!key)
+    throw new ApiError(401, "unauthorized", "missing API key (Authorization: Bearer <key>)", { headers: { "www-authenticate": "Bearer" } });
   const { hash, source } = await identifyKey(key, parseApiKeys(cfg.apiKeys));
   if (!source) throw new ApiError(401, "unauthorized", "unknown API key", { headers: { "www-authenticate": "Bearer" } });
 
@@ -43,7 +44,13 @@ export const signedBody = createMiddleware<{ Bindings: Env; Variables: AuthVaria
   const rawBody = await c.req.text();
   const secret = parseSigningSecrets(c.var.cfg.signingSecrets).get(c.var.source);
   if (secret !== undefined) {
-    const check = await verifySignature(c.req.header("x-eventline-signature") ?? null, rawBody, secret, Math.floor(Date.now() / 1000), c.var.cfg.signatureToleranceSeconds);
+    const check = await verifySignature(
+      c.req.header("x-eventline-signature") ?? null,
+      rawBody,
+      secret,
+      Math.floor(Date.now() / 1000),
+      c.var.cfg.signatureToleranceSeconds,
+    );
     if (!check.ok) throw new ApiError(401, check.reason, check.message);
   }
   c.set("rawBody", rawBody);

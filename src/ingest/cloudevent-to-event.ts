@@ -14,7 +14,8 @@ const MAPPED = new Set(["id", "type", "time", "data", "data_base64", "source", "
 
 export function cloudEventToEvent(ce: Record<string, unknown>): MappedCloudEvent | { error: { path: string; message: string } } {
   if (ce.specversion !== "1.0") return { error: { path: "specversion", message: 'must be "1.0"' } };
-  if (typeof ce.source !== "string" || ce.source.length === 0) return { error: { path: "source", message: "is required (a URI-reference)" } };
+  if (typeof ce.source !== "string" || ce.source.length === 0)
+    return { error: { path: "source", message: "is required (a URI-reference)" } };
   const attributes: Record<string, unknown> = { specversion: "1.0", ceSource: ce.source };
   for (const [k, v] of Object.entries(ce)) if (!MAPPED.has(k)) attributes[k] = v;
   const event: Record<string, unknown> = { id: ce.id, type: ce.type, payload: toPayload(ce) };
@@ -32,7 +33,10 @@ function toPayload(ce: Record<string, unknown>): unknown {
 }
 
 /** Binary content mode: attributes travel as `ce-*` headers, the body is the data. */
-export function cloudEventFromBinary(headers: Headers, body: string): Record<string, unknown> | { error: { path: string; message: string } } {
+export function cloudEventFromBinary(
+  headers: Headers,
+  body: string,
+): Record<string, unknown> | { error: { path: string; message: string } } {
   const ce: Record<string, unknown> = {};
   headers.forEach((value, name) => {
     const lower = name.toLowerCase();

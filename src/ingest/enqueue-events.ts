@@ -28,7 +28,12 @@ export async function enqueueEvents(queue: Queue<EventMessage>, events: readonly
       log("error", "ingest.enqueue_failed", { chunk: i, of: chunks.length, ...errorFields(err) });
       if (i === 0) throw pushback(err);
       for (const e of chunks.slice(i).flat()) {
-        result.rejected.push({ index: e.index, code: "queue_unavailable", path: "", message: "the queue did not take this event; resend it" });
+        result.rejected.push({
+          index: e.index,
+          code: "queue_unavailable",
+          path: "",
+          message: "the queue did not take this event; resend it",
+        });
       }
       break;
     }

@@ -93,7 +93,11 @@ function fromNdjson(body: string): ParsedBody {
     try {
       return { index, ok: true, event: JSON.parse(line) };
     } catch (err) {
-      return { index, ok: false, rejection: { index, code: "invalid_json", path: "", message: `line ${index + 1}: ${(err as Error).message}` } };
+      return {
+        index,
+        ok: false,
+        rejection: { index, code: "invalid_json", path: "", message: `line ${index + 1}: ${(err as Error).message}` },
+      };
     }
   });
   return { single: false, candidates };
@@ -102,7 +106,8 @@ function fromNdjson(body: string): ParsedBody {
 type CeInput = Record<string, unknown> | { error: { path: string; message: string } };
 
 function asObject(v: unknown): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ApiError(400, "invalid_body", "a structured CloudEvent must be a JSON object");
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new ApiError(400, "invalid_body", "a structured CloudEvent must be a JSON object");
   return v as Record<string, unknown>;
 }
 

@@ -14,14 +14,33 @@ export interface Refusal {
   message: string;
 }
 
-export function refusal(opts: { single: boolean; atomic: boolean; total: number; accepted: number; rejected: readonly Rejection[] }): Refusal | undefined {
+export function refusal(opts: {
+  single: boolean;
+  atomic: boolean;
+  total: number;
+  accepted: number;
+  rejected: readonly Rejection[];
+}): Refusal | undefined {
   const { single, atomic, total, accepted, rejected } = opts;
   if (accepted > 0 && !(atomic && rejected.length > 0)) return undefined;
   const tooLarge = rejected.length > 0 && rejected.every((r) => r.code === "event_too_large");
   if (single) {
     const first = rejected[0]!;
-    return { status: tooLarge ? 413 : 400, code: tooLarge ? "event_too_large" : "invalid_event", message: `${first.path || "event"}: ${first.message}` };
+    return {
+      status: tooLarge ? 413 : 400,
+      code: tooLarge ? "event_too_large" : "invalid_event",
+      message: `${first.path || "event"}: ${first.message}`,
+    };
   }
-  if (accepted > 0) return { status: 400, code: "batch_rejected", message: `${rejected.length} of ${total} events are invalid and ?atomic=true; nothing was accepted` };
-  return { status: tooLarge ? 413 : 400, code: "no_valid_events", message: `${rejected.length} of ${total} events are invalid; nothing was accepted` };
+  if (accepted > 0)
+    return {
+      status: 400,
+      code: "batch_rejected",
+      message: `${rejected.length} of ${total} events are invalid and ?atomic=true; nothing was accepted`,
+    };
+  return {
+    status: tooLarge ? 413 : 400,
+    code: "no_valid_events",
+    message: `${rejected.length} of ${total} events are invalid; nothing was accepted`,
+  };
 }

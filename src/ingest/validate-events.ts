@@ -89,7 +89,12 @@ export function validateEvents(candidates: readonly Candidate[], ctx: Validation
     };
     const bytes = encoder.encode(JSON.stringify(message)).length;
     if (bytes > LIMITS.maxEventBytes) {
-      rejected.push({ index: c.index, code: "event_too_large", path: "", message: `serializes to ${bytes} bytes; the limit is ${LIMITS.maxEventBytes}` });
+      rejected.push({
+        index: c.index,
+        code: "event_too_large",
+        path: "",
+        message: `serializes to ${bytes} bytes; the limit is ${LIMITS.maxEventBytes}`,
+      });
       continue;
     }
     seenIds.add(id);

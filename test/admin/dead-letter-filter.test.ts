@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { deadLetterWhere, discardRequestSchema, discardWhere, replayRequestSchema, replayWhere, toSelection } from "../../src/admin/dead-letter-filter.ts";
+import {
+  deadLetterWhere,
+  discardRequestSchema,
+  discardWhere,
+  replayRequestSchema,
+  replayWhere,
+  toSelection,
+} from "../../src/admin/dead-letter-filter.ts";
 
 describe("dead-letter selection", () => {
   it("translates a filter into a where clause", () => {
-    expect(deadLetterWhere({ source: "s", type: "t", code: "c", status: "pending", from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z" })).toEqual({
+    expect(
+      deadLetterWhere({ source: "s", type: "t", code: "c", status: "pending", from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z" }),
+    ).toEqual({
       source: "s",
       eventType: "t",
       errorCode: "c",

@@ -26,16 +26,31 @@ const admin = async (method: string, path: string, body?: unknown, token = stack
   return { status: res.status, body: (await res.json()) as any };
 };
 const ingest = (events: unknown[]) =>
-  fetch(`${stack.ingestUrl}/v1/events`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${stack.secrets.apiKey}` }, body: JSON.stringify({ events }) });
+  fetch(`${stack.ingestUrl}/v1/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${stack.secrets.apiKey}` },
+    body: JSON.stringify({ events }),
+  });
 // Asynchronous on purpose: the local pool and database live in this process, so a blocking spawn would deadlock.
 const ops = (...args: string[]) =>
   new Promise<{ code: number; out: string; err: string }>((resolve) => {
-    execFile(process.execPath, ["scripts/ops/cli.ts", ...args], { env: { ...process.env, EVENTLINE_URL: stack.ingestUrl, EVENTLINE_ADMIN_TOKEN: stack.secrets.adminToken }, encoding: "utf8", timeout: 60_000 }, (err, out, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: stderr }),
+    execFile(
+      process.execPath,
+      ["scripts/ops/cli.ts", ...args],
+      {
+        env: { ...process.env, EVENTLINE_URL: stack.ingestUrl, EVENTLINE_ADMIN_TOKEN: stack.secrets.adminToken },
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+      (err, out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: stderr }),
     );
   });
 const until = <T>(fn: () => Promise<T>, ok: (v: T) => boolean) => eventually(fn, ok, 30_000, 200);
-const rowsFor = async (prefix: string) => (await sql("SELECT id, count(*)::int AS n FROM events WHERE id LIKE $1 GROUP BY id ORDER BY id", [`${prefix}%`])) as { id: string; n: number }[];
+const rowsFor = async (prefix: string) =>
+  (await sql("SELECT id, count(*)::int AS n FROM events WHERE id LIKE $1 GROUP BY id ORDER BY id", [`${prefix}%`])) as {
+    id: string;
+    n: number;
+  }[];
 
 describe("operators: dead letters, replay, discard, stats (API and CLI)", () => {
   const prefix = `ops-${Date.now()}-`;
@@ -45,7 +60,10 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     // Force a permanent failure for these events only (SQLSTATE 23514).
     await sql(`ALTER TABLE events ADD CONSTRAINT e2e_poison CHECK (NOT (payload ? 'poison'))`);
     expect((await ingest([...failing, { id: `${prefix}ok`, type: "ops.ok", payload: {} }])).status).toBe(202);
-    const listed = await until(() => admin("GET", "/dead-letters?type=ops.fail&code=sqlstate_23514"), (r) => r.body.total === 5);
+    const listed = await until(
+      () => admin("GET", "/dead-letters?type=ops.fail&code=sqlstate_23514"),
+      (r) => r.body.total === 5,
+    );
     expect(listed.body.countsByCode).toEqual({ sqlstate_23514: 5 });
     expect(listed.body.deadLetters.map((d: any) => d.eventId).sort()).toEqual(failing.map((f) => f.id).sort());
 
@@ -57,7 +75,11 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     expect(page3.body.nextCursor).toBeNull();
 
     const one = await admin("GET", `/dead-letters/${seen[0]}`);
-    expect(one.body).toMatchObject({ status: "pending", errorCode: "sqlstate_23514", body: { type: "ops.fail", payload: { poison: true } } });
+    expect(one.body).toMatchObject({
+      status: "pending",
+      errorCode: "sqlstate_23514",
+      body: { type: "ops.fail", payload: { poison: true } },
+    });
     expect((await admin("GET", "/dead-letters/00000000-0000-7000-8000-000000000000")).status).toBe(404);
     expect(await rowsFor(prefix)).toEqual([{ id: `${prefix}ok`, n: 1 }]);
   });
@@ -73,14 +95,20 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     const job = await admin("POST", "/dead-letters/replay", { filter: { type: "ops.fail" } });
     expect(job.status).toBe(202);
     expect(job.body).toMatchObject({ status: "succeeded", total: 5, enqueued: 5, skipped: 0 });
-    const rows = await until(() => rowsFor(prefix), (r) => r.length === 6);
+    const rows = await until(
+      () => rowsFor(prefix),
+      (r) => r.length === 6,
+    );
     expect(rows.every((r) => r.n === 1)).toBe(true);
 
     const replayed = await admin("GET", "/dead-letters?type=ops.fail&status=replayed");
     expect(replayed.body.total).toBe(5);
     const again = await admin("POST", "/dead-letters/replay", { ids: replayed.body.deadLetters.map((d: any) => d.id) });
     expect(again.body).toMatchObject({ status: "succeeded", enqueued: 5 });
-    await until(() => admin("GET", "/stats"), (r) => r.body.stages.duplicates >= 5);
+    await until(
+      () => admin("GET", "/stats"),
+      (r) => r.body.stages.duplicates >= 5,
+    );
     expect((await rowsFor(prefix)).map((r) => r.n)).toEqual([1, 1, 1, 1, 1, 1]);
     const letter = await admin("GET", `/dead-letters/${replayed.body.deadLetters[0].id}`);
     expect(letter.body).toMatchObject({ status: "replayed", replayCount: 2 });
@@ -99,7 +127,10 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
   });
 
   it("looks up events and reports stats", async () => {
-    expect((await admin("GET", `/events/${stack.secrets.source}/${prefix}0`)).body).toMatchObject({ type: "ops.fail", payload: { poison: true, i: 0 } });
+    expect((await admin("GET", `/events/${stack.secrets.source}/${prefix}0`)).body).toMatchObject({
+      type: "ops.fail",
+      payload: { poison: true, i: 0 },
+    });
     expect((await admin("GET", `/events/${stack.secrets.source}/nope`)).status).toBe(404);
     const stats = (await admin("GET", "/stats")).body;
     expect(stats.stages).toMatchObject({ written: 6, dead_lettered: 5, replayed: 10 });

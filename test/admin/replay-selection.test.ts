@@ -3,7 +3,15 @@ import { toReplayMessages } from "../../src/admin/replay-selection.ts";
 
 describe("toReplayMessages", () => {
   it("replays valid event messages and skips bodies that would only dead-letter again", () => {
-    const good = { v: 1, source: "s", id: "e1", type: "t", occurredAt: "2026-11-01T00:00:00.000Z", receivedAt: "2026-11-01T00:00:00.000Z", payload: {} };
+    const good = {
+      v: 1,
+      source: "s",
+      id: "e1",
+      type: "t",
+      occurredAt: "2026-11-01T00:00:00.000Z",
+      receivedAt: "2026-11-01T00:00:00.000Z",
+      payload: {},
+    };
     const r = toReplayMessages([
       { id: "l1", body: good },
       { id: "l2", body: { v: 1, source: "s", id: "e2", type: "NOT VALID" } },

@@ -9,7 +9,7 @@ describe("API keys", () => {
     const entries = parseApiKeys(`tenant-a:${await sha256Hex(a)}\n# comment\ntenant-b:${await sha256Hex(b)}`);
     expect(await identifyKey(a, entries)).toEqual({ hash: await sha256Hex(a), source: "tenant-a" });
     expect((await identifyKey(b, entries)).source).toBe("tenant-b");
-    expect((await identifyKey(a + "x", entries)).source).toBeUndefined();
+    expect((await identifyKey(`${a}x`, entries)).source).toBeUndefined();
   });
 
   it("refuses malformed configuration instead of ignoring it", () => {

@@ -13,8 +13,8 @@ describe("request signatures", () => {
 
   it("rejects a changed body, a wrong secret, a stale timestamp and a missing header", async () => {
     const header = await signBody(secret, body, 1_000);
-    expect(await verifySignature(header, body + " ", secret, 1_000, 300)).toMatchObject({ ok: false, reason: "signature_invalid" });
-    expect(await verifySignature(header, body, secret + "x", 1_000, 300)).toMatchObject({ ok: false, reason: "signature_invalid" });
+    expect(await verifySignature(header, `${body} `, secret, 1_000, 300)).toMatchObject({ ok: false, reason: "signature_invalid" });
+    expect(await verifySignature(header, body, `${secret}x`, 1_000, 300)).toMatchObject({ ok: false, reason: "signature_invalid" });
     expect(await verifySignature(header, body, secret, 1_301, 300)).toMatchObject({ ok: false, reason: "signature_expired" });
     expect(await verifySignature(null, body, secret, 1_000, 300)).toMatchObject({ ok: false, reason: "signature_required" });
     expect(await verifySignature("garbage", body, secret, 1_000, 300)).toMatchObject({ ok: false, reason: "signature_invalid" });

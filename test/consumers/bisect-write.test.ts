@@ -36,7 +36,11 @@ describe("bisectWrite", () => {
 
   it("isolates several poison items", async () => {
     const t = fakeTable(new Set([0, 5, 9]));
-    const out = await bisectWrite(Array.from({ length: 10 }, (_, i) => i), t.write, classifyDbError);
+    const out = await bisectWrite(
+      Array.from({ length: 10 }, (_, i) => i),
+      t.write,
+      classifyDbError,
+    );
     expect(out.filter((o) => o.kind === "poison").map((o) => (o as { item: number }).item)).toEqual([0, 5, 9]);
     expect(t.rows).toHaveLength(7);
   });

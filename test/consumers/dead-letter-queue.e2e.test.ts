@@ -26,8 +26,19 @@ describe("retryable failures end in the dead-letter table, and replay recovers t
     });
     expect(res.status).toBe(202);
 
-    const letters = await eventually(() => sql("SELECT id, error_code, status, body FROM dead_letters WHERE event_id = $1", [id]), (r) => r.length === 1, 60_000, 250);
-    expect(letters).toEqual([expect.objectContaining({ error_code: "retries_exhausted", status: "pending", body: expect.objectContaining({ id, type: "dlq.test" }) })]);
+    const letters = await eventually(
+      () => sql("SELECT id, error_code, status, body FROM dead_letters WHERE event_id = $1", [id]),
+      (r) => r.length === 1,
+      60_000,
+      250,
+    );
+    expect(letters).toEqual([
+      expect.objectContaining({
+        error_code: "retries_exhausted",
+        status: "pending",
+        body: expect.objectContaining({ id, type: "dlq.test" }),
+      }),
+    ]);
 
     await sql("ALTER TABLE events_offline RENAME TO events");
     const replay = await fetch(`${stack.ingestUrl}/admin/dead-letters/replay`, {
@@ -36,7 +47,11 @@ describe("retryable failures end in the dead-letter table, and replay recovers t
       body: JSON.stringify({ ids: [letters[0].id] }),
     });
     expect(await replay.json()).toMatchObject({ status: "succeeded", enqueued: 1 });
-    const rows = await eventually(() => sql("SELECT id, payload FROM events WHERE id = $1", [id]), (r) => r.length === 1, 15_000);
+    const rows = await eventually(
+      () => sql("SELECT id, payload FROM events WHERE id = $1", [id]),
+      (r) => r.length === 1,
+      15_000,
+    );
     expect(rows).toEqual([{ id, payload: { n: 1 } }]);
   });
 });

@@ -3,11 +3,12 @@
 // writes go to the real local database through the pool.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import entry from "../../src/index.ts";
 import type { Env } from "../../src/env.ts";
+import entry from "../../src/index.ts";
 
 // Called as the runtime calls it: (event, env, ctx).
 const worker = entry as Required<Pick<ExportedHandler<Env>, "queue" | "scheduled">>;
+
 import type { EventMessage } from "../../src/events/event-schema.ts";
 import { db, eventsFor, testEnv, uniq } from "../support/worker-db.ts";
 
@@ -23,7 +24,10 @@ const event = (source: string, over: Partial<EventMessage> = {}): EventMessage =
   ...over,
 });
 const batchOf = (bodies: unknown[], attempts = 1) =>
-  createMessageBatch(QUEUE, bodies.map((body, i) => ({ id: `msg-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body })));
+  createMessageBatch(
+    QUEUE,
+    bodies.map((body, i) => ({ id: `msg-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body })),
+  );
 
 async function deliver(batch: MessageBatch<unknown>, env = testEnv) {
   const ctx = createExecutionContext();
@@ -87,7 +91,9 @@ describe("events consumer", () => {
       expect(rows).toHaveLength(99);
       expect(rows.some((r) => r.id === "poison-42")).toBe(false);
       const letters = await db().deadLetter.findMany({ where: { source } });
-      expect(letters).toEqual([expect.objectContaining({ key: `${source}/poison-42`, errorCode: "sqlstate_23514", status: "pending", attempts: 1 })]);
+      expect(letters).toEqual([
+        expect.objectContaining({ key: `${source}/poison-42`, errorCode: "sqlstate_23514", status: "pending", attempts: 1 }),
+      ]);
     });
   });
 
@@ -120,12 +126,21 @@ describe("dead-letter consumer", () => {
   it("persists each message of the dead-letter queue and acks it; a second delivery updates the same row", async () => {
     const source = uniq("src");
     const body = event(source, { id: "exhausted" });
-    const dlqBatch = () => createMessageBatch("eventline-events-dlq", [{ id: `dlq-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body }]);
+    const dlqBatch = () =>
+      createMessageBatch("eventline-events-dlq", [{ id: `dlq-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body }]);
     const first = dlqBatch();
     expect((await deliver(first)).explicitAcks).toEqual([first.messages[0]!.id]);
     await deliver(dlqBatch());
     const letters = await db().deadLetter.findMany({ where: { source } });
-    expect(letters).toEqual([expect.objectContaining({ key: `${source}/exhausted`, errorCode: "retries_exhausted", eventType: "consumer.test", attempts: 2, body })]);
+    expect(letters).toEqual([
+      expect.objectContaining({
+        key: `${source}/exhausted`,
+        errorCode: "retries_exhausted",
+        eventType: "consumer.test",
+        attempts: 2,
+        body,
+      }),
+    ]);
   });
 
   it("retries dead letters when the database is down instead of dropping them", async () => {

@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { BACKFILL_WINDOW_POLICY, backfillBounds, backfillRequestSchema, MAX_BACKFILL_DAYS, nextWindowDays, windowFrom } from "../../src/cron/backfill-range.ts";
+import {
+  BACKFILL_WINDOW_POLICY,
+  backfillBounds,
+  backfillRequestSchema,
+  MAX_BACKFILL_DAYS,
+  nextWindowDays,
+  windowFrom,
+} from "../../src/cron/backfill-range.ts";
 
 describe("backfill range", () => {
   it("turns inclusive days into a half-open UTC range", () => {
-    expect(backfillBounds({ from: "2026-10-31", to: "2026-11-01" })).toEqual({ from: new Date("2026-10-31T00:00:00Z"), to: new Date("2026-11-02T00:00:00Z") });
+    expect(backfillBounds({ from: "2026-10-31", to: "2026-11-01" })).toEqual({
+      from: new Date("2026-10-31T00:00:00Z"),
+      to: new Date("2026-11-02T00:00:00Z"),
+    });
   });
 
   it("refuses reversed, malformed and too-long ranges", () => {

@@ -3,14 +3,21 @@ import { rollupLoop } from "../../src/cron/rollup-loop.ts";
 
 describe("rollupLoop", () => {
   it("runs chunks until one finds nothing pending", async () => {
-    const chunks = [{ claimed: 3, rows: 3 }, { claimed: 2, rows: 1 }, { claimed: 0, rows: 0 }];
+    const chunks = [
+      { claimed: 3, rows: 3 },
+      { claimed: 2, rows: 1 },
+      { claimed: 0, rows: 0 },
+    ];
     const r = await rollupLoop(async () => chunks.shift()!, { budgetMs: 10_000 });
     expect(r).toEqual({ chunks: 2, claimed: 5, rows: 4, complete: true });
   });
 
   it("knows it is done from a short chunk, without asking again", async () => {
     let calls = 0;
-    const r = await rollupLoop(async () => (++calls === 1 ? { claimed: 200, rows: 200 } : { claimed: 37, rows: 30 }), { budgetMs: 10_000, chunkSize: 200 });
+    const r = await rollupLoop(async () => (++calls === 1 ? { claimed: 200, rows: 200 } : { claimed: 37, rows: 30 }), {
+      budgetMs: 10_000,
+      chunkSize: 200,
+    });
     expect(calls).toBe(2);
     expect(r).toEqual({ chunks: 2, claimed: 237, rows: 230, complete: true });
   });

@@ -3,13 +3,13 @@
 // direct GROUP BY over events, whatever arrived late or twice.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import entry from "../../src/index.ts";
-import type { Env } from "../../src/env.ts";
 import { runBackfill } from "../../src/cron/run-backfill.ts";
 import { runRollup } from "../../src/cron/run-rollup.ts";
-import { insertEvents } from "../../src/db/insert-events.ts";
 import { applyRollupDeltas } from "../../src/db/apply-rollup-deltas.ts";
+import { insertEvents } from "../../src/db/insert-events.ts";
+import type { Env } from "../../src/env.ts";
 import type { EventMessage } from "../../src/events/event-schema.ts";
+import entry from "../../src/index.ts";
 import { prng } from "../support/prng.ts";
 import { db, testEnv, uniq } from "../support/worker-db.ts";
 
@@ -25,14 +25,26 @@ type Row = { day: string; type: string; count: number; first: string; last: stri
 
 async function rollupOf(source: string): Promise<Row[]> {
   const rows = await db().dailyRollup.findMany({ where: { source }, orderBy: [{ day: "asc" }, { type: "asc" }] });
-  return rows.map((r) => ({ day: r.day.toISOString().slice(0, 10), type: r.type, count: r.count, first: r.firstOccurredAt.toISOString(), last: r.lastOccurredAt.toISOString() }));
+  return rows.map((r) => ({
+    day: r.day.toISOString().slice(0, 10),
+    type: r.type,
+    count: r.count,
+    first: r.firstOccurredAt.toISOString(),
+    last: r.lastOccurredAt.toISOString(),
+  }));
 }
 
 async function groupByOf(source: string): Promise<Row[]> {
   const rows = await db().$queryRaw<{ day: Date; type: string; count: number; first: Date; last: Date }[]>`
     SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, type, count(*)::int AS count, min(occurred_at) AS first, max(occurred_at) AS last
     FROM events WHERE source = ${source} GROUP BY 1, 2 ORDER BY 1, 2`;
-  return rows.map((r) => ({ day: r.day.toISOString().slice(0, 10), type: r.type, count: r.count, first: r.first.toISOString(), last: r.last.toISOString() }));
+  return rows.map((r) => ({
+    day: r.day.toISOString().slice(0, 10),
+    type: r.type,
+    count: r.count,
+    first: r.first.toISOString(),
+    last: r.last.toISOString(),
+  }));
 }
 
 /** Random events around a month boundary, some reusing ids already written. */
@@ -66,7 +78,13 @@ describe("scheduled rollup", () => {
   it("journals each run", async () => {
     const report = await runRollup(db(), { kind: "scheduled", budgetMs: 30_000 });
     const run = await db().rollupRun.findUnique({ where: { id: report.runId } });
-    expect(run).toMatchObject({ kind: "scheduled", status: "succeeded", deltas: report.deltas, rows: report.rows, remaining: report.remaining });
+    expect(run).toMatchObject({
+      kind: "scheduled",
+      status: "succeeded",
+      deltas: report.deltas,
+      rows: report.rows,
+      remaining: report.remaining,
+    });
     expect(run!.finishedAt).not.toBeNull();
     expect(run!.durationMs).toBeGreaterThanOrEqual(0);
   });

@@ -5,7 +5,11 @@ import { RetryableError } from "../../src/errors/retryable-error.ts";
 
 /** The shape Prisma gives a failed raw query through a driver adapter (P2010 + SQLSTATE). */
 const rawQueryError = (sqlstate: string, kind = "postgres") =>
-  Object.assign(new Error(`Raw query failed. Code: \`${sqlstate}\``), { name: "PrismaClientKnownRequestError", code: "P2010", meta: { driverAdapterError: { cause: { originalCode: sqlstate, kind } } } });
+  Object.assign(new Error(`Raw query failed. Code: \`${sqlstate}\``), {
+    name: "PrismaClientKnownRequestError",
+    code: "P2010",
+    meta: { driverAdapterError: { cause: { originalCode: sqlstate, kind } } },
+  });
 
 describe("classifyDbError", () => {
   it.each([

@@ -7,7 +7,8 @@ import { eventsFor, eventually, testEnv, uniq } from "../support/worker-db.ts";
 
 const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
 const benchEnv = { ...testEnv, EVENTLINE_BENCH: "1" };
-const post = (path: string, body: string, host = "127.0.0.1:8787") => new Request(`http://${host}${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+const post = (path: string, body: string, host = "127.0.0.1:8787") =>
+  new Request(`http://${host}${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
 
 describe("benchmark routes", () => {
   it("answer as unknown routes when EVENTLINE_BENCH is not 1 (as in production)", async () => {
@@ -33,10 +34,20 @@ describe("benchmark routes", () => {
 
   it("/__bench/enqueued sends the body's events through the queue, and the consumer writes them", async () => {
     const ids = [uniq("floor"), uniq("floor")];
-    const res = await app.request(post("/__bench/enqueued", JSON.stringify({ events: ids.map((id) => ({ id, type: "bench.floor", payload: { n: 1 } })) })), undefined, benchEnv);
+    const res = await app.request(
+      post("/__bench/enqueued", JSON.stringify({ events: ids.map((id) => ({ id, type: "bench.floor", payload: { n: 1 } })) })),
+      undefined,
+      benchEnv,
+    );
     expect(res.status).toBe(202);
-    const rows = await eventually(() => eventsFor("bench-enqueued"), (rs) => ids.every((id) => rs.some((e) => e.id === id)));
-    expect(rows.filter((e) => ids.includes(e.id)).map((e) => [e.type, e.payload])).toEqual([["bench.floor", { n: 1 }], ["bench.floor", { n: 1 }]]);
+    const rows = await eventually(
+      () => eventsFor("bench-enqueued"),
+      (rs) => ids.every((id) => rs.some((e) => e.id === id)),
+    );
+    expect(rows.filter((e) => ids.includes(e.id)).map((e) => [e.type, e.payload])).toEqual([
+      ["bench.floor", { n: 1 }],
+      ["bench.floor", { n: 1 }],
+    ]);
   });
 
   it("/__bench/enqueued refuses bad JSON and more events than one sendBatch takes", async () => {

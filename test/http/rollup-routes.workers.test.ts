@@ -9,21 +9,47 @@ import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_SOURCES } from "../support/credential
 import { db } from "../support/worker-db.ts";
 
 const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
-const get = (path: string, key: string) => worker.fetch(new Request(`http://eventline.test${path}`, { headers: { authorization: `Bearer ${key}` } }));
+const get = (path: string, key: string) =>
+  worker.fetch(new Request(`http://eventline.test${path}`, { headers: { authorization: `Bearer ${key}` } }));
 const postAdmin = (path: string, body: unknown, token = TEST_ADMIN_TOKEN) =>
-  worker.fetch(new Request(`http://eventline.test${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+  worker.fetch(
+    new Request(`http://eventline.test${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
 
 const source = TEST_SOURCES.tenantB;
-const at = (day: string, type: string, i: number) => ({ v: 1 as const, source, id: `rr-${day}-${type}-${i}`, type, occurredAt: `${day}T12:00:00.000Z`, receivedAt: `${day}T12:00:00.000Z`, payload: {} });
+const at = (day: string, type: string, i: number) => ({
+  v: 1 as const,
+  source,
+  id: `rr-${day}-${type}-${i}`,
+  type,
+  occurredAt: `${day}T12:00:00.000Z`,
+  receivedAt: `${day}T12:00:00.000Z`,
+  payload: {},
+});
 
 describe("GET /v1/rollups", () => {
   it("returns the key's own rollups sorted by day and type, page by page", async () => {
-    await insertEvents(db(), [at("2025-01-01", "x", 1), at("2025-01-01", "x", 2), at("2025-01-01", "a", 1), at("2025-01-02", "x", 1), at("2025-01-03", "x", 1)]);
+    await insertEvents(db(), [
+      at("2025-01-01", "x", 1),
+      at("2025-01-01", "x", 2),
+      at("2025-01-01", "a", 1),
+      at("2025-01-02", "x", 1),
+      at("2025-01-03", "x", 1),
+    ]);
     await runRollup(db(), { kind: "scheduled", budgetMs: 30_000 });
     const page1 = (await (await get("/v1/rollups?from=2025-01-01&to=2025-01-02&limit=2", TEST_KEYS.tenantB)).json()) as any;
-    expect(page1.rollups.map((r: any) => [r.day, r.type, r.count])).toEqual([["2025-01-01", "a", 1], ["2025-01-01", "x", 2]]);
+    expect(page1.rollups.map((r: any) => [r.day, r.type, r.count])).toEqual([
+      ["2025-01-01", "a", 1],
+      ["2025-01-01", "x", 2],
+    ]);
     expect(page1.nextCursor).toEqual(expect.any(String));
-    const page2 = (await (await get(`/v1/rollups?from=2025-01-01&to=2025-01-02&limit=2&cursor=${page1.nextCursor}`, TEST_KEYS.tenantB)).json()) as any;
+    const page2 = (await (
+      await get(`/v1/rollups?from=2025-01-01&to=2025-01-02&limit=2&cursor=${page1.nextCursor}`, TEST_KEYS.tenantB)
+    ).json()) as any;
     expect(page2.rollups.map((r: any) => [r.day, r.type, r.count])).toEqual([["2025-01-02", "x", 1]]);
     expect(page2.nextCursor).toBeNull();
     const otherTenant = (await (await get("/v1/rollups?from=2025-01-01&to=2025-01-02", TEST_KEYS.tenantA)).json()) as any;
@@ -59,7 +85,8 @@ describe("POST /admin/rollups/backfill", () => {
     await db().dailyRollup.create({ data: { day, source, type: "p.ghost", count: 7, firstOccurredAt: day, lastOccurredAt: day } });
     const res = await postAdmin("/admin/rollups/backfill", { from: "2025-04-01", to: "2025-04-01", source, type: "p" });
     expect(await res.json()).toMatchObject({ keysDone: 1, rows: 1, complete: true });
-    const counts = async () => Object.fromEntries((await db().dailyRollup.findMany({ where: { source, day } })).map((r) => [r.type, r.count]));
+    const counts = async () =>
+      Object.fromEntries((await db().dailyRollup.findMany({ where: { source, day } })).map((r) => [r.type, r.count]));
     expect(await counts()).toEqual({ p: 1, q: 50, "p.ghost": 7 }); // q and p.ghost untouched: another type
     await postAdmin("/admin/rollups/backfill", { from: "2025-04-01", to: "2025-04-01", source });
     expect(await counts()).toEqual({ p: 1, q: 1 }); // the whole source: q repaired, the unsupported row removed
@@ -70,14 +97,33 @@ describe("POST /admin/rollups/backfill", () => {
     await insertEvents(db(), events);
     await db().rollupDelta.deleteMany({ where: { source, type: "z" } }); // only the backfill can count them now
     // A zero budget does exactly one window per call.
-    const first = await runBackfill(db(), { ...backfillBounds({ from: "2025-03-01", to: "2025-03-20" }), source, budgetMs: 0, daysPerChunk: 7 });
+    const first = await runBackfill(db(), {
+      ...backfillBounds({ from: "2025-03-01", to: "2025-03-20" }),
+      source,
+      budgetMs: 0,
+      daysPerChunk: 7,
+    });
     expect(first).toMatchObject({ days: 20, daysDone: 7, keysDone: 1, nextFrom: "2025-03-08", complete: false });
-    const second = await runBackfill(db(), { ...backfillBounds({ from: first.nextFrom!, to: "2025-03-20" }), source, budgetMs: 0, daysPerChunk: 7 });
+    const second = await runBackfill(db(), {
+      ...backfillBounds({ from: first.nextFrom!, to: "2025-03-20" }),
+      source,
+      budgetMs: 0,
+      daysPerChunk: 7,
+    });
     expect(second).toMatchObject({ daysDone: 7, keysDone: 1, nextFrom: "2025-03-15" });
-    const third = await runBackfill(db(), { ...backfillBounds({ from: second.nextFrom!, to: "2025-03-20" }), source, budgetMs: 0, daysPerChunk: 7 });
+    const third = await runBackfill(db(), {
+      ...backfillBounds({ from: second.nextFrom!, to: "2025-03-20" }),
+      source,
+      budgetMs: 0,
+      daysPerChunk: 7,
+    });
     expect(third).toMatchObject({ daysDone: 6, keysDone: 1, nextFrom: null, complete: true });
     const rows = await db().dailyRollup.findMany({ where: { source, type: "z" }, orderBy: { day: "asc" } });
-    expect(rows.map((r) => [r.day.toISOString().slice(0, 10), r.count])).toEqual([["2025-03-01", 1], ["2025-03-09", 1], ["2025-03-20", 1]]);
+    expect(rows.map((r) => [r.day.toISOString().slice(0, 10), r.count])).toEqual([
+      ["2025-03-01", 1],
+      ["2025-03-09", 1],
+      ["2025-03-20", 1],
+    ]);
   });
 
   it("answers 401 for a wrong token, 403 for an ingest key, 400 for a bad range", async () => {

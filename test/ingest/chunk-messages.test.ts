@@ -12,7 +12,10 @@ describe("chunkBySizeAndCount", () => {
 
   it("never exceeds 256 KB per chunk, counting per-message overhead", () => {
     const size = 60 * 1024;
-    const chunks = chunkBySizeAndCount(Array.from({ length: 10 }, (_, i) => i), () => size);
+    const chunks = chunkBySizeAndCount(
+      Array.from({ length: 10 }, (_, i) => i),
+      () => size,
+    );
     for (const c of chunks) expect(c.length * (size + LIMITS.sendOverheadBytesPerMessage)).toBeLessThanOrEqual(LIMITS.maxBytesPerSend);
     expect(chunks.map((c) => c.length)).toEqual([4, 4, 2]);
   });

@@ -10,7 +10,15 @@ const events = (n: number): AcceptedEvent[] =>
   Array.from({ length: n }, (_, i) => ({
     index: i,
     bytes: 200,
-    message: { v: 1, source: "s", id: `e${i}`, type: "t", occurredAt: "2026-11-01T00:00:00.000Z", receivedAt: "2026-11-01T00:00:00.000Z", payload: {} },
+    message: {
+      v: 1,
+      source: "s",
+      id: `e${i}`,
+      type: "t",
+      occurredAt: "2026-11-01T00:00:00.000Z",
+      receivedAt: "2026-11-01T00:00:00.000Z",
+      payload: {},
+    },
   }));
 
 function queueFailingOn(call: number, error: Error) {
@@ -36,14 +44,22 @@ describe("enqueueEvents", () => {
 
   it("answers 503 with Retry-After when the queue refuses the first chunk", async () => {
     const { queue } = queueFailingOn(1, new Error("Queue send failed: internal error"));
-    await expect(enqueueEvents(queue, events(3))).rejects.toMatchObject({ status: 503, code: "queue_unavailable", headers: { "retry-after": "5" } });
+    await expect(enqueueEvents(queue, events(3))).rejects.toMatchObject({
+      status: 503,
+      code: "queue_unavailable",
+      headers: { "retry-after": "5" },
+    });
   });
 
   it("answers 429 when the queue pushes back (message rate, overload), 503 for everything else", async () => {
     // workerd's wording: `Queue send[Batch] failed: <status text>`.
     for (const text of ["Too Many Requests", "Queue is overloaded. Please back off."]) {
       const { queue } = queueFailingOn(1, new Error(`Queue sendBatch failed: ${text}`));
-      await expect(enqueueEvents(queue, events(3))).rejects.toMatchObject({ status: 429, code: "rate_limited", headers: { "retry-after": "1" } });
+      await expect(enqueueEvents(queue, events(3))).rejects.toMatchObject({
+        status: 429,
+        code: "rate_limited",
+        headers: { "retry-after": "1" },
+      });
     }
     for (const text of ["Free tier limit exceeded", "Queue storage limit exceeded", "Payload Too Large"]) {
       const { queue } = queueFailingOn(1, new Error(`Queue sendBatch failed: ${text}`));

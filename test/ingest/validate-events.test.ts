@@ -13,7 +13,14 @@ describe("validateEvents", () => {
     const { accepted, rejected } = validateEvents([cand({ type: "signup", payload: { plan: "pro" } })], ctx);
     expect(rejected).toEqual([]);
     const m = accepted[0]!.message;
-    expect(m).toMatchObject({ v: 1, source: "tenant-a", type: "signup", occurredAt: now.toISOString(), receivedAt: now.toISOString(), payload: { plan: "pro" } });
+    expect(m).toMatchObject({
+      v: 1,
+      source: "tenant-a",
+      type: "signup",
+      occurredAt: now.toISOString(),
+      receivedAt: now.toISOString(),
+      payload: { plan: "pro" },
+    });
     expect(m.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(eventMessageSchema.safeParse(m).success).toBe(true);
   });
@@ -25,7 +32,13 @@ describe("validateEvents", () => {
 
   it("reports which field is wrong and why", () => {
     const { accepted, rejected } = validateEvents(
-      [cand({ type: "Sign Up", payload: {} }, 0), cand({ type: "ok", payload: [] }, 1), cand({ type: "ok", payload: {}, extra: 1 }, 2), cand({ payload: {} }, 3), cand({ type: "ok", payload: {}, occurredAt: "yesterday" }, 4)],
+      [
+        cand({ type: "Sign Up", payload: {} }, 0),
+        cand({ type: "ok", payload: [] }, 1),
+        cand({ type: "ok", payload: {}, extra: 1 }, 2),
+        cand({ payload: {} }, 3),
+        cand({ type: "ok", payload: {}, occurredAt: "yesterday" }, 4),
+      ],
       ctx,
     );
     expect(accepted).toEqual([]);
@@ -42,19 +55,27 @@ describe("validateEvents", () => {
   it("rejects occurredAt beyond the allowed skew but accepts it at the boundary", () => {
     const atLimit = new Date(now.getTime() + 300_000).toISOString();
     const over = new Date(now.getTime() + 301_000).toISOString();
-    const { accepted, rejected } = validateEvents([cand({ type: "t", payload: {}, occurredAt: atLimit }, 0), cand({ type: "t", payload: {}, occurredAt: over }, 1)], ctx);
+    const { accepted, rejected } = validateEvents(
+      [cand({ type: "t", payload: {}, occurredAt: atLimit }, 0), cand({ type: "t", payload: {}, occurredAt: over }, 1)],
+      ctx,
+    );
     expect(accepted.map((a) => a.index)).toEqual([0]);
     expect(rejected).toEqual([expect.objectContaining({ index: 1, code: "occurred_at_in_future", path: "occurredAt" })]);
   });
 
   it("keeps the first of two events with the same id and rejects the second", () => {
-    const { accepted, rejected } = validateEvents([cand({ id: "x", type: "t", payload: { n: 1 } }, 0), cand({ id: "x", type: "t", payload: { n: 2 } }, 1)], ctx);
+    const { accepted, rejected } = validateEvents(
+      [cand({ id: "x", type: "t", payload: { n: 1 } }, 0), cand({ id: "x", type: "t", payload: { n: 2 } }, 1)],
+      ctx,
+    );
     expect(accepted.map((a) => a.message.payload)).toEqual([{ n: 1 }]);
     expect(rejected).toEqual([expect.objectContaining({ index: 1, code: "duplicate_id", path: "id" })]);
   });
 
   it("refuses the whole request when an event names another source", () => {
-    expect(() => validateEvents([cand({ type: "t", payload: {}, source: "tenant-b" })], ctx)).toThrowError(expect.objectContaining({ status: 403, code: "source_forbidden" }));
+    expect(() => validateEvents([cand({ type: "t", payload: {}, source: "tenant-b" })], ctx)).toThrowError(
+      expect.objectContaining({ status: 403, code: "source_forbidden" }),
+    );
     expect(validateEvents([cand({ type: "t", payload: {}, source: "tenant-a" })], ctx).accepted).toHaveLength(1);
   });
 
@@ -77,10 +98,19 @@ describe("validateEvents", () => {
 
   it("refuses \\u0000 and unpaired surrogates, which Postgres jsonb cannot store, but keeps emoji", () => {
     const { accepted, rejected } = validateEvents(
-      [cand({ type: "t", payload: { s: "a\u0000b" } }, 0), cand({ type: "t", payload: { s: "\ud800" } }, 1), cand({ type: "t", payload: { "\udc00k": 1 } }, 2), cand({ type: "t", payload: { s: "😀 ünï", literal: "\\u0000 is text here" } }, 3)],
+      [
+        cand({ type: "t", payload: { s: "a\u0000b" } }, 0),
+        cand({ type: "t", payload: { s: "\ud800" } }, 1),
+        cand({ type: "t", payload: { "\udc00k": 1 } }, 2),
+        cand({ type: "t", payload: { s: "😀 ünï", literal: "\\u0000 is text here" } }, 3),
+      ],
       ctx,
     );
-    expect(rejected.map((r) => [r.index, r.code, r.path])).toEqual([[0, "invalid_field", "payload"], [1, "invalid_field", "payload"], [2, "invalid_field", "payload"]]);
+    expect(rejected.map((r) => [r.index, r.code, r.path])).toEqual([
+      [0, "invalid_field", "payload"],
+      [1, "invalid_field", "payload"],
+      [2, "invalid_field", "payload"],
+    ]);
     expect(accepted.map((a) => a.index)).toEqual([3]);
   });
 });

@@ -21,7 +21,13 @@ export async function startE2eStack(name: string, configEdits: [RegExp, string][
   const stateDir = await mkdtemp(join(tmpdir(), `eventline-${name}-`));
   const log = await open(join(stateDir, "wrangler.log"), "w");
   const wranglerConfig = configEdits.length ? await writeEditedWranglerConfig(stateDir, configEdits) : undefined;
-  const stack = await startLocalStack({ stateDir, ports: { worker: await freePort() }, wranglerStdio: log.fd, poolLogLevel: "off", wranglerConfig });
+  const stack = await startLocalStack({
+    stateDir,
+    ports: { worker: await freePort() },
+    wranglerStdio: log.fd,
+    poolLogLevel: "off",
+    wranglerConfig,
+  });
   const sql = async (q: string, params: unknown[] = []) => {
     const c = new pg.Client({ connectionString: stack.directUrl });
     await c.connect();

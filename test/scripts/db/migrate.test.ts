@@ -12,7 +12,10 @@ afterAll(() => pgServer?.stop());
 
 describe("offline migrations (wasm schema engine)", () => {
   it("applies every checked-in migration, records it as Prisma Migrate does, and is a no-op the second time", async () => {
-    const dirs = (await readdir("prisma/migrations", { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const dirs = (await readdir("prisma/migrations", { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect(await applyMigrations(pgServer.url)).toEqual(dirs);
     expect(await applyMigrations(pgServer.url)).toEqual([]);
 

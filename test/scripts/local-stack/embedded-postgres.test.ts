@@ -20,11 +20,13 @@ const big = (client: number, round: number) => `${client}:${round}:`.padEnd(200 
 
 describe("embedded Postgres under concurrent clients", () => {
   it("gives each of 10 direct connections its own results for 200 KB parameters, with and without transactions", async () => {
-    const clients = await Promise.all(Array.from({ length: CLIENTS }, async () => {
-      const c = new pg.Client({ connectionString: db.directUrl });
-      await c.connect();
-      return c;
-    }));
+    const clients = await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        const c = new pg.Client({ connectionString: db.directUrl });
+        await c.connect();
+        return c;
+      }),
+    );
     let wrong = 0;
     let errors = 0;
     try {

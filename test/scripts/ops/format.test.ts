@@ -3,12 +3,18 @@ import { keyValues, table } from "../../../scripts/ops/format.ts";
 
 describe("ops CLI formatting", () => {
   it("aligns columns to the widest cell and upper-cases headers", () => {
-    const out = table([{ id: "a", code: "sqlstate_23514" }, { id: "longer-id", code: null }], ["id", "code"]);
+    const out = table(
+      [
+        { id: "a", code: "sqlstate_23514" },
+        { id: "longer-id", code: null },
+      ],
+      ["id", "code"],
+    );
     expect(out.split("\n")).toEqual(["ID         CODE", "a          sqlstate_23514", "longer-id  -"]);
   });
 
   it("keeps rows on one line and truncates long cells", () => {
-    const out = table([{ m: "line1\nline2 " + "x".repeat(100) }], ["m"]);
+    const out = table([{ m: `line1\nline2 ${"x".repeat(100)}` }], ["m"]);
     expect(out.split("\n")).toHaveLength(2);
     expect(out.split("\n")[1]!.length).toBe(60);
     expect(out).toContain("…");
