@@ -4,7 +4,7 @@
 // `npm run keys:create -- --admin`: a new admin token and its ADMIN_TOKEN_SHA256.
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
-import { SOURCE_PATTERN } from "../src/events/event-schema.ts";
+import { SOURCE_PATTERN } from "../src/events/fields.ts";
 
 const source = process.argv[2];
 if (source === "--admin") {

@@ -5,18 +5,19 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod";
+import { type ApiKeyVariables, apiKeyAuth } from "./auth/api-key-auth.ts";
 import { LIMITS } from "./config/limits.ts";
-import type { Env } from "./env.ts";
+import { type Env, ingestConfig } from "./env.ts";
 import { ApiError } from "./errors/api-error.ts";
 import { validate } from "./http/validate.ts";
-import { type AuthVariables, apiKeyAuth, signedBody } from "./ingest/authenticate.ts";
 import { enqueueEvents } from "./ingest/enqueue-events.ts";
 import { parseBody } from "./ingest/parse-body.ts";
+import { type BodyVariables, readSignedBody } from "./ingest/read-signed-body.ts";
 import { refusal } from "./ingest/refusal.ts";
 import { validateEvents } from "./ingest/validate-events.ts";
 import { log } from "./lib/log.ts";
 
-export const producer = new Hono<{ Bindings: Env; Variables: AuthVariables }>();
+export const producer = new Hono<{ Bindings: Env; Variables: ApiKeyVariables & BodyVariables }>();
 
 const ingestQuery = z.object({ atomic: z.enum(["true", "false"]).optional() });
 
@@ -32,18 +33,14 @@ producer.post(
   }),
   validate("query", ingestQuery),
   apiKeyAuth,
-  signedBody,
+  readSignedBody,
   async (c) => {
     const started = Date.now();
-    const { source, cfg } = c.var;
-    const body = c.var.rawBody;
+    const { source, body, newId } = c.var;
     const atomic = c.req.valid("query").atomic === "true";
     const parsed = parseBody(c.req.raw.headers, body);
-    const { accepted, rejected } = validateEvents(parsed.candidates, {
-      source,
-      now: new Date(),
-      maxFutureSkewSeconds: cfg.maxFutureSkewSeconds,
-    });
+    const { maxFutureSkewSeconds } = ingestConfig(c.env);
+    const { accepted, rejected } = validateEvents(parsed.candidates, { source, now: new Date(), maxFutureSkewSeconds, newId });
 
     const refused = refusal({ single: parsed.single, atomic, total: parsed.candidates.length, accepted: accepted.length, rejected });
     if (refused) {
@@ -51,7 +48,7 @@ producer.post(
       return c.json({ code: refused.code, message: refused.message, accepted: [], rejected }, refused.status);
     }
 
-    const sent = await enqueueEvents(c.env.EVENTS_QUEUE, accepted);
+    const sent = await enqueueEvents(c.env.EVENTS_QUEUE, accepted, { atomic });
     // debug: at volume a line per accepted request is the biggest cost of the route under wrangler dev (bench/ingest), and Workers Logs already records every invocation.
     log("debug", "ingest.accepted", {
       source,

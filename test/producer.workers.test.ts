@@ -224,6 +224,34 @@ describe("signed sources", () => {
     expect((await postSigned(b, await signBody(TEST_SIGNING_SECRET, b, now()))).status).toBe(202);
   });
 
+  it("refuses a timestamp that is not a plain integer", async () => {
+    const b = body();
+    const v1 = (await signBody(TEST_SIGNING_SECRET, b, now())).split("v1=")[1];
+    for (const t of [`${now()}.0`, `${now()}e0`, `0x${now().toString(16)}`]) {
+      expect((await asJson(await postSigned(b, `t=${t},v1=${v1}`))).body.code, t).toBe("signature_invalid");
+    }
+  });
+
+  it("makes a replayed request harmless: events without ids get ids derived from the signature", async () => {
+    const b = JSON.stringify({
+      events: [
+        { type: "signed.replay", payload: { n: 1 } },
+        { type: "signed.replay", payload: { n: 2 } },
+      ],
+    });
+    const signature = await signBody(TEST_SIGNING_SECRET, b, now());
+    const first = await asJson(await postSigned(b, signature));
+    const replay = await asJson(await postSigned(b, signature));
+    expect(first.status).toBe(202);
+    expect(replay.body.accepted).toEqual(first.body.accepted);
+    const ids = first.body.accepted.map((a: { id: string }) => a.id);
+    const rows = await eventually(
+      () => eventsFor(TEST_SOURCES.signed),
+      (rs) => ids.every((id: string) => rs.some((e) => e.id === id)),
+    );
+    expect(rows.filter((e) => ids.includes(e.id))).toHaveLength(2);
+  });
+
   it("refuses missing, wrong and stale signatures", async () => {
     const b = body();
     expect((await asJson(await postSigned(b))).body.code).toBe("signature_required");
@@ -247,5 +275,80 @@ describe("rate limiting", () => {
     expect(statuses.slice(0, TEST_RATE_LIMIT).every((s) => s === 400)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});
+
+describe("hostile but plausible input: a 4xx with a code and a path, never a 5xx, and accepted events intact", () => {
+  const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
+
+  it("refuses deep nesting at any depth with 400, and keeps the other events of a batch", async () => {
+    for (const n of [65, 4_000, 10_000, 200_000]) {
+      const r = await asJson(await post(`{"type":"x","payload":{"a":${deep(n)}}}`));
+      expect(r, `depth ${n}`).toMatchObject({ status: 400, body: { code: "invalid_event", rejected: [{ code: "invalid_field" }] } });
+    }
+    const ok = uniq("beside-deep");
+    const r = await asJson(await post(`{"events":[{"type":"x","payload":{"a":${deep(10_000)}}},{"id":"${ok}","type":"x","payload":{}}]}`));
+    expect(r).toMatchObject({ status: 202, body: { accepted: [{ index: 1, id: ok }], rejected: [{ index: 0, code: "invalid_field" }] } });
+  });
+
+  it("refuses NUL and unpaired surrogates in CloudEvents attributes and headers, which Postgres cannot store", async () => {
+    const ce = { specversion: "1.0", id: uniq("ce"), source: "/s", type: "t" };
+    const structured = (extra: object) => post(JSON.stringify({ ...ce, ...extra }), { "content-type": "application/cloudevents+json" });
+    expect(await asJson(await structured({ subject: "a\u0000b" }))).toMatchObject({
+      status: 400,
+      body: { rejected: [{ path: "subject" }] },
+    });
+    expect(await asJson(await structured({ ext: "\ud800" }))).toMatchObject({ status: 400, body: { rejected: [{ path: "ext" }] } });
+    const binary = await post("{}", { "ce-specversion": "1.0", "ce-id": uniq("b"), "ce-source": "%00", "ce-type": "t" });
+    expect(await asJson(binary)).toMatchObject({ status: 400, body: { rejected: [{ code: "invalid_cloudevent", path: "source" }] } });
+  });
+
+  it("refuses dates timestamptz cannot store, and numbers or keys JSON.parse would change", async () => {
+    for (const occurredAt of ["0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00"]) {
+      expect(await asJson(await post(JSON.stringify({ type: "t", occurredAt, payload: {} })))).toMatchObject({
+        status: 400,
+        body: { rejected: [{ path: "occurredAt" }] },
+      });
+    }
+    for (const payload of ['{"n":1e400}', '{"n":9007199254740993}', '{"k":1,"k":2}']) {
+      expect(await asJson(await post(`{"type":"t","payload":${payload}}`)), payload).toMatchObject({
+        status: 400,
+        body: { code: "invalid_event" },
+      });
+    }
+  });
+
+  it("takes a CloudEvent with an attribute named error like any other attribute", async () => {
+    const ce = (error: unknown) => ({ specversion: "1.0", id: uniq("err"), source: "/s", type: "t", error });
+    expect((await post(JSON.stringify(ce(null)), { "content-type": "application/cloudevents+json" })).status).toBe(202);
+    const batch = await asJson(await post(JSON.stringify([ce(null), ce({})]), { "content-type": "application/cloudevents-batch+json" }));
+    expect(batch).toMatchObject({ status: 202, body: { rejected: [] } });
+    expect(batch.body.accepted).toHaveLength(2);
+  });
+
+  it("keeps a __proto__ key of the payload all the way to the row", async () => {
+    const id = uniq("proto");
+    expect((await post(`{"id":"${id}","type":"t","payload":{"__proto__":{"admin":true},"a":1}}`)).status).toBe(202);
+    const rows = await eventually(
+      () => eventsFor(TEST_SOURCES.tenantA),
+      (rs) => rs.some((e) => e.id === id),
+    );
+    expect(JSON.stringify(rows.find((e) => e.id === id)!.payload)).toBe('{"a":1,"__proto__":{"admin":true}}');
+  });
+
+  it("refuses a body that is not UTF-8 instead of repairing it, and reads one that starts with a BOM", async () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"type":"t","payload":{"s":"'), 0xff, ...new TextEncoder().encode('"}}')]);
+    expect(await asJson(await post(bytes as unknown as string))).toMatchObject({ status: 400, body: { code: "invalid_body" } });
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"type":"t","payload":{}}')]);
+    expect((await post(bom as unknown as string)).status).toBe(202);
+  });
+
+  it("refuses an atomic batch larger than one sendBatch with 413, accepting nothing", async () => {
+    const events = Array.from({ length: 101 }, () => ({ type: "atomic", payload: {} }));
+    expect(await asJson(await post(JSON.stringify({ events }), {}, "?atomic=true"))).toMatchObject({
+      status: 413,
+      body: { code: "atomic_batch_too_large" },
+    });
+    expect((await post(JSON.stringify({ events: events.slice(1) }), {}, "?atomic=true")).status).toBe(202);
   });
 });

@@ -9,7 +9,7 @@
  * tokens); the comparison is constant-time and checks every entry.
  */
 import { ConfigError } from "../errors/config-error.ts";
-import { SOURCE_PATTERN } from "../events/event-schema.ts";
+import { SOURCE_PATTERN } from "../events/fields.ts";
 import { sha256Hex, timingSafeEqualString } from "./sha256.ts";
 
 export interface KeyEntry {

@@ -1,19 +1,24 @@
 /**
  * Optional per-source request signing, the scheme Stripe and GitHub webhooks
- * use: `X-Eventline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
- * The timestamp is inside the MAC, and stale timestamps are refused, so a
- * captured request cannot be replayed later.
+ * use: `X-Eventline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body bytes>`.
+ * The MAC covers the body's exact bytes (a BOM or an invalid UTF-8 sequence
+ * is part of what was signed), and the timestamp, which must be recent. Several
+ * `v1=` values may be sent (e.g. while a secret rotates); one must match.
+ *
+ * A captured request can be replayed within the tolerance window; what makes
+ * that harmless is the event id (see uuidv7.ts: events without one get ids
+ * derived from the signature).
  *
  * Secrets come from the SIGNING_SECRETS secret: `<source>:<secret>` per line.
  */
 import { ConfigError } from "../errors/config-error.ts";
-import { SOURCE_PATTERN } from "../events/event-schema.ts";
+import { SOURCE_PATTERN } from "../events/fields.ts";
 import { timingSafeEqualString, toHex } from "./sha256.ts";
 
 const encoder = new TextEncoder();
 
 export type SignatureCheck =
-  | { ok: true }
+  | { ok: true; timestamp: number; signature: string }
   | { ok: false; reason: "signature_required" | "signature_invalid" | "signature_expired"; message: string };
 
 let cached: { config: string; map: Map<string, string> } | undefined;
@@ -34,33 +39,63 @@ export function parseSigningSecrets(config: string | undefined): Map<string, str
   return map;
 }
 
-export async function hmacHex(secret: string, data: string): Promise<string> {
+/** HMAC-SHA256 of `"<t>."` followed by the body's bytes, as lower-case hex. */
+export async function signatureOf(secret: string, unixSeconds: number, body: Uint8Array): Promise<string> {
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(data))));
+  const prefix = encoder.encode(`${unixSeconds}.`);
+  const signed = new Uint8Array(prefix.length + body.length);
+  signed.set(prefix);
+  signed.set(body, prefix.length);
+  return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, signed)));
 }
 
-/** Builds the header value a client sends; used by clients, tests and the benchmark. */
-export async function signBody(secret: string, body: string, unixSeconds: number): Promise<string> {
-  return `t=${unixSeconds},v1=${await hmacHex(secret, `${unixSeconds}.${body}`)}`;
+/** Builds the header value a client sends, over the exact bytes it sends (a string is sent as UTF-8). */
+export async function signBody(secret: string, body: string | Uint8Array, unixSeconds: number): Promise<string> {
+  const bytes = typeof body === "string" ? encoder.encode(body) : body;
+  return `t=${unixSeconds},v1=${await signatureOf(secret, unixSeconds, bytes)}`;
+}
+
+const TIMESTAMP = /^[0-9]{1,12}$/;
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+/** `t=<digits>,v1=<64 hex>[,v1=…]`; other schemes' entries (v0=…) are ignored, as Stripe does. */
+export function parseSignatureHeader(header: string): { timestamp: number; signatures: string[] } | undefined {
+  let timestamp: number | undefined;
+  const signatures: string[] = [];
+  for (const part of header.split(",")) {
+    const eq = part.indexOf("=");
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (eq <= 0) return undefined;
+    if (key === "t") {
+      if (timestamp !== undefined || !TIMESTAMP.test(value)) return undefined;
+      timestamp = Number(value);
+    } else if (key === "v1") {
+      if (!HEX_SHA256.test(value.toLowerCase())) return undefined;
+      signatures.push(value.toLowerCase());
+    }
+  }
+  return timestamp === undefined || signatures.length === 0 ? undefined : { timestamp, signatures };
 }
 
 export async function verifySignature(
   header: string | null,
-  body: string,
+  body: Uint8Array,
   secret: string,
   nowSeconds: number,
   toleranceSeconds: number,
 ): Promise<SignatureCheck> {
   if (!header) return { ok: false, reason: "signature_required", message: "this source requires X-Eventline-Signature" };
-  const parts = new Map(header.split(",").map((p) => p.trim().split("=", 2) as [string, string]));
-  const t = Number(parts.get("t"));
-  const v1 = parts.get("v1");
-  if (!Number.isInteger(t) || !v1) return { ok: false, reason: "signature_invalid", message: 'expected "t=<unix seconds>,v1=<hex>"' };
-  if (Math.abs(nowSeconds - t) > toleranceSeconds) {
+  const parsed = parseSignatureHeader(header);
+  if (!parsed) return { ok: false, reason: "signature_invalid", message: 'expected "t=<unix seconds>,v1=<64 hex digits>"' };
+  if (Math.abs(nowSeconds - parsed.timestamp) > toleranceSeconds) {
     return { ok: false, reason: "signature_expired", message: `timestamp is more than ${toleranceSeconds}s from the server clock` };
   }
-  const expected = await hmacHex(secret, `${t}.${body}`);
-  return timingSafeEqualString(expected, v1.toLowerCase())
-    ? { ok: true }
+  const expected = await signatureOf(secret, parsed.timestamp, body);
+  // Every candidate is compared, matched or not, so the time taken says nothing about which one matched.
+  let matched: string | undefined;
+  for (const s of parsed.signatures) if (timingSafeEqualString(expected, s) && matched === undefined) matched = s;
+  return matched
+    ? { ok: true, timestamp: parsed.timestamp, signature: matched }
     : { ok: false, reason: "signature_invalid", message: "signature does not match the body" };
 }

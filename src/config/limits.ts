@@ -18,8 +18,12 @@ export const LIMITS = {
   sendOverheadBytesPerMessage: 100,
   /** `id` length bounds. */
   maxIdLength: 128,
-  /** `type` length bound (the pattern is in events/event-schema.ts). */
+  /** `type` length bound (the pattern is built from it in events/fields.ts). */
   maxTypeLength: 64,
+  /** `source` length bound (the pattern is built from it in events/fields.ts). */
+  maxSourceLength: 64,
+  /** Deepest nesting of a JSON value in an event (payload, CloudEvents data, an attribute); the value itself is level 1. */
+  maxJsonDepth: 64,
   /** Default tolerated clock skew for `occurredAt` in the future, seconds. */
   defaultMaxFutureSkewSeconds: 300,
   /** Default tolerance for signed-request timestamps, seconds. */

@@ -24,6 +24,7 @@ export type ApiErrorCode =
   | "rate_limited"
   | "queue_unavailable"
   | "database_unavailable"
+  | "atomic_batch_too_large"
   | "internal_error";
 
 export class ApiError extends Error {

@@ -3,68 +3,65 @@
  * native event. id/type/time/data map directly; the CloudEvents `source` is a
  * URI the sender chose, so it is kept as the `ceSource` attribute and never
  * used as the tenant (the tenant comes from the API key). Every other
- * attribute is kept under `attributes`.
+ * attribute is kept, as sent, under `attributes`. Pure.
  */
-export interface MappedCloudEvent {
-  event: Record<string, unknown>;
-  attributes: Record<string, unknown>;
-}
+import { LIMITS } from "../config/limits.ts";
+import { isJsonObject } from "../events/fields.ts";
+import { findUnstorable, isStorableText, UNSTORABLE_TEXT_MESSAGE } from "../events/storable.ts";
+import type { JsonPath } from "../json/json-path.ts";
 
+export type MappedCloudEvent =
+  | {
+      ok: true;
+      event: Record<string, unknown>;
+      attributes: Record<string, unknown>;
+      /** Turns a path in the native event (`payload.x`, `occurredAt`) back into the sender's terms (`data.x`, `time`). */
+      senderPath(path: JsonPath): JsonPath;
+    }
+  | { ok: false; path: string; message: string };
+
+/** CloudEvents 1.0, "Attribute Naming Convention": lower-case ASCII letters and digits. */
+const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 const MAPPED = new Set(["id", "type", "time", "data", "data_base64", "source", "specversion"]);
 
-export function cloudEventToEvent(ce: Record<string, unknown>): MappedCloudEvent | { error: { path: string; message: string } } {
-  if (ce.specversion !== "1.0") return { error: { path: "specversion", message: 'must be "1.0"' } };
-  if (typeof ce.source !== "string" || ce.source.length === 0)
-    return { error: { path: "source", message: "is required (a URI-reference)" } };
+export function cloudEventToEvent(ce: unknown): MappedCloudEvent {
+  if (!isJsonObject(ce)) return refuse("", "a CloudEvent must be a JSON object");
+  if (ce.specversion !== "1.0") return refuse("specversion", 'must be "1.0"');
+  if (typeof ce.source !== "string" || ce.source.length === 0) return refuse("source", "is required (a URI-reference)");
+  if (!isStorableText(ce.source)) return refuse("source", UNSTORABLE_TEXT_MESSAGE);
+  if (ce.data !== undefined && ce.data_base64 !== undefined)
+    return refuse("data_base64", "a CloudEvent carries data or data_base64, not both");
+
   const attributes: Record<string, unknown> = { specversion: "1.0", ceSource: ce.source };
-  for (const [k, v] of Object.entries(ce)) if (!MAPPED.has(k)) attributes[k] = v;
+  for (const [name, value] of Object.entries(ce)) {
+    if (MAPPED.has(name)) continue;
+    if (!ATTRIBUTE_NAME.test(name)) return refuse(name, "CloudEvents attribute names are lower-case ASCII letters and digits");
+    const problem = findUnstorable(value, LIMITS.maxJsonDepth);
+    if (problem) return refuse([name, ...problem.path].join("."), problem.message);
+    attributes[name] = value;
+  }
+
+  const wrapped = ce.data_base64 !== undefined || !isJsonObject(ce.data);
   const event: Record<string, unknown> = { id: ce.id, type: ce.type, payload: toPayload(ce) };
   if (ce.time !== undefined) event.occurredAt = ce.time;
-  return { event, attributes };
+  return { ok: true, event, attributes, senderPath: (path) => senderPath(path, wrapped) };
 }
 
-/** Our payload is a JSON object; CloudEvents data may be anything, so non-objects are wrapped. */
-function toPayload(ce: Record<string, unknown>): unknown {
+/** Our payload is a JSON object; CloudEvents data may be anything, so anything else is wrapped. */
+function toPayload(ce: Record<string, unknown>): Record<string, unknown> {
   if (ce.data_base64 !== undefined) return { data_base64: ce.data_base64 };
-  const data = ce.data;
-  if (data === undefined) return {};
-  if (typeof data === "object" && data !== null && !Array.isArray(data)) return data;
-  return { data };
+  if (ce.data === undefined) return {};
+  return isJsonObject(ce.data) ? ce.data : { data: ce.data };
 }
 
-/** Binary content mode: attributes travel as `ce-*` headers, the body is the data. */
-export function cloudEventFromBinary(
-  headers: Headers,
-  body: string,
-): Record<string, unknown> | { error: { path: string; message: string } } {
-  const ce: Record<string, unknown> = {};
-  headers.forEach((value, name) => {
-    const lower = name.toLowerCase();
-    if (lower.startsWith("ce-")) ce[lower.slice(3)] = decodeURIComponentSafe(value);
-  });
-  const contentType = headers.get("content-type") ?? "";
-  if (body.length > 0) {
-    if (/^application\/(.+\+)?json\b/i.test(contentType) || contentType === "") {
-      try {
-        ce.data = JSON.parse(body);
-      } catch {
-        return { error: { path: "data", message: "body is not valid JSON although content-type says JSON" } };
-      }
-      ce.datacontenttype ??= contentType || undefined;
-    } else {
-      ce.data = body;
-      ce.datacontenttype = contentType;
-    }
-  }
-  if (ce.datacontenttype === undefined) delete ce.datacontenttype;
-  return ce;
+function senderPath(path: JsonPath, wrapped: boolean): JsonPath {
+  const [head, ...rest] = path;
+  if (head === "occurredAt") return ["time", ...rest];
+  if (head !== "payload") return path;
+  // A wrapped payload is {"data": …} or {"data_base64": …}: its first key already names the sender's field.
+  return wrapped ? rest : ["data", ...rest];
 }
 
-// CloudEvents HTTP binding percent-encodes some header values.
-function decodeURIComponentSafe(v: string): string {
-  try {
-    return decodeURIComponent(v);
-  } catch {
-    return v;
-  }
+function refuse(path: string, message: string): MappedCloudEvent {
+  return { ok: false, path, message };
 }

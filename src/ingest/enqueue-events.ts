@@ -4,9 +4,16 @@
  * enqueued and the request fails with 429/503 + Retry-After. If a later chunk
  * fails, the events already sent stay accepted and the rest are reported as
  * rejected with code queue_unavailable, so the client resends exactly those.
+ *
+ * An atomic request must fit one sendBatch, the unit the queue stores whole or
+ * not at all; a larger one is refused (413) before anything is sent.
+ *
+ * Messages are JSON text (contentType "text"): the consumer parses each body
+ * itself, inside its own per-message error handling.
  */
+
+import { LIMITS } from "../config/limits.ts";
 import { ApiError } from "../errors/api-error.ts";
-import type { EventMessage } from "../events/event-schema.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { chunkBySizeAndCount } from "./chunk-messages.ts";
 import type { Rejection } from "./rejection.ts";
@@ -17,12 +24,26 @@ export interface EnqueueResult {
   rejected: Rejection[];
 }
 
-export async function enqueueEvents(queue: Queue<EventMessage>, events: readonly AcceptedEvent[]): Promise<EnqueueResult> {
+export async function enqueueEvents(
+  queue: Queue<string>,
+  events: readonly AcceptedEvent[],
+  opts: { atomic: boolean },
+): Promise<EnqueueResult> {
   const chunks = chunkBySizeAndCount(events, (e) => e.bytes);
+  if (opts.atomic && chunks.length > 1) {
+    throw new ApiError(
+      413,
+      "atomic_batch_too_large",
+      `?atomic=true takes at most one sendBatch: ${LIMITS.maxMessagesPerSend} events and ${LIMITS.maxBytesPerSend} bytes of messages`,
+      {
+        details: { limit: { events: LIMITS.maxMessagesPerSend, bytes: LIMITS.maxBytesPerSend } },
+      },
+    );
+  }
   const result: EnqueueResult = { accepted: [], rejected: [] };
   for (const [i, chunk] of chunks.entries()) {
     try {
-      await queue.sendBatch(chunk.map((e) => ({ body: e.message, contentType: "json" as const })));
+      await queue.sendBatch(chunk.map((e) => ({ body: e.text, contentType: "text" as const })));
       for (const e of chunk) result.accepted.push({ index: e.index, id: e.message.id });
     } catch (err) {
       log("error", "ingest.enqueue_failed", { chunk: i, of: chunks.length, ...errorFields(err) });

@@ -7,14 +7,15 @@
  *   is refused (403): a key never writes into another tenant.
  * - `occurredAt` defaults to receipt time; more than `maxFutureSkewSeconds`
  *   ahead of it is rejected.
+ * - an event without an id gets `newId(index)`.
  * - a repeated `id` within one request is rejected (the first one is kept).
  * - the serialized message must fit LIMITS.maxEventBytes.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { LIMITS } from "../config/limits.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { type EventMessage, nativeEventSchema } from "../events/event-schema.ts";
-import { uuidv7 } from "../events/uuidv7.ts";
+import { formatPath, type JsonPath } from "../json/json-path.ts";
 import type { Candidate } from "./parse-body.ts";
 import type { Rejection } from "./rejection.ts";
 
@@ -23,12 +24,16 @@ export interface ValidationContext {
   source: string;
   now: Date;
   maxFutureSkewSeconds: number;
+  /** The id of an event sent without one (index = its position in the request). */
+  newId: (index: number) => string;
 }
 
 export interface AcceptedEvent {
   index: number;
   message: EventMessage;
-  /** UTF-8 size of the serialized message. */
+  /** The message as sent to the queue (JSON text). */
+  text: string;
+  /** UTF-8 size of `text`. */
   bytes: number;
 }
 
@@ -53,7 +58,7 @@ export function validateEvents(candidates: readonly Candidate[], ctx: Validation
     }
     const parsed = nativeEventSchema.safeParse(c.event);
     if (!parsed.success) {
-      rejected.push(firstIssue(c.index, parsed.error));
+      rejected.push(firstIssue(c.index, parsed.error, c.senderPath));
       continue;
     }
     const e = parsed.data;
@@ -66,14 +71,14 @@ export function validateEvents(candidates: readonly Candidate[], ctx: Validation
       rejected.push({
         index: c.index,
         code: "occurred_at_in_future",
-        path: "occurredAt",
+        path: formatPath(c.senderPath?.(["occurredAt"]) ?? ["occurredAt"]),
         message: `is more than ${ctx.maxFutureSkewSeconds}s ahead of the server clock (${receivedAt})`,
       });
       continue;
     }
-    const id = e.id ?? uuidv7(ctx.now.getTime());
+    const id = e.id ?? ctx.newId(c.index);
     if (seenIds.has(id)) {
-      rejected.push({ index: c.index, code: "duplicate_id", path: "id", message: `repeats the id of an earlier event in this request` });
+      rejected.push({ index: c.index, code: "duplicate_id", path: "id", message: "repeats the id of an earlier event in this request" });
       continue;
     }
     const message: EventMessage = {
@@ -87,7 +92,8 @@ export function validateEvents(candidates: readonly Candidate[], ctx: Validation
       payload: e.payload,
       ...(c.attributes ? { attributes: c.attributes } : {}),
     };
-    const bytes = encoder.encode(JSON.stringify(message)).length;
+    const text = JSON.stringify(message);
+    const bytes = encoder.encode(text).length;
     if (bytes > LIMITS.maxEventBytes) {
       rejected.push({
         index: c.index,
@@ -98,14 +104,14 @@ export function validateEvents(candidates: readonly Candidate[], ctx: Validation
       continue;
     }
     seenIds.add(id);
-    accepted.push({ index: c.index, message, bytes });
+    accepted.push({ index: c.index, message, text, bytes });
   }
   return { accepted, rejected };
 }
 
-function firstIssue(index: number, error: z.ZodError): Rejection {
+function firstIssue(index: number, error: z.ZodError, senderPath: ((p: JsonPath) => JsonPath) | undefined): Rejection {
   const issue = error.issues[0]!;
-  const path = issue.path.map(String).join(".");
+  const path = issue.code === "unrecognized_keys" ? [issue.keys[0]!] : issue.path.map((k) => (typeof k === "number" ? k : String(k)));
   const message = issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : issue.message;
-  return { index, code: "invalid_field", path: issue.code === "unrecognized_keys" ? issue.keys[0]! : path, message };
+  return { index, code: "invalid_field", path: formatPath(senderPath ? senderPath(path) : path), message };
 }

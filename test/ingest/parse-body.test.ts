@@ -38,6 +38,105 @@ describe("parseBody", () => {
       ok: true,
       event: { id: "ce-1", type: "com.example.order.created", occurredAt: "2026-11-27T10:00:00Z", payload: { total: 5 } },
       attributes: { specversion: "1.0", ceSource: "https://shop.example/orders", subject: "o-1", tenantext: "x" },
+      senderPath: expect.any(Function),
+    });
+  });
+
+  it("treats a CloudEvents attribute named error (null, {} or anything) as just an attribute", () => {
+    const ce = (error: unknown) => ({ specversion: "1.0", id: "e", source: "/s", type: "t", error });
+    for (const error of [null, {}, { path: "x", message: "y" }, "boom"]) {
+      expect(parseBody(h({ "content-type": "application/cloudevents+json" }), JSON.stringify(ce(error))).candidates[0]).toMatchObject({
+        ok: true,
+        attributes: { error },
+      });
+    }
+    const batch = parseBody(h({ "content-type": "application/cloudevents-batch+json" }), JSON.stringify([ce(null), ce({})]));
+    expect(batch.candidates.map((c) => c.ok)).toEqual([true, true]);
+  });
+
+  it("refuses attribute names CloudEvents does not allow, and what Postgres cannot store, per event", () => {
+    const ce = (extra: Record<string, unknown>) => ({ specversion: "1.0", id: "e", source: "/s", type: "t", ...extra });
+    const r = parseBody(
+      h({ "content-type": "application/cloudevents-batch+json" }),
+      `[${JSON.stringify(ce({ Bad_Name: 1 }))},${JSON.stringify(ce({ subject: "a\u0000b" }))},${JSON.stringify(ce({ source: "\ud800" }))},{"specversion":"1.0","id":"e","source":"/s","type":"t","__proto__":1}]`,
+    );
+    expect(r.candidates.map((c) => (c.ok ? "ok" : [c.rejection.code, c.rejection.path]))).toEqual([
+      ["invalid_cloudevent", "Bad_Name"],
+      ["invalid_cloudevent", "subject"],
+      ["invalid_cloudevent", "source"],
+      ["invalid_cloudevent", "__proto__"],
+    ]);
+  });
+
+  it("rejects the event with a repeated key or an inexact number, with its path, and keeps the rest of the batch", () => {
+    const r = parseBody(
+      json,
+      '{"events":[{"type":"a","payload":{"k":1,"k":2}},{"type":"b","payload":{"n":1e400}},{"type":"c","payload":{"n":9007199254740993}},{"type":"d","payload":{"n":1.50}}]}',
+    );
+    expect(r.candidates.map((c) => (c.ok ? "ok" : [c.rejection.code, c.rejection.path]))).toEqual([
+      ["invalid_field", "payload.k"],
+      ["invalid_field", "payload.n"],
+      ["invalid_field", "payload.n"],
+      "ok",
+    ]);
+  });
+
+  it("rejects an event nested too deep, in any format, without failing its neighbours", () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    const batch = parseBody(json, `{"events":[{"type":"a","payload":{"a":${deep}}},{"type":"b","payload":{}}]}`);
+    expect(batch.candidates.map((c) => (c.ok ? "ok" : [c.rejection.code, c.rejection.message]))).toEqual([
+      ["invalid_field", "nests deeper than 64 levels"],
+      "ok",
+    ]);
+    const ndjson = parseBody(
+      h({ "content-type": "application/x-ndjson" }),
+      `{"type":"a","payload":{"a":${deep}}}\n{"type":"b","payload":{}}`,
+    );
+    expect(ndjson.candidates.map((c) => c.ok)).toEqual([false, true]);
+    const ce = parseBody(
+      h({ "content-type": "application/cloudevents-batch+json" }),
+      `[{"specversion":"1.0","id":"1","source":"/","type":"t","data":${deep}}]`,
+    );
+    expect(ce.candidates[0]).toMatchObject({ ok: false, rejection: { code: "invalid_field", path: expect.stringMatching(/^data/) } });
+  });
+
+  it("refuses a batch whose own structure is ambiguous: a repeated events key, or another key beside it", () => {
+    for (const body of ['{"events":[{"type":"a","payload":{}}],"events":[]}', '{"events":[{"type":"a","payload":{}}],"extra":1}']) {
+      expect(() => parseBody(json, body)).toThrowError(expect.objectContaining({ status: 400, code: "invalid_body" }));
+    }
+  });
+
+  it("takes the content type over ce-* headers: a batch with a stray ce-specversion header is still a batch", () => {
+    const r = parseBody(
+      h({ "content-type": "application/cloudevents-batch+json", "ce-specversion": "1.0" }),
+      JSON.stringify([1, 2].map((n) => ({ specversion: "1.0", id: `b${n}`, source: "/s", type: "t", data: { n } }))),
+    );
+    expect(r.single).toBe(false);
+    expect(r.candidates.map((c) => c.ok && (c.event as { id: string }).id)).toEqual(["b1", "b2"]);
+  });
+
+  it("binary mode: the data is the body; a ce-data header is refused, not stored", () => {
+    const headers = { "ce-specversion": "1.0", "ce-id": "b1", "ce-source": "/s", "ce-type": "t.x" };
+    expect(parseBody(h({ ...headers, "content-type": "application/json", "ce-data": '{"x":1}' }), "").candidates[0]).toMatchObject({
+      ok: false,
+      rejection: { code: "invalid_cloudevent", path: "ce-data" },
+    });
+    expect(parseBody(h({ ...headers, "content-type": "application/json" }), "").candidates[0]).toMatchObject({
+      ok: true,
+      event: { payload: {} },
+    });
+    expect(parseBody(h({ ...headers, "ce-subject": "a%00b" }), "{}").candidates[0]).toMatchObject({
+      ok: false,
+      rejection: { path: "subject" },
+    });
+    expect(parseBody(h({ ...headers, "content-type": "text/plain" }), "a\u0000b").candidates[0]).toMatchObject({
+      ok: false,
+      rejection: { path: "data" },
+    });
+    expect(parseBody(h({ ...headers, "content-type": "text/plain" }), "hello").candidates[0]).toMatchObject({
+      ok: true,
+      event: { payload: { data: "hello" } },
+      attributes: { datacontenttype: "text/plain" },
     });
   });
 

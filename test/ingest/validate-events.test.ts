@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/config/limits.ts";
 import { eventMessageSchema } from "../../src/events/event-schema.ts";
+import { signedEventId, uuidv7 } from "../../src/events/uuidv7.ts";
 import type { Candidate } from "../../src/ingest/parse-body.ts";
 import { validateEvents } from "../../src/ingest/validate-events.ts";
 
 const now = new Date("2026-11-27T12:00:00.000Z");
-const ctx = { source: "tenant-a", now, maxFutureSkewSeconds: 300 };
+const ctx = { source: "tenant-a", now, maxFutureSkewSeconds: 300, newId: () => uuidv7(now.getTime()) };
 const cand = (event: unknown, index = 0): Candidate => ({ index, ok: true, event });
 
 describe("validateEvents", () => {
@@ -107,10 +108,55 @@ describe("validateEvents", () => {
       ctx,
     );
     expect(rejected.map((r) => [r.index, r.code, r.path])).toEqual([
-      [0, "invalid_field", "payload"],
-      [1, "invalid_field", "payload"],
-      [2, "invalid_field", "payload"],
+      [0, "invalid_field", "payload.s"],
+      [1, "invalid_field", "payload.s"],
+      [2, "invalid_field", "payload.\udc00k"],
     ]);
     expect(accepted.map((a) => a.index)).toEqual([3]);
+  });
+
+  it("refuses a payload nested deeper than 64 levels, and says where", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 63; i++) deep = [deep];
+    const { accepted, rejected } = validateEvents(
+      [cand({ type: "t", payload: { a: deep } }, 0), cand({ type: "t", payload: { a: [deep] } }, 1)],
+      ctx,
+    );
+    expect(accepted.map((a) => a.index)).toEqual([0]);
+    expect(rejected).toEqual([expect.objectContaining({ index: 1, code: "invalid_field", message: "nests deeper than 64 levels" })]);
+    expect(rejected[0]!.path).toMatch(/^payload\.a(\.0){63}$/);
+  });
+
+  it("refuses occurredAt outside what timestamptz stores (years 0001–9999 UTC)", () => {
+    const at = (occurredAt: string, index: number) => cand({ type: "t", payload: {}, occurredAt }, index);
+    const { accepted, rejected } = validateEvents(
+      [at("0000-01-01T00:00:00Z", 0), at("0001-01-01T00:00:00+01:00", 1), at("0001-01-01T00:00:00Z", 2)],
+      ctx,
+    );
+    expect(accepted.map((a) => a.index)).toEqual([2]);
+    expect(rejected.map((r) => [r.index, r.path])).toEqual([
+      [0, "occurredAt"],
+      [1, "occurredAt"],
+    ]);
+  });
+
+  it("keeps a __proto__ key of the payload in the message", () => {
+    const payload = JSON.parse('{"__proto__":{"x":1},"a":2}');
+    const { accepted } = validateEvents([cand({ type: "t", payload })], ctx);
+    expect(accepted[0]!.text).toContain('"payload":{"__proto__":{"x":1},"a":2}');
+    expect(JSON.parse(accepted[0]!.text).payload).toStrictEqual(payload);
+  });
+
+  it("gives events without an id the id newId makes for their index", () => {
+    const signed = { ...ctx, newId: (i: number) => signedEventId(1_800_000_000, "ab".repeat(32), i) };
+    const { accepted } = validateEvents(
+      [cand({ type: "t", payload: {} }, 0), cand({ id: "own", type: "t", payload: {} }, 1), cand({ type: "t", payload: {} }, 2)],
+      signed,
+    );
+    expect(accepted.map((a) => a.message.id)).toEqual([
+      signedEventId(1_800_000_000, "ab".repeat(32), 0),
+      "own",
+      signedEventId(1_800_000_000, "ab".repeat(32), 2),
+    ]);
   });
 });
