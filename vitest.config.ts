@@ -32,6 +32,7 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 DATABASE_URL: inject("poolUrl"),
+                HANGING_POOL_URL: inject("hangingPoolUrl"),
                 API_KEYS: apiKeys,
                 SIGNING_SECRETS: `${TEST_SOURCES.signed}:${TEST_SIGNING_SECRET}`,
                 ADMIN_TOKEN_SHA256: sha256(TEST_ADMIN_TOKEN),
@@ -43,7 +44,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/**/*.workers.test.ts"],
-          globalSetup: ["test/support/local-database.global.ts"],
+          globalSetup: ["test/support/local-database.global.ts", "test/support/hanging-endpoint.global.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

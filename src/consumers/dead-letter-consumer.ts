@@ -1,35 +1,48 @@
 /**
  * Consumer for the dead-letter queue: messages whose deliveries were all
  * retried away (max_retries) land here and are persisted to the dead-letter
- * table, where operators inspect and replay them. If the database is down the
- * letters are retried too (up to this consumer's own max_retries, set high in
- * wrangler.toml): a dead letter is never dropped silently.
+ * table, where operators inspect and replay them. Any body can be stored
+ * (dead-letter-record.ts), and each letter is written or retried on its own
+ * (persist-dead-letters.ts); if the database is down the letters are retried
+ * too (up to this consumer's own max_retries, set high in wrangler.toml): a
+ * dead letter is never dropped silently.
  */
 import { consumerClient } from "../db/client.ts";
-import { upsertDeadLetters } from "../db/upsert-dead-letters.ts";
 import { dbConfig, type Env } from "../env.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { dedupeByKey, toDeadLetter } from "./dead-letter-record.ts";
+import { persistDeadLetters } from "./persist-dead-letters.ts";
 import { retryWithBackoff } from "./retry-with-backoff.ts";
-import { writeWithRetry } from "./write-with-retry.ts";
 
 export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const letters = batch.messages.map((m) =>
-    toDeadLetter({
-      messageId: m.id,
-      body: m.body,
-      attempts: m.attempts,
-      errorCode: "retries_exhausted",
-      errorMessage: `delivery to the events consumer kept failing with retryable errors; moved to ${batch.queue}`,
-    }),
-  );
+  let cfg: ReturnType<typeof dbConfig>;
   try {
-    const db = consumerClient(dbConfig(env).databaseUrl);
-    await writeWithRetry(() => upsertDeadLetters(db, dedupeByKey(letters)));
-    for (const m of batch.messages) m.ack();
-    log("warn", "dlq.persisted", { count: letters.length });
+    cfg = dbConfig(env);
   } catch (err) {
-    log("error", "dlq.persist_failed", { count: letters.length, ...errorFields(err) });
+    log("error", "dlq.config_invalid", errorFields(err));
     retryWithBackoff(batch.messages);
+    return;
   }
+  const items = batch.messages.map((msg) => {
+    let body: unknown;
+    try {
+      body = msg.body;
+    } catch {
+      body = undefined;
+    }
+    return {
+      msg,
+      failure: {
+        messageId: msg.id,
+        body,
+        attempts: msg.attempts,
+        errorCode: "retries_exhausted",
+        errorMessage: `delivery to the events consumer kept failing with retryable errors; moved to ${batch.queue}`,
+      },
+    };
+  });
+  const { stored, unstored } = await persistDeadLetters(consumerClient(cfg.databaseUrl), items, { timeoutMs: cfg.timeoutMs });
+  for (const m of stored) m.ack();
+  retryWithBackoff(unstored);
+  if (stored.length > 0) log("warn", "dlq.persisted", { count: stored.length });
+  if (unstored.length > 0) log("error", "dlq.persist_failed", { count: unstored.length });
 }

@@ -1,9 +1,22 @@
 /**
- * Builds dead-letter rows from queue messages. Pure.
+ * Builds dead-letter rows from queue messages: whatever a body holds, the row
+ * can be written. Pure.
+ *
+ * - a body that is a valid event message is kept as jsonb, keyed "<source>/<id>";
+ * - anything else is keyed "msg:<queue message id>"; it is kept as jsonb when
+ *   jsonb can hold it, else as text in `bodyText`: the message text as
+ *   delivered (JSON text from our producer already writes NUL and unpaired
+ *   surrogates as \u escapes), any raw character Postgres refuses written as a
+ *   \uXXXX escape. Nothing of a body is dropped.
  */
 
+import { LIMITS } from "../config/limits.ts";
 import type { DeadLetterInput } from "../db/upsert-dead-letters.ts";
-import { eventMessageSchema } from "../events/event-schema.ts";
+import { decodeEventMessage } from "../events/decode-message.ts";
+import type { EventMessage } from "../events/event-schema.ts";
+import { isJsonObject } from "../events/fields.ts";
+import { findUnstorable, isStorableText, sliceText, toStorableText } from "../events/storable.ts";
+import { stringifyJson } from "../json/stringify-json.ts";
 
 export interface FailedMessage {
   messageId: string;
@@ -13,23 +26,58 @@ export interface FailedMessage {
   errorMessage: string;
 }
 
+/** Levels a message body may add above a payload's own, with room to spare. */
+const BODY_DEPTH = LIMITS.maxJsonDepth + 3;
+
 export function toDeadLetter(m: FailedMessage): DeadLetterInput {
-  const parsed = eventMessageSchema.safeParse(m.body);
-  const loose = (typeof m.body === "object" && m.body !== null ? m.body : {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === "string" ? v.slice(0, 256) : null);
-  return {
-    key: parsed.success ? `${parsed.data.source}/${parsed.data.id}` : `msg:${m.messageId}`,
-    source: parsed.success ? parsed.data.source : str(loose.source),
-    eventType: parsed.success ? parsed.data.type : str(loose.type),
-    eventId: parsed.success ? parsed.data.id : str(loose.id),
-    body: m.body === undefined ? null : m.body,
-    errorCode: m.errorCode,
-    errorMessage: m.errorMessage.slice(0, 2000),
+  const event = tryDecode(m.body);
+  const failure = {
+    errorCode: sliceText(toStorableText(m.errorCode), 200),
+    errorMessage: sliceText(toStorableText(m.errorMessage), 2000),
     attempts: m.attempts,
+  };
+  if (event) {
+    return {
+      key: `${event.source}/${event.id}`,
+      source: event.source,
+      eventType: event.type,
+      eventId: event.id,
+      body: event,
+      bodyText: null,
+      ...failure,
+    };
+  }
+  const value = typeof m.body === "string" ? tryParse(m.body) : m.body;
+  const loose = isJsonObject(value) ? value : {};
+  // JSON null would read back as "no body": it is kept as text too.
+  const asJsonb = value !== undefined && value !== null && findUnstorable(value, BODY_DEPTH) === undefined;
+  return {
+    key: `msg:${m.messageId}`,
+    source: looseText(loose.source),
+    eventType: looseText(loose.type),
+    eventId: looseText(loose.id),
+    body: asJsonb ? value : null,
+    bodyText: asJsonb ? null : toStorableText(typeof m.body === "string" ? m.body : stringifyJson(m.body ?? null)),
+    ...failure,
   };
 }
 
-/** One row per key (the upsert cannot touch a row twice in one statement); the last failure wins. */
-export function dedupeByKey(letters: readonly DeadLetterInput[]): DeadLetterInput[] {
-  return [...new Map(letters.map((l) => [l.key, l])).values()];
+function tryDecode(body: unknown): EventMessage | undefined {
+  try {
+    return decodeEventMessage(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function looseText(v: unknown): string | null {
+  return typeof v === "string" && isStorableText(v) ? sliceText(v, 256) : null;
 }

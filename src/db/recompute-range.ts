@@ -19,6 +19,7 @@
  */
 import type { RawSql } from "./client.ts";
 import { underExclusiveRollupLock } from "./rollup-lock.ts";
+import { timestamptzText } from "./timestamptz-text.ts";
 
 export interface RangeFilter {
   from: Date;
@@ -28,6 +29,8 @@ export interface RangeFilter {
 }
 
 export async function recomputeRange(db: RawSql, f: RangeFilter): Promise<{ keys: number; rows: number }> {
+  const from = timestamptzText(f.from);
+  const to = timestamptzText(f.to);
   const source = f.source ?? null;
   const type = f.type ?? null;
   const [r] = await underExclusiveRollupLock(
@@ -46,7 +49,7 @@ export async function recomputeRange(db: RawSql, f: RangeFilter): Promise<{ keys
       FROM pairs p CROSS JOIN LATERAL (
         SELECT (e.occurred_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS n, min(e.occurred_at) AS first, max(e.occurred_at) AS last
         FROM events e
-        WHERE e.source = p.source AND e.type = p.type AND e.occurred_at >= ${f.from} AND e.occurred_at < ${f.to}
+        WHERE e.source = p.source AND e.type = p.type AND e.occurred_at >= ${from}::timestamptz AND e.occurred_at < ${to}::timestamptz
         GROUP BY 1
       ) s
       WHERE ${type}::text IS NULL OR p.type = ${type}::text
@@ -65,7 +68,7 @@ export async function recomputeRange(db: RawSql, f: RangeFilter): Promise<{ keys
       RETURNING 1
     ), stale AS (
       DELETE FROM daily_rollups r
-      WHERE r.day >= (${f.from} AT TIME ZONE 'UTC')::date AND r.day < (${f.to} AT TIME ZONE 'UTC')::date
+      WHERE r.day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date AND r.day < (${to}::timestamptz AT TIME ZONE 'UTC')::date
         AND (${source}::text IS NULL OR r.source = ${source}::text)
         AND (${type}::text IS NULL OR r.type = ${type}::text)
         AND NOT EXISTS (SELECT 1 FROM net a WHERE a.day = r.day AND a.source = r.source AND a.type = r.type AND a.n > 0)

@@ -2,8 +2,9 @@
  * Records dead letters in one statement. Keyed on `key` ("<source>/<id>", or
  * "msg:<queue message id>" for bodies that never parsed), so a letter that is
  * delivered again, or an event that fails again after a replay, updates its
- * row — attempts grow, the newest error wins, status returns to pending —
- * instead of adding a second one.
+ * row — attempts grow, the newest error wins, a replayed letter is pending again —
+ * instead of adding a second one. A discarded letter keeps its status and
+ * reason: an operator's decision is not undone by the same event failing again.
  */
 import type { RawSql } from "./client.ts";
 
@@ -12,7 +13,10 @@ export interface DeadLetterInput {
   source: string | null;
   eventType: string | null;
   eventId: string | null;
+  /** The body as jsonb, or null when jsonb cannot hold it… */
   body: unknown;
+  /** …and then the message text (dead-letter-record.ts says how it is written). */
+  bodyText: string | null;
   errorCode: string;
   errorMessage: string;
   attempts: number;
@@ -26,16 +30,18 @@ export async function upsertDeadLetters(db: RawSql, letters: readonly DeadLetter
       VALUES ((now() AT TIME ZONE 'UTC')::date, 'dead_lettered', ${letters.length}::bigint)
       ON CONFLICT (day, stage) DO UPDATE SET count = stage_counters.count + EXCLUDED.count
     )
-    INSERT INTO dead_letters (id, key, source, event_type, event_id, body, error_code, error_message, attempts)
-    SELECT gen_random_uuid(), r.key, r.source, r."eventType", r."eventId", r.body, r."errorCode", r."errorMessage", r.attempts
+    INSERT INTO dead_letters (id, key, source, event_type, event_id, body, body_text, error_code, error_message, attempts)
+    SELECT gen_random_uuid(), r.key, r.source, r."eventType", r."eventId", r.body, r."bodyText", r."errorCode", r."errorMessage", r.attempts
     FROM jsonb_to_recordset(${JSON.stringify(letters)}::jsonb) AS r(
-      key text, source text, "eventType" text, "eventId" text, body jsonb, "errorCode" text, "errorMessage" text, attempts int
+      key text, source text, "eventType" text, "eventId" text, body jsonb, "bodyText" text, "errorCode" text, "errorMessage" text, attempts int
     )
     ON CONFLICT (key) DO UPDATE SET
       body = EXCLUDED.body,
+      body_text = EXCLUDED.body_text,
       error_code = EXCLUDED.error_code,
       error_message = EXCLUDED.error_message,
       attempts = dead_letters.attempts + EXCLUDED.attempts,
       last_failed_at = now(),
-      status = 'pending'`;
+      -- A discarded letter stays discarded (its new failure is recorded); a replayed one is pending again.
+      status = CASE WHEN dead_letters.status = 'discarded' THEN dead_letters.status ELSE 'pending'::dead_letter_status END`;
 }

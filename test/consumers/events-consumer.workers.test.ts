@@ -1,50 +1,28 @@
 // queue handler (events consumer), unit style: createMessageBatch +
 // getQueueResult show exactly which messages were acked and retried; the
 // writes go to the real local database through the pool.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Env } from "../../src/env.ts";
-import entry from "../../src/index.ts";
-
-// Called as the runtime calls it: (event, env, ctx).
-const worker = entry as Required<Pick<ExportedHandler<Env>, "queue" | "scheduled">>;
-
-import type { EventMessage } from "../../src/events/event-schema.ts";
+import { batchOf, deliver, event, text } from "../support/queue-batches.ts";
 import { db, eventsFor, testEnv, uniq } from "../support/worker-db.ts";
-
-const QUEUE = "eventline-events";
-const event = (source: string, over: Partial<EventMessage> = {}): EventMessage => ({
-  v: 1,
-  source,
-  id: uniq("e"),
-  type: "consumer.test",
-  occurredAt: "2026-11-20T12:00:00.000Z",
-  receivedAt: "2026-11-20T12:00:01.000Z",
-  payload: { n: 1 },
-  ...over,
-});
-const batchOf = (bodies: unknown[], attempts = 1) =>
-  createMessageBatch(
-    QUEUE,
-    bodies.map((body, i) => ({ id: `msg-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body })),
-  );
-
-async function deliver(batch: MessageBatch<unknown>, env = testEnv) {
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
 
 describe("events consumer", () => {
   it("writes a batch in one go and acks every message", async () => {
     const source = uniq("src");
     const bodies = Array.from({ length: 100 }, () => event(source));
-    const batch = batchOf(bodies);
+    const batch = batchOf(bodies.map(text));
     const result = await deliver(batch);
     expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
     expect(result.retryMessages).toEqual([]);
     expect(result.ackAll).toBe(false);
     expect((await eventsFor(source)).map((e) => e.id).sort()).toEqual(bodies.map((b) => b.id).sort());
+  });
+
+  it("reads messages sent as JSON objects too (contentType json, before messages became text)", async () => {
+    const source = uniq("src");
+    const legacy = event(source);
+    expect((await deliver(batchOf([legacy]))).explicitAcks).toHaveLength(1);
+    expect((await eventsFor(source)).map((e) => e.id)).toEqual([legacy.id]);
   });
 
   it("acks a redelivered batch as duplicates without a second row; the first write wins", async () => {
@@ -120,33 +98,48 @@ describe("events consumer", () => {
     expect(result.retryMessages).toHaveLength(1);
     expect(result.explicitAcks).toEqual([]);
   });
-});
 
-describe("dead-letter consumer", () => {
-  it("persists each message of the dead-letter queue and acks it; a second delivery updates the same row", async () => {
+  it("contains hostile bodies: each becomes its own dead letter, every valid event is written, nothing is retried", async () => {
     const source = uniq("src");
-    const body = event(source, { id: "exhausted" });
-    const dlqBatch = () =>
-      createMessageBatch("eventline-events-dlq", [{ id: `dlq-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body }]);
-    const first = dlqBatch();
-    expect((await deliver(first)).explicitAcks).toEqual([first.messages[0]!.id]);
-    await deliver(dlqBatch());
-    const letters = await db().deadLetter.findMany({ where: { source } });
-    expect(letters).toEqual([
-      expect.objectContaining({
-        key: `${source}/exhausted`,
-        errorCode: "retries_exhausted",
-        eventType: "consumer.test",
-        attempts: 2,
-        body,
-      }),
-    ]);
+    const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
+    const valid = Array.from({ length: 5 }, () => event(source));
+    const hostile: unknown[] = [
+      `{"v":1,"source":"${source}","id":"deep","type":"t","occurredAt":"2026-11-20T12:00:00.000Z","receivedAt":"2026-11-20T12:00:00.000Z","payload":{"a":${deep}}}`,
+      deep,
+      "{not json at all",
+      text(event(source, { id: "nul-payload", payload: { s: "a\u0000b" } })),
+      text(event(source, { id: "bad\u0000id" })),
+      text(event(source, { id: "year-zero", occurredAt: "0000-01-01T00:00:00.000Z" })),
+      text(event(source, { id: "lone-surrogate", attributes: { x: "\ud800" } })),
+      // A JSON-object body (sent before messages became text), as deep as the runtime's structured clone still delivers.
+      (() => {
+        let v: unknown = {};
+        for (let i = 0; i < 500; i++) v = { v };
+        return { ...event(source, { id: "legacy-deep" }), payload: v };
+      })(),
+    ];
+    // Interleaved, so that a failure of any hostile body would take valid neighbours down with it.
+    const bodies = hostile.flatMap((h, i) => (i < valid.length ? [text(valid[i]!), h] : [h]));
+    const batch = batchOf(bodies);
+    const result = await deliver(batch);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
+    expect((await eventsFor(source)).map((e) => e.id).sort()).toEqual(valid.map((v) => v.id).sort());
+    const hostileIds = new Set(batch.messages.filter((m) => !valid.some((v) => m.body === text(v))).map((m) => `msg:${m.id}`));
+    const letters = await db().deadLetter.findMany({ where: { key: { in: [...hostileIds] } } });
+    expect(letters).toHaveLength(hostile.length);
+    for (const l of letters) expect(l).toMatchObject({ errorCode: "invalid_message", status: "pending" });
+    // Whatever jsonb could not hold is kept as text, recoverably.
+    const nul = letters.find((l) => l.eventId === "nul-payload")!;
+    expect(nul.body).toBeNull();
+    expect(JSON.parse(nul.bodyText!).payload).toEqual({ s: "a\u0000b" });
   });
 
-  it("retries dead letters when the database is down instead of dropping them", async () => {
-    const batch = createMessageBatch("eventline-events-dlq", [{ id: "dlq-down", timestamp: new Date(), attempts: 1, body: event("x") }]);
-    const result = await deliver(batch, { ...testEnv, DATABASE_URL: "prisma+postgres://127.0.0.1:9/?api_key=unreachable" });
+  it("abandons a database call past DATABASE_TIMEOUT_SECONDS and hands the batch back to the queue", async () => {
+    const batch = batchOf([text(event(uniq("src"))), text(event(uniq("src")))]);
+    // Without the deadline this invocation would wait on the endpoint until the test times out.
+    const result = await deliver(batch, { ...testEnv, DATABASE_URL: env.HANGING_POOL_URL, DATABASE_TIMEOUT_SECONDS: "0.5" });
     expect(result.explicitAcks).toEqual([]);
-    expect(result.retryMessages).toEqual([expect.objectContaining({ msgId: "dlq-down" })]);
+    expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(batch.messages.map((m) => m.id).sort());
   });
 });

@@ -1,0 +1,39 @@
+// Queue handler tests, unit style: createMessageBatch + getQueueResult show
+// exactly which messages were acked and retried. The handler is called as the
+// runtime calls it: (batch, env, ctx).
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import type { Env } from "../../src/env.ts";
+import type { EventMessage } from "../../src/events/event-schema.ts";
+import entry from "../../src/index.ts";
+import { testEnv, uniq } from "./worker-db.ts";
+
+const worker = entry as Required<Pick<ExportedHandler<Env>, "queue">>;
+
+export const EVENTS_QUEUE = "eventline-events";
+export const DEAD_LETTER_QUEUE = "eventline-events-dlq";
+
+export const event = (source: string, over: Partial<EventMessage> = {}): EventMessage => ({
+  v: 1,
+  source,
+  id: uniq("e"),
+  type: "consumer.test",
+  occurredAt: "2026-11-20T12:00:00.000Z",
+  receivedAt: "2026-11-20T12:00:01.000Z",
+  payload: { n: 1 },
+  ...over,
+});
+
+/** As the producer sends them: JSON text. */
+export const text = (e: EventMessage) => JSON.stringify(e);
+
+export const batchOf = (bodies: unknown[], attempts = 1, queue = EVENTS_QUEUE) =>
+  createMessageBatch(
+    queue,
+    bodies.map((body, i) => ({ id: `msg-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body })),
+  );
+
+export async function deliver(batch: MessageBatch<unknown>, env: Env = testEnv) {
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
