@@ -1,6 +1,6 @@
 // bench/ingest: requests/s and latency of POST /v1/events under wrangler dev,
 // for single events and 100-event batches, in the same run as two baselines
-// in the same Worker (src/http/bench-routes.ts), plus the CPU each part of the
+// in the benchmark's build of the Worker (bench/worker/), plus the CPU each part of the
 // local pipeline spends per request:
 //   - bare 202: only answers 202 (the issue's baseline: goal ≥ 70% of it);
 //   - enqueue only: the two binding calls an ingest request makes (rate
@@ -30,7 +30,7 @@
 import { existsSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { writeEditedWranglerConfig } from "../scripts/local-stack/edited-wrangler-config.ts";
@@ -100,9 +100,10 @@ async function startStack(withoutRateLimiter: boolean) {
   const stateDir = await mkdtemp(join(STATE_ROOT, "eventline-bench-"));
   const log = await open(join(stateDir, "wrangler.log"), "w");
   // The [[ratelimits]] table, up to the next table or the end of the file.
-  const wranglerConfig = withoutRateLimiter
-    ? await writeEditedWranglerConfig(stateDir, [[/^\[\[ratelimits\]\][\s\S]*?(?=^\[|\s*$(?![\s\S]))/m, ""]])
-    : undefined;
+  // The benchmark's build of the Worker: the production entry plus the baseline routes (bench/worker/).
+  const edits: [RegExp, string][] = [[/^main = .*$/m, `main = ${JSON.stringify(resolve("bench/worker/bench-entry.ts"))}`]];
+  if (withoutRateLimiter) edits.push([/^\[\[ratelimits\]\][\s\S]*?(?=^\[|\s*$(?![\s\S]))/m, ""]);
+  const wranglerConfig = await writeEditedWranglerConfig(stateDir, edits);
   const stack = await startLocalStack({
     stateDir,
     directUrl: database.directUrl,
@@ -110,7 +111,7 @@ async function startStack(withoutRateLimiter: boolean) {
     ports: { worker: await freePort() },
     wranglerStdio: log.fd,
     wranglerConfig,
-    extraVars: { EVENTLINE_BENCH: "1", API_KEYS: apiKeys },
+    extraVars: { API_KEYS: apiKeys },
   });
   return {
     stack,
@@ -129,7 +130,7 @@ interface Route {
   enqueues: boolean;
 }
 
-/** The baseline (issue's goal: ingest ≥ 70% of it), the binding-only floor (see src/http/bench-routes.ts), and the real route. */
+/** The baseline (issue's goal: ingest ≥ 70% of it), the binding-only floor (see bench/worker/bench-routes.ts), and the real route. */
 const BARE: Route = { name: "bare 202", path: "/__bench/accepted", enqueues: false };
 const ENQUEUE_ONLY: Route = { name: "enqueue only", path: "/__bench/enqueued", enqueues: true };
 const INGEST: Route = { name: "ingest", path: "/v1/events", enqueues: true };

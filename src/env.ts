@@ -6,11 +6,10 @@
 import * as z from "zod";
 import { LIMITS } from "./config/limits.ts";
 import { ConfigError } from "./errors/config-error.ts";
-import type { EventMessage } from "./events/event-schema.ts";
 
 export interface Env {
-  /** Producer binding of the main queue. */
-  EVENTS_QUEUE: Queue<EventMessage>;
+  /** Producer binding of the main queue; messages are JSON text. */
+  EVENTS_QUEUE: Queue<string>;
   /** Workers Rate Limiting binding, keyed per API key. */
   INGEST_RATE_LIMITER?: RateLimit;
   /** Accelerate pool URL (prisma+postgres://… or prisma://…). Secret in production. */
@@ -19,6 +18,8 @@ export interface Env {
   API_KEYS?: string;
   /** "<source>:<secret>" per line; those sources must sign requests. Secret. */
   SIGNING_SECRETS?: string;
+  /** A consumer's database call is abandoned (and its messages retried) after this long. */
+  DATABASE_TIMEOUT_SECONDS?: string;
   /** SHA-256 hex of the admin token. Secret. */
   ADMIN_TOKEN_SHA256?: string;
   MAX_FUTURE_SKEW_SECONDS?: string;
@@ -29,8 +30,6 @@ export interface Env {
   DEAD_LETTER_RETENTION_DAYS?: string;
   /** debug | info (default) | warn | error. At debug, every accepted ingest request is logged too. */
   LOG_LEVEL?: string;
-  /** "1" enables the benchmark baseline routes (http/bench-routes.ts); only bench/ingest sets it. */
-  EVENTLINE_BENCH?: string;
 }
 
 function parse<T extends z.ZodType>(schema: T, env: Env, what: string): z.infer<T> {
@@ -48,10 +47,13 @@ const dbSchema = z.object({
   DATABASE_URL: z
     .string({ message: "is not set (the Accelerate pool URL; see README → Configuration)" })
     .regex(/^prisma(\+postgres)?:\/\//, "must be an Accelerate URL (prisma+postgres://… or prisma://…), not a direct postgres:// URL"),
+  // Above Accelerate's own 10 s query timeout, which normally answers first; this catches a call that hangs.
+  DATABASE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(12),
 });
 
-export function dbConfig(env: Env): { databaseUrl: string } {
-  return { databaseUrl: parse(dbSchema, env, "database config").DATABASE_URL };
+export function dbConfig(env: Env): { databaseUrl: string; timeoutMs: number } {
+  const c = parse(dbSchema, env, "database config");
+  return { databaseUrl: c.DATABASE_URL, timeoutMs: c.DATABASE_TIMEOUT_SECONDS * 1000 };
 }
 
 const ingestSchema = z.object({

@@ -1,10 +1,7 @@
 /**
- * Baselines for bench/ingest, in the same Worker and process as the ingest
- * route, so the benchmark reports ingest throughput as ratios measured in one
- * run. They answer as an unknown route does unless EVENTLINE_BENCH is "1"
- * (never set in production) and the request came to a loopback address, as
- * under wrangler dev: `/__bench/enqueued` skips authentication, so a stray
- * var on a deployed Worker must not open it.
+ * Baselines for bench/ingest, served by the benchmark's own build of the
+ * Worker (bench/worker/bench-entry.ts), never by src/: the enqueue-only route
+ * skips authentication and must not exist in anything deployable.
  *
  * - `/__bench/accepted`: the cheapest possible 202.
  * - `/__bench/enqueued`: only the binding calls an ingest request makes (one
@@ -14,17 +11,11 @@
  *   ceiling any ingest implementation could reach there.
  */
 import { Hono } from "hono";
-import { LIMITS } from "../config/limits.ts";
-import type { Env } from "../env.ts";
-import type { EventMessage } from "../events/event-schema.ts";
+import { LIMITS } from "../../src/config/limits.ts";
+import type { Env } from "../../src/env.ts";
+import type { EventMessage } from "../../src/events/event-schema.ts";
 
 export const benchRoutes = new Hono<{ Bindings: Env }>();
-
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
-benchRoutes.use("/__bench/*", async (c, next) =>
-  c.env.EVENTLINE_BENCH === "1" && LOOPBACK_HOSTS.has(new URL(c.req.url).hostname) ? next() : c.notFound(),
-);
 
 benchRoutes.post("/__bench/accepted", (c) => c.body(null, 202));
 
@@ -39,8 +30,8 @@ benchRoutes.post("/__bench/enqueued", async (c) => {
   if (events.length > LIMITS.maxMessagesPerSend) return c.body(null, 413);
   await c.env.INGEST_RATE_LIMITER?.limit({ key: (c.req.header("authorization") ?? "").slice(-32) });
   const now = new Date().toISOString();
-  const messages = events.map((e): { body: EventMessage; contentType: "json" } => ({
-    body: {
+  const messages = events.map((e) => {
+    const message: EventMessage = {
       v: 1,
       source: "bench-enqueued",
       id: String(e.id),
@@ -48,9 +39,9 @@ benchRoutes.post("/__bench/enqueued", async (c) => {
       occurredAt: now,
       receivedAt: now,
       payload: e.payload as Record<string, unknown>,
-    },
-    contentType: "json",
-  }));
+    };
+    return { body: JSON.stringify(message), contentType: "text" as const };
+  });
   await c.env.EVENTS_QUEUE.sendBatch(messages);
   return c.body(null, 202);
 });

@@ -1,5 +1,6 @@
 /** The admin API (ADMIN_TOKEN): what operators use to answer "did my event land?", "what failed?", and fix it. */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import * as z from "zod";
 import { backfillBounds, backfillRequestSchema } from "../cron/backfill-range.ts";
 import { runBackfill } from "../cron/run-backfill.ts";
@@ -11,6 +12,7 @@ import { readStats } from "../db/read-stats.ts";
 import { createReplayJob, getReplayJob } from "../db/replay-jobs.ts";
 import { dbConfig, type Env } from "../env.ts";
 import { ApiError } from "../errors/api-error.ts";
+import { eventId, isoInstant, sourceName } from "../events/fields.ts";
 import { encodeCursor, readCursor } from "../http/cursor.ts";
 import { validate } from "../http/validate.ts";
 import { adminAuth } from "./admin-auth.ts";
@@ -28,14 +30,29 @@ import { continueReplay } from "./replay-dead-letters.ts";
 /** An admin request stops starting new chunks (rollup, replay) after this long; the CLI calls again to continue. */
 export const ADMIN_BUDGET_MS = 20_000;
 
+/** Largest admin request body: a replay or discard of 10,000 ids is ~400 KB. */
+export const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
+
 export const adminRoutes = new Hono<{ Bindings: Env }>();
 adminRoutes.use("*", adminAuth);
+adminRoutes.use(
+  "*",
+  bodyLimit({
+    maxSize: ADMIN_MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", `request body exceeds ${ADMIN_MAX_BODY_BYTES} bytes`, {
+        details: { limit: ADMIN_MAX_BODY_BYTES },
+      });
+    },
+  }),
+);
 const db = (env: Env) => createDb(dbConfig(env).databaseUrl);
 const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 
-adminRoutes.get("/events/:source/:id", async (c) => {
-  const event = await getEvent(db(c.env), c.req.param("source"), c.req.param("id"));
-  if (!event) throw notFound(`event ${c.req.param("source")}/${c.req.param("id")}`);
+adminRoutes.get("/events/:source/:id", validate("param", z.object({ source: sourceName, id: eventId })), async (c) => {
+  const { source, id } = c.req.valid("param");
+  const event = await getEvent(db(c.env), source, id);
+  if (!event) throw notFound(`event ${source}/${id}`);
   return c.json(event);
 });
 
@@ -43,7 +60,7 @@ const listQuery = deadLetterFilterSchema.extend({
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
-const listCursor = z.tuple([z.iso.datetime(), z.uuid()]);
+const listCursor = z.tuple([isoInstant, z.uuid()]);
 
 adminRoutes.get("/dead-letters", validate("query", listQuery), async (c) => {
   const { cursor, limit, ...filter } = c.req.valid("query");

@@ -3,20 +3,19 @@
  * translation to a Prisma `where`. Pure: no Prisma import, plain objects.
  */
 import * as z from "zod";
+import { isoInstant, storableText } from "../events/fields.ts";
 
 export const DEAD_LETTER_STATUSES = ["pending", "replayed", "discarded"] as const;
 
-const isoDateTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" });
-
 export const deadLetterFilterSchema = z.strictObject({
-  source: z.string().min(1).optional(),
-  type: z.string().min(1).optional(),
-  code: z.string().min(1).optional(),
+  source: storableText.min(1).max(256).optional(),
+  type: storableText.min(1).max(256).optional(),
+  code: storableText.min(1).max(256).optional(),
   status: z.enum(DEAD_LETTER_STATUSES).optional(),
   /** lastFailedAt >= from */
-  from: isoDateTime.optional(),
+  from: isoInstant.optional(),
   /** lastFailedAt < to */
-  to: isoDateTime.optional(),
+  to: isoInstant.optional(),
 });
 
 export type DeadLetterFilter = z.infer<typeof deadLetterFilterSchema>;
@@ -48,7 +47,7 @@ export const replayRequestSchema = z
   .strictObject({ ...selectionFields, dryRun: z.boolean().default(false) })
   .refine(exactlyOne, exactlyOneMessage);
 export const discardRequestSchema = z
-  .strictObject({ ...selectionFields, reason: z.string().trim().min(3).max(500) })
+  .strictObject({ ...selectionFields, reason: storableText.trim().min(3).max(500) })
   .refine(exactlyOne, exactlyOneMessage);
 
 export function toSelection(b: { ids?: string[]; filter?: DeadLetterFilter }): Selection {

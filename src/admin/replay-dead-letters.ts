@@ -9,16 +9,18 @@
 import type { Db } from "../db/client.ts";
 import { markReplayed, nextDeadLettersToReplay, tagSkippedForJob } from "../db/dead-letters.ts";
 import { getReplayJob, recordReplayProgress } from "../db/replay-jobs.ts";
-import type { EventMessage } from "../events/event-schema.ts";
 import { chunkBySizeAndCount } from "../ingest/chunk-messages.ts";
-import { log } from "../lib/log.ts";
+import { errorFields, log } from "../lib/log.ts";
 import { replayWhere, type Selection } from "./dead-letter-filter.ts";
 import { toReplayMessages } from "./replay-selection.ts";
 
 const LETTERS_PER_CHUNK = 100;
-const encoder = new TextEncoder();
 
-export async function continueReplay(db: Db, queue: Queue<EventMessage>, jobId: string, budgetMs: number) {
+/**
+ * A queue that refuses a chunk fails the job (status failed, with the error):
+ * the letters of that chunk stay pending, so a new replay picks them up.
+ */
+export async function continueReplay(db: Db, queue: Queue<string>, jobId: string, budgetMs: number) {
   const deadline = Date.now() + budgetMs;
   let job = await getReplayJob(db, jobId);
   if (job?.status !== "running") return job;
@@ -30,8 +32,18 @@ export async function continueReplay(db: Db, queue: Queue<EventMessage>, jobId: 
       break;
     }
     const { replayable, skipped } = toReplayMessages(letters);
-    const chunks = chunkBySizeAndCount(replayable, (r) => encoder.encode(JSON.stringify(r.message)).length);
-    for (const chunk of chunks) await queue.sendBatch(chunk.map((r) => ({ body: r.message, contentType: "json" as const })));
+    try {
+      for (const chunk of chunkBySizeAndCount(replayable, (r) => r.bytes))
+        await queue.sendBatch(chunk.map((r) => ({ body: r.text, contentType: "text" as const })));
+    } catch (err) {
+      log("error", "replay.failed", { jobId, ...errorFields(err) });
+      return recordReplayProgress(db, jobId, {
+        enqueued: 0,
+        skipped: 0,
+        done: false,
+        error: `the queue refused a chunk: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
     if (replayable.length)
       await markReplayed(
         db,

@@ -5,21 +5,33 @@
  */
 import { type EventMessage, eventMessageSchema } from "../events/event-schema.ts";
 
+export interface ReplayMessage {
+  letterId: string;
+  message: EventMessage;
+  /** The message as sent to the queue, and its UTF-8 size. */
+  text: string;
+  bytes: number;
+}
+
+const encoder = new TextEncoder();
+
 export interface LetterForReplay {
   id: string;
   body: unknown;
 }
 
 export function toReplayMessages(letters: readonly LetterForReplay[]): {
-  replayable: { letterId: string; message: EventMessage }[];
+  replayable: ReplayMessage[];
   skipped: { letterId: string; reason: string }[];
 } {
-  const replayable: { letterId: string; message: EventMessage }[] = [];
+  const replayable: ReplayMessage[] = [];
   const skipped: { letterId: string; reason: string }[] = [];
   for (const l of letters) {
     const parsed = eventMessageSchema.safeParse(l.body);
-    if (parsed.success) replayable.push({ letterId: l.id, message: parsed.data });
-    else
+    if (parsed.success) {
+      const text = JSON.stringify(parsed.data);
+      replayable.push({ letterId: l.id, message: parsed.data, text, bytes: encoder.encode(text).length });
+    } else
       skipped.push({
         letterId: l.id,
         reason: `body is not a valid event message (${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message})`,

@@ -4,18 +4,17 @@
  * upper bound the SQL needs. Pure.
  */
 import * as z from "zod";
+import { eventType, sourceName, utcDay } from "../events/fields.ts";
 
 export const MAX_BACKFILL_DAYS = 3660;
 export const DAY_MS = 86_400_000;
 
-const day = z.iso.date({ message: "must be a date YYYY-MM-DD" });
-
 export const backfillRequestSchema = z
   .strictObject({
-    from: day,
-    to: day,
-    source: z.string().min(1).max(64).optional(),
-    type: z.string().min(1).max(64).optional(),
+    from: utcDay,
+    to: utcDay,
+    source: sourceName.optional(),
+    type: eventType.optional(),
   })
   .refine((r) => r.from <= r.to, { message: "from must not be after to", path: ["to"] })
   .refine((r) => (Date.parse(r.to) - Date.parse(r.from)) / DAY_MS < MAX_BACKFILL_DAYS, {

@@ -3,6 +3,7 @@ import { createDb } from "../db/client.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
 import { dbConfig, deadLetterRetentionDays, type Env } from "../env.ts";
 import { log } from "../lib/log.ts";
+import { DAY_MS } from "./backfill-range.ts";
 import { type RollupRunReport, runRollup } from "./run-rollup.ts";
 
 /**
@@ -18,7 +19,7 @@ export async function runScheduledRollup(
 ): Promise<RollupRunReport> {
   const db = createDb(dbConfig(env).databaseUrl);
   const report = await runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS });
-  const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * 86_400_000);
+  const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * DAY_MS);
   const purged = await purgeDeadLetters(db, before);
   if (purged > 0) log("info", "dead_letters.purged", { purged, before: before.toISOString() });
   return report;

@@ -4,26 +4,27 @@
  */
 import { Hono } from "hono";
 import * as z from "zod";
+import { type ApiKeyVariables, apiKeyAuth } from "../auth/api-key-auth.ts";
 import { createDb } from "../db/client.ts";
 import { listRollups } from "../db/list-rollups.ts";
 import { dbConfig, type Env } from "../env.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { type AuthVariables, apiKeyAuth } from "../ingest/authenticate.ts";
+import { eventType, sourceName, utcDay } from "../events/fields.ts";
 import { encodeCursor, readCursor } from "./cursor.ts";
 import { validate } from "./validate.ts";
 
 const query = z.strictObject({
-  from: z.iso.date({ message: "must be a date YYYY-MM-DD" }),
-  to: z.iso.date({ message: "must be a date YYYY-MM-DD" }),
-  source: z.string().optional(),
-  type: z.string().optional(),
+  from: utcDay,
+  to: utcDay,
+  source: sourceName.optional(),
+  type: eventType.optional(),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-const cursorSchema = z.tuple([z.iso.date(), z.string()]);
+const cursorSchema = z.tuple([utcDay, eventType]);
 
-export const rollupRoutes = new Hono<{ Bindings: Env; Variables: AuthVariables }>();
+export const rollupRoutes = new Hono<{ Bindings: Env; Variables: ApiKeyVariables }>();
 
 rollupRoutes.get("/v1/rollups", apiKeyAuth, validate("query", query), async (c) => {
   const q = c.req.valid("query");

@@ -17,7 +17,7 @@ describe("toReplayMessages", () => {
       { id: "l2", body: { v: 1, source: "s", id: "e2", type: "NOT VALID" } },
       { id: "l3", body: null },
     ]);
-    expect(r.replayable).toEqual([{ letterId: "l1", message: good }]);
+    expect(r.replayable).toEqual([{ letterId: "l1", message: good, text: JSON.stringify(good), bytes: JSON.stringify(good).length }]);
     expect(r.skipped.map((s) => s.letterId)).toEqual(["l2", "l3"]);
     expect(r.skipped[0]!.reason).toContain("type");
   });
