@@ -10,6 +10,9 @@ Object.assign(process.env, OFFLINE_ENV);
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const apiKeys = (Object.keys(TEST_KEYS) as (keyof typeof TEST_KEYS)[]).map((k) => `${TEST_SOURCES[k]}:${sha256(TEST_KEYS[k])}`).join("\n");
 
+/** Each Worker's handlers run in workerd with that Worker's own wrangler.toml environment. */
+const PRODUCER_TESTS = ["test/producer.workers.test.ts", "test/bench/**/*.workers.test.ts"];
+
 export default defineConfig({
   test: {
     projects: [
@@ -25,32 +28,61 @@ export default defineConfig({
         },
       },
       {
-        // Handlers inside workerd, with the real local queue and the real local database (through the pool).
+        // The producer Worker's fetch, with the real local queue. A recorder Worker consumes the queue so that
+        // tests see exactly what was enqueued; the consumer and the database are the other project's and e2e's.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml", environment: "producer" },
+            miniflare: {
+              bindings: { API_KEYS: apiKeys, SIGNING_SECRETS: `${TEST_SOURCES.signed}:${TEST_SIGNING_SECRET}` },
+              ratelimits: { INGEST_RATE_LIMITER: { namespace_id: "1001", simple: { limit: TEST_RATE_LIMIT, period: 60 } } },
+              kvNamespaces: { RECORDED: "recorded-messages" },
+              workers: [
+                {
+                  name: "queue-recorder",
+                  modules: true,
+                  scriptPath: "./test/support/queue-recorder.worker.js",
+                  compatibilityDate: "2026-11-01",
+                  queueConsumers: { "eventline-events": { maxBatchTimeout: 0.05 } },
+                  kvNamespaces: { RECORDED: "recorded-messages" },
+                },
+              ],
+            },
+          }),
+        ],
+        test: {
+          name: "producer",
+          include: PRODUCER_TESTS,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The consumer Worker's queue, scheduled and fetch handlers, with the real local database through the pool.
         plugins: [
           cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: "./wrangler.toml" },
+            wrangler: { configPath: "./wrangler.toml", environment: "consumer" },
             miniflare: {
               bindings: {
                 DATABASE_URL: inject("poolUrl"),
                 HANGING_POOL_URL: inject("hangingPoolUrl"),
                 API_KEYS: apiKeys,
-                SIGNING_SECRETS: `${TEST_SOURCES.signed}:${TEST_SIGNING_SECRET}`,
                 ADMIN_TOKEN_SHA256: sha256(TEST_ADMIN_TOKEN),
               },
-              ratelimits: { INGEST_RATE_LIMITER: { namespace_id: "1001", simple: { limit: TEST_RATE_LIMIT, period: 60 } } },
             },
           })),
         ],
         test: {
-          name: "workers",
+          name: "consumer",
           include: ["test/**/*.workers.test.ts"],
+          exclude: PRODUCER_TESTS,
           globalSetup: ["test/support/local-database.global.ts", "test/support/hanging-endpoint.global.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },
       {
-        // The whole local stack as a user runs it: embedded Postgres, pool, wrangler dev.
+        // The whole local stack as a user runs it: embedded Postgres, pool, both Workers.
         test: {
           name: "e2e",
           include: ["test/**/*.e2e.test.ts"],

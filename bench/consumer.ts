@@ -21,7 +21,7 @@ import { startAccelerateEndpoint } from "../scripts/local-stack/accelerate-endpo
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
 import type { RawSql } from "../src/db/client.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
-import type { EventMessage } from "../src/events/event-schema.ts";
+import type { EventMessage } from "../src/events/event-message.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { makeEvents, median } from "./lib/events.ts";
 import { startRealPostgres } from "./lib/real-postgres.ts";

@@ -37,7 +37,6 @@ import { writeEditedWranglerConfig } from "../scripts/local-stack/edited-wrangle
 import { type LocalStack, startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
-import { freePort } from "../test/support/free-port.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
 import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
 import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
@@ -98,20 +97,22 @@ const STATE_ROOT = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 
 async function startStack(withoutRateLimiter: boolean) {
   const stateDir = await mkdtemp(join(STATE_ROOT, "eventline-bench-"));
-  const log = await open(join(stateDir, "wrangler.log"), "w");
-  // The [[ratelimits]] table, up to the next table or the end of the file.
-  // The benchmark's build of the Worker: the production entry plus the baseline routes (bench/worker/).
-  const edits: [RegExp, string][] = [[/^main = .*$/m, `main = ${JSON.stringify(resolve("bench/worker/bench-entry.ts"))}`]];
-  if (withoutRateLimiter) edits.push([/^\[\[ratelimits\]\][\s\S]*?(?=^\[|\s*$(?![\s\S]))/m, ""]);
+  const log = await open(join(stateDir, "workers.log"), "w");
+  // The benchmark's build of the producer: the production entry plus the baseline routes (bench/worker/).
+  const edits: [RegExp, string][] = [
+    [/^main = ".*\/src\/producer\.ts"$/m, `main = ${JSON.stringify(resolve("bench/worker/bench-entry.ts"))}`],
+  ];
+  // The producer's [[ratelimits]] table, up to the next table.
+  if (withoutRateLimiter) edits.push([/^\[\[env\.producer\.ratelimits\]\][\s\S]*?(?=^\[)/m, ""]);
   const wranglerConfig = await writeEditedWranglerConfig(stateDir, edits);
   const stack = await startLocalStack({
     stateDir,
     directUrl: database.directUrl,
     databaseUrl: database.poolUrl,
-    ports: { worker: await freePort() },
-    wranglerStdio: log.fd,
+    ports: { ingest: 0, ops: 0 },
+    workersStdio: log.fd,
     wranglerConfig,
-    extraVars: { API_KEYS: apiKeys },
+    apiKeys,
   });
   return {
     stack,
@@ -137,7 +138,7 @@ const INGEST: Route = { name: "ingest", path: "/v1/events", enqueues: true };
 const ROUTES = [BARE, ENQUEUE_ONLY, INGEST];
 
 async function measured(stack: LocalStack, route: Route, per: number, send: () => Promise<LoadResult>): Promise<RunResult> {
-  const groups = { wranglerPgid: stack.worker.child.pid!, databasePgid: database.pgid };
+  const groups = { wranglerPgid: stack.workers.child.pid!, databasePgid: database.pgid };
   const before = await cpuByPart(groups);
   const r = await send();
   if (route.enqueues) {

@@ -13,11 +13,11 @@ import { withAccelerate } from "@prisma/extension-accelerate";
 import pg from "pg";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startAccelerateEndpoint } from "../scripts/local-stack/accelerate-endpoint.ts";
-import { runBackfill } from "../src/cron/run-backfill.ts";
-import { runRollup } from "../src/cron/run-rollup.ts";
 import type { Db } from "../src/db/client.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
+import { runBackfill } from "../src/rollups/run-backfill.ts";
+import { runRollup } from "../src/rollups/run-rollup.ts";
 import { median } from "./lib/events.ts";
 import { startRealPostgres } from "./lib/real-postgres.ts";
 

@@ -9,29 +9,38 @@ Object.assign(process.env, OFFLINE_ENV);
 if (existsSync(".env")) process.loadEnvFile(".env");
 const stateDir = resolve(process.env.EVENTLINE_STATE_DIR ?? ".eventline");
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+// `LOG_LEVEL=debug npm run dev` also logs every accepted ingest request.
+const logLevel = process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : undefined;
 
 const stack = await startLocalStack({
   stateDir,
   directUrl: process.env.DIRECT_URL,
   databaseUrl: process.env.DATABASE_URL,
-  ports: { postgres: port("EVENTLINE_PG_PORT", 54329), pool: port("EVENTLINE_POOL_PORT", 54330), worker: port("EVENTLINE_PORT", 8787) },
-  wranglerStdio: "inherit",
-  // `LOG_LEVEL=debug npm run dev` also logs every accepted ingest request.
-  extraVars: process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : undefined,
+  ports: {
+    postgres: port("EVENTLINE_PG_PORT", 54329),
+    pool: port("EVENTLINE_POOL_PORT", 54330),
+    ingest: port("EVENTLINE_PORT", 8787),
+    ops: port("EVENTLINE_OPS_PORT", 8788),
+  },
+  workersStdio: "inherit",
+  vars: { producer: logLevel, consumer: logLevel },
+  watch: true,
   log: (l) => console.log(`[eventline] ${l}`),
 });
 
 console.log(`
-[eventline] ready — producer, consumers and cron are running in wrangler dev
-  ingest URL   ${stack.ingestUrl}/v1/events
-  pool URL     ${stack.poolUrl}   (DATABASE_URL, what the Worker uses)
-  direct URL   ${stack.directUrl}   (DIRECT_URL, for migrations and psql)
-  API key      ${stack.secrets.apiKey}   (source "${stack.secrets.source}")
-  admin token  ${stack.secrets.adminToken}
+[eventline] ready — producer, consumers and cron are running (both Workers in one local runtime)
+  ingest URL      ${stack.ingestUrl}/v1/events        (producer Worker)
+  operations URL  ${stack.opsUrl}   (consumer Worker: /admin/…, /v1/rollups)
+  pool URL        ${stack.poolUrl}   (DATABASE_URL, what the consumer uses)
+  direct URL      ${stack.directUrl}   (DIRECT_URL, for migrations and psql)
+  API key         ${stack.secrets.apiKey}   (source "${stack.secrets.source}")
+  admin token     ${stack.secrets.adminToken}
 
   curl -X POST ${stack.ingestUrl}/v1/events -H 'content-type: application/json' \\
     -H 'authorization: Bearer ${stack.secrets.apiKey}' -d '{"type":"signup","payload":{"plan":"pro"}}'
-  cron:  curl '${stack.ingestUrl}/cdn-cgi/handler/scheduled?cron=15+0+*+*+*'
+  curl ${stack.opsUrl}/admin/stats -H 'authorization: Bearer ${stack.secrets.adminToken}'
+  cron:  curl '${stack.opsUrl}/cdn-cgi/handler/scheduled?cron=15+0+*+*+*'
 `);
 
 let stopping = false;
@@ -44,4 +53,4 @@ async function shutdown(code: number) {
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
-stack.worker.child.on("exit", (code) => void shutdown(code ?? 1));
+stack.workers.child.on("exit", (code) => void shutdown(code ?? 1));

@@ -1,61 +1,25 @@
 /**
- * The producer: what upstream services call. It authenticates, validates and
- * enqueues; it never talks to the database.
+ * The producer Worker: the public ingest endpoint. Authenticates, validates
+ * and enqueues; holds no database URL and no admin secret (wrangler.toml, top
+ * level). Its whole HTTP surface is composed here.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import * as z from "zod";
-import { type ApiKeyVariables, apiKeyAuth } from "./auth/api-key-auth.ts";
-import { LIMITS } from "./config/limits.ts";
-import { type Env, ingestConfig } from "./env.ts";
-import { ApiError } from "./errors/api-error.ts";
-import { validate } from "./http/validate.ts";
-import { enqueueEvents } from "./ingest/enqueue-events.ts";
-import { parseBody } from "./ingest/parse-body.ts";
-import { type BodyVariables, readSignedBody } from "./ingest/read-signed-body.ts";
-import { refusal } from "./ingest/refusal.ts";
-import { validateEvents } from "./ingest/validate-events.ts";
-import { log } from "./lib/log.ts";
+import { logLevel } from "./config/log-level.ts";
+import type { ProducerEnv } from "./config/producer-env.ts";
+import { notFound } from "./http/not-found.ts";
+import { renderError } from "./http/render-error.ts";
+import { ingestRoutes } from "./ingest/ingest-routes.ts";
+import { setLogLevel } from "./lib/log.ts";
 
-export const producer = new Hono<{ Bindings: Env; Variables: ApiKeyVariables & BodyVariables }>();
+export const producerApp = new Hono<{ Bindings: ProducerEnv }>()
+  .get("/healthz", (c) => c.json({ status: "ok" }))
+  .route("/", ingestRoutes)
+  .notFound(notFound)
+  .onError(renderError);
 
-const ingestQuery = z.object({ atomic: z.enum(["true", "false"]).optional() });
-
-producer.post(
-  "/v1/events",
-  bodyLimit({
-    maxSize: LIMITS.maxRequestBytes,
-    onError: () => {
-      throw new ApiError(413, "payload_too_large", `request body exceeds ${LIMITS.maxRequestBytes} bytes`, {
-        details: { limit: LIMITS.maxRequestBytes },
-      });
-    },
-  }),
-  validate("query", ingestQuery),
-  apiKeyAuth,
-  readSignedBody,
-  async (c) => {
-    const started = Date.now();
-    const { source, body, newId } = c.var;
-    const atomic = c.req.valid("query").atomic === "true";
-    const parsed = parseBody(c.req.raw.headers, body);
-    const { maxFutureSkewSeconds } = ingestConfig(c.env);
-    const { accepted, rejected } = validateEvents(parsed.candidates, { source, now: new Date(), maxFutureSkewSeconds, newId });
-
-    const refused = refusal({ single: parsed.single, atomic, total: parsed.candidates.length, accepted: accepted.length, rejected });
-    if (refused) {
-      log("info", "ingest.rejected", { source, code: refused.code, rejected: rejected.length });
-      return c.json({ code: refused.code, message: refused.message, accepted: [], rejected }, refused.status);
-    }
-
-    const sent = await enqueueEvents(c.env.EVENTS_QUEUE, accepted, { atomic });
-    // debug: at volume a line per accepted request is the biggest cost of the route under wrangler dev (bench/ingest), and Workers Logs already records every invocation.
-    log("debug", "ingest.accepted", {
-      source,
-      accepted: sent.accepted.length,
-      rejected: rejected.length + sent.rejected.length,
-      ms: Date.now() - started,
-    });
-    return c.json({ accepted: sent.accepted, rejected: [...rejected, ...sent.rejected].sort((a, b) => a.index - b.index) }, 202);
+export default {
+  fetch(request, env, ctx) {
+    setLogLevel(logLevel(env));
+    return producerApp.fetch(request, env, ctx);
   },
-);
+} satisfies ExportedHandler<ProducerEnv>;

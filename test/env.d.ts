@@ -1,8 +1,17 @@
-// The bindings tests see through `cloudflare:workers`: the Worker's own, plus
-// what vitest.config.ts adds for tests only.
-declare namespace Cloudflare {
-  interface Env extends import("../src/env.ts").Env {
-    /** A pool URL whose endpoint accepts connections and never answers (test/support/hanging-endpoint.global.ts). */
-    HANGING_POOL_URL: string;
+// The bindings tests see through `cloudflare:workers`: each project gets one
+// Worker's (producer or consumer), plus what vitest.config.ts adds for tests.
+import type { ConsumerEnv } from "../src/config/consumer-env.ts";
+import type { ProducerEnv } from "../src/config/producer-env.ts";
+
+type WorkerBindings = ProducerEnv & ConsumerEnv;
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerBindings {
+      /** A pool URL whose endpoint accepts connections and never answers (test/support/hanging-endpoint.global.ts). */
+      HANGING_POOL_URL: string;
+      /** What the producer enqueued, recorded by test/support/queue-recorder.worker.js (producer project). */
+      RECORDED: KVNamespace;
+    }
   }
 }

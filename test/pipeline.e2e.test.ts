@@ -118,7 +118,7 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
   });
 
   it("runs the cron rollup through /cdn-cgi/handler/scheduled", async () => {
-    const res = await fetch(`${stack.ingestUrl}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("15 0 * * *")}`);
+    const res = await fetch(`${stack.opsUrl}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("15 0 * * *")}`);
     expect(res.status).toBe(200);
     const rows = await waitFor(
       () =>

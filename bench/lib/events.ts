@@ -1,4 +1,4 @@
-import type { EventMessage } from "../../src/events/event-schema.ts";
+import type { EventMessage } from "../../src/events/event-message.ts";
 
 /** Realistic events: ~250-byte JSON payloads, ids unique per run. */
 export function makeEvents(n: number, runId: string, source = "bench"): EventMessage[] {

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../test/support/free-port.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
 
 export interface RealPostgres {
   url: string;

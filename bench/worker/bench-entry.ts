@@ -1,9 +1,9 @@
 /**
- * The Worker as bench/ingest runs it: the production entry, plus the baseline
- * routes under /__bench/ (bench-routes.ts). Only the benchmark's edited
- * wrangler config points `main` here.
+ * The producer as bench/ingest runs it: the production entry, plus the
+ * baseline routes under /__bench/ (bench-routes.ts). Only the benchmark's
+ * edited wrangler config points `main` here.
  */
-import worker from "../../src/index.ts";
+import worker from "../../src/producer.ts";
 import { benchRoutes } from "./bench-routes.ts";
 
 export default {

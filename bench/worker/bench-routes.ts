@@ -12,10 +12,10 @@
  */
 import { Hono } from "hono";
 import { LIMITS } from "../../src/config/limits.ts";
-import type { Env } from "../../src/env.ts";
-import type { EventMessage } from "../../src/events/event-schema.ts";
+import type { ProducerEnv } from "../../src/config/producer-env.ts";
+import type { EventMessage } from "../../src/events/event-message.ts";
 
-export const benchRoutes = new Hono<{ Bindings: Env }>();
+export const benchRoutes = new Hono<{ Bindings: ProducerEnv }>();
 
 benchRoutes.post("/__bench/accepted", (c) => c.body(null, 202));
 

@@ -4,13 +4,16 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 /**
- * Writes the edited copy into `dir` and returns its path. `main` is pointed
- * back at this repository's src/index.ts (the copy lives elsewhere). An edit
+ * Writes the edited copy into `dir` and returns its path. Every `main` is
+ * pointed back at this repository's file (the copy lives elsewhere). An edit
  * that matches nothing throws: a silently unedited config would measure or
  * test the wrong thing.
  */
 export async function writeEditedWranglerConfig(dir: string, edits: readonly [RegExp, string][]): Promise<string> {
-  let toml = (await readFile("wrangler.toml", "utf8")).replace(/^main = .*$/m, `main = ${JSON.stringify(resolve("src/index.ts"))}`);
+  let toml = (await readFile("wrangler.toml", "utf8")).replace(
+    /^main = "(.*)"$/gm,
+    (_, path: string) => `main = ${JSON.stringify(resolve(path))}`,
+  );
   for (const [pattern, replacement] of edits) {
     if (!new RegExp(pattern.source, pattern.flags.replace("g", "")).test(toml))
       throw new Error(`wrangler.toml has nothing matching ${pattern}`);

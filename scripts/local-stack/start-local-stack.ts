@@ -1,25 +1,32 @@
 // The whole pipeline on one machine, offline: embedded Postgres → local
-// Accelerate-protocol endpoint → migrations → wrangler dev (producer, both
-// consumers and cron in one process, so the local queue reaches its consumer).
+// Accelerate-protocol endpoint → migrations → both Workers in one local
+// runtime (producer, consumers and cron; the local queue crosses between them).
 // DIRECT_URL / DATABASE_URL point it at a real Postgres / pool instead.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { applyMigrations } from "../db/migrate.ts";
 import { type AccelerateEndpoint, startAccelerateEndpoint } from "./accelerate-endpoint.ts";
 import { type DevSecrets, loadDevSecrets } from "./dev-secrets.ts";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
-import { startWranglerDev, type WranglerDev } from "./wrangler-dev.ts";
+import { type LocalWorkers, startWorkers } from "./workers-process.ts";
 
 export interface LocalStackOptions {
-  /** Folder for the database, queue state and dev secrets (gitignored). */
+  /** Folder for the database and dev secrets (gitignored). */
   stateDir: string;
   /** In-memory database instead of one under stateDir (tests). */
   ephemeral?: boolean;
   directUrl?: string;
   databaseUrl?: string;
-  ports?: { postgres?: number; pool?: number; worker?: number };
-  wranglerStdio?: "inherit" | "ignore" | number;
-  extraVars?: Record<string, string>;
+  ports?: { postgres?: number; pool?: number; ingest?: number; ops?: number };
+  /** Where the Workers' output goes: "inherit" for npm run dev, a file descriptor or "ignore" for tests. */
+  workersStdio?: "inherit" | "ignore" | number;
+  /** Var overrides per Worker (e.g. LOG_LEVEL). */
+  vars?: { producer?: Record<string, string>; consumer?: Record<string, string> };
+  /** API_KEYS for both Workers instead of the dev key's line (benchmarks use many keys). */
+  apiKeys?: string;
+  /** Another wrangler config than ./wrangler.toml (tests with fewer retries, the benchmark's build). */
   wranglerConfig?: string;
+  /** Reload the Workers when src/ changes (npm run dev). */
+  watch?: boolean;
   /** The local pool's own log output (its request errors are noisy while a test stops the database on purpose). */
   poolLogLevel?: "off" | "error" | "warn" | "info";
   log?: (line: string) => void;
@@ -27,12 +34,13 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   ingestUrl: string;
+  opsUrl: string;
   poolUrl: string;
   directUrl: string;
   secrets: DevSecrets;
   postgres?: EmbeddedPostgres;
   pool?: AccelerateEndpoint;
-  worker: WranglerDev;
+  workers: LocalWorkers;
   stop(): Promise<void>;
 }
 
@@ -69,15 +77,23 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
 
     const secrets = await loadDevSecrets(opts.stateDir);
-    const worker = await startWranglerDev({
-      port: opts.ports?.worker ?? 8787,
-      persistTo: join(opts.stateDir, "wrangler"),
-      configPath: opts.wranglerConfig,
-      stdio: opts.wranglerStdio,
-      vars: { DATABASE_URL: poolUrl, ...secrets.vars, ...opts.extraVars },
-    });
-    stoppers.push(() => worker.stop());
-    stack = { ingestUrl: worker.url, poolUrl, directUrl, secrets, postgres, pool, worker, stop };
+    const apiKeys = opts.apiKeys ?? secrets.vars.API_KEYS;
+    const workers = await startWorkers(
+      {
+        configPath: opts.wranglerConfig ?? resolve("wrangler.toml"),
+        ports: { ingest: opts.ports?.ingest ?? 8787, ops: opts.ports?.ops ?? 8788 },
+        // Each Worker gets only its own secrets: the producer never sees the database or the admin token.
+        secrets: {
+          producer: { API_KEYS: apiKeys },
+          consumer: { API_KEYS: apiKeys, DATABASE_URL: poolUrl, ADMIN_TOKEN_SHA256: secrets.vars.ADMIN_TOKEN_SHA256 },
+        },
+        vars: opts.vars,
+        watch: opts.watch,
+      },
+      { stdio: opts.workersStdio },
+    );
+    stoppers.push(() => workers.stop());
+    stack = { ingestUrl: workers.ingestUrl, opsUrl: workers.opsUrl, poolUrl, directUrl, secrets, postgres, pool, workers, stop };
     return stack;
   } catch (err) {
     await stop();

@@ -1,21 +1,21 @@
 /** The admin API (ADMIN_TOKEN): what operators use to answer "did my event land?", "what failed?", and fix it. */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import * as z from "zod";
-import { backfillBounds, backfillRequestSchema } from "../cron/backfill-range.ts";
-import { runBackfill } from "../cron/run-backfill.ts";
-import { runRollup } from "../cron/run-rollup.ts";
+import * as z from "zod/mini";
+import { adminAuth } from "../auth/admin-auth.ts";
+import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
 import { createDb } from "../db/client.ts";
 import { countDeadLetters, countDeadLettersByCode, discardDeadLetters, getDeadLetter, listDeadLetters } from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
 import { readStats } from "../db/read-stats.ts";
 import { createReplayJob, getReplayJob } from "../db/replay-jobs.ts";
-import { dbConfig, type Env } from "../env.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { eventId, isoInstant, sourceName } from "../events/fields.ts";
+import { eventId, isoInstant, sourceName, wholeNumber } from "../events/fields.ts";
 import { encodeCursor, readCursor } from "../http/cursor.ts";
 import { validate } from "../http/validate.ts";
-import { adminAuth } from "./admin-auth.ts";
+import { backfillBounds, backfillRequestSchema } from "../rollups/backfill-range.ts";
+import { runBackfill } from "../rollups/run-backfill.ts";
+import { runRollup } from "../rollups/run-rollup.ts";
 import {
   deadLetterFilterSchema,
   deadLetterWhere,
@@ -33,7 +33,7 @@ export const ADMIN_BUDGET_MS = 20_000;
 /** Largest admin request body: a replay or discard of 10,000 ids is ~400 KB. */
 export const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
 
-export const adminRoutes = new Hono<{ Bindings: Env }>();
+export const adminRoutes = new Hono<{ Bindings: ConsumerEnv }>();
 adminRoutes.use("*", adminAuth);
 adminRoutes.use(
   "*",
@@ -46,7 +46,7 @@ adminRoutes.use(
     },
   }),
 );
-const db = (env: Env) => createDb(dbConfig(env).databaseUrl);
+const db = (env: ConsumerEnv) => createDb(dbConfig(env).databaseUrl);
 const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 
 adminRoutes.get("/events/:source/:id", validate("param", z.object({ source: sourceName, id: eventId })), async (c) => {
@@ -56,10 +56,7 @@ adminRoutes.get("/events/:source/:id", validate("param", z.object({ source: sour
   return c.json(event);
 });
 
-const listQuery = deadLetterFilterSchema.extend({
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+const listQuery = z.extend(deadLetterFilterSchema, { cursor: z.optional(z.string()), limit: wholeNumber(1, 500, 50) });
 const listCursor = z.tuple([isoInstant, z.uuid()]);
 
 adminRoutes.get("/dead-letters", validate("query", listQuery), async (c) => {

@@ -2,20 +2,20 @@
  * The dead-letter filter shared by list, replay and discard, and its
  * translation to a Prisma `where`. Pure: no Prisma import, plain objects.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { isoInstant, storableText } from "../events/fields.ts";
 
 export const DEAD_LETTER_STATUSES = ["pending", "replayed", "discarded"] as const;
 
 export const deadLetterFilterSchema = z.strictObject({
-  source: storableText.min(1).max(256).optional(),
-  type: storableText.min(1).max(256).optional(),
-  code: storableText.min(1).max(256).optional(),
-  status: z.enum(DEAD_LETTER_STATUSES).optional(),
+  source: z.optional(storableText(1, 256)),
+  type: z.optional(storableText(1, 256)),
+  code: z.optional(storableText(1, 256)),
+  status: z.optional(z.enum(DEAD_LETTER_STATUSES)),
   /** lastFailedAt >= from */
-  from: isoInstant.optional(),
+  from: z.optional(isoInstant),
   /** lastFailedAt < to */
-  to: isoInstant.optional(),
+  to: z.optional(isoInstant),
 });
 
 export type DeadLetterFilter = z.infer<typeof deadLetterFilterSchema>;
@@ -34,21 +34,23 @@ export function deadLetterWhere(f: DeadLetterFilter) {
 export type Selection = { ids: string[] } | { filter: DeadLetterFilter };
 
 const selectionFields = {
-  ids: z.array(z.uuid()).min(1).max(10_000).optional(),
-  filter: deadLetterFilterSchema
-    .refine((f) => Object.keys(f).length > 0, { message: "an empty filter would select every dead letter; name at least one field" })
-    .optional(),
+  ids: z.optional(z.array(z.uuid()).check(z.minLength(1), z.maxLength(10_000))),
+  filter: z.optional(
+    deadLetterFilterSchema.check(
+      z.refine((f) => Object.keys(f).length > 0, { message: "an empty filter would select every dead letter; name at least one field" }),
+    ),
+  ),
 };
 
 const exactlyOne = (b: { ids?: unknown; filter?: unknown }) => (b.ids === undefined) !== (b.filter === undefined);
 const exactlyOneMessage = { message: 'give either "ids" or "filter"', path: ["ids"] };
 
 export const replayRequestSchema = z
-  .strictObject({ ...selectionFields, dryRun: z.boolean().default(false) })
-  .refine(exactlyOne, exactlyOneMessage);
+  .strictObject({ ...selectionFields, dryRun: z._default(z.boolean(), false) })
+  .check(z.refine(exactlyOne, exactlyOneMessage));
 export const discardRequestSchema = z
-  .strictObject({ ...selectionFields, reason: storableText.trim().min(3).max(500) })
-  .refine(exactlyOne, exactlyOneMessage);
+  .strictObject({ ...selectionFields, reason: storableText(3, 500, { trim: true }) })
+  .check(z.refine(exactlyOne, exactlyOneMessage));
 
 export function toSelection(b: { ids?: string[]; filter?: DeadLetterFilter }): Selection {
   return b.ids ? { ids: b.ids } : { filter: b.filter! };

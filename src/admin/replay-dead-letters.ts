@@ -9,8 +9,8 @@
 import type { Db } from "../db/client.ts";
 import { markReplayed, nextDeadLettersToReplay, tagSkippedForJob } from "../db/dead-letters.ts";
 import { getReplayJob, recordReplayProgress } from "../db/replay-jobs.ts";
-import { chunkBySizeAndCount } from "../ingest/chunk-messages.ts";
 import { errorFields, log } from "../lib/log.ts";
+import { chunkBySizeAndCount } from "../queue/chunk-messages.ts";
 import { replayWhere, type Selection } from "./dead-letter-filter.ts";
 import { toReplayMessages } from "./replay-selection.ts";
 

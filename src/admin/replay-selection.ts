@@ -3,7 +3,7 @@
  * event messages (a body that never parsed would only dead-letter again).
  * Pure.
  */
-import { type EventMessage, eventMessageSchema } from "../events/event-schema.ts";
+import { type EventMessage, eventMessageSchema } from "../events/event-message.ts";
 
 export interface ReplayMessage {
   letterId: string;

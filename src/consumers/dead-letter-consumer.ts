@@ -7,13 +7,14 @@
  * too (up to this consumer's own max_retries, set high in wrangler.toml): a
  * dead letter is never dropped silently.
  */
+
+import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
 import { consumerClient } from "../db/client.ts";
-import { dbConfig, type Env } from "../env.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { persistDeadLetters } from "./persist-dead-letters.ts";
-import { retryWithBackoff } from "./retry-with-backoff.ts";
+import { retryWithBackoff } from "./retry-policy.ts";
 
-export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: ConsumerEnv): Promise<void> {
   let cfg: ReturnType<typeof dbConfig>;
   try {
     cfg = dbConfig(env);

@@ -13,7 +13,7 @@
 import { LIMITS } from "../config/limits.ts";
 import type { DeadLetterInput } from "../db/upsert-dead-letters.ts";
 import { decodeEventMessage } from "../events/decode-message.ts";
-import type { EventMessage } from "../events/event-schema.ts";
+import type { EventMessage } from "../events/event-message.ts";
 import { isJsonObject } from "../events/fields.ts";
 import { findUnstorable, isStorableText, sliceText, toStorableText } from "../events/storable.ts";
 import { stringifyJson } from "../json/stringify-json.ts";

@@ -13,17 +13,18 @@
  * - a permanent failure is bisected to the offending messages, which go
  *   straight to the dead-letter table; the rest are written
  */
+
+import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
 import { consumerClient, type RawSql } from "../db/client.ts";
 import { insertEvents } from "../db/insert-events.ts";
-import { dbConfig, type Env } from "../env.ts";
 import { classifyDbError } from "../errors/classify-db-error.ts";
 import { PermanentError } from "../errors/permanent-error.ts";
 import { decodeEventMessage } from "../events/decode-message.ts";
-import type { EventMessage } from "../events/event-schema.ts";
+import type { EventMessage } from "../events/event-message.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { bisectWrite } from "./bisect-write.ts";
 import { type LetterToWrite, persistDeadLetters } from "./persist-dead-letters.ts";
-import { retryWithBackoff } from "./retry-with-backoff.ts";
+import { retryWithBackoff } from "./retry-policy.ts";
 import { writeWithRetry } from "./write-with-retry.ts";
 
 type Msg = Message<unknown>;
@@ -39,7 +40,7 @@ export interface BatchReport {
   deadLettered: number;
 }
 
-export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): Promise<BatchReport> {
+export async function handleEventBatch(batch: MessageBatch<unknown>, env: ConsumerEnv): Promise<BatchReport> {
   const started = Date.now();
   const report: BatchReport = { written: 0, duplicates: 0, retried: 0, deadLettered: 0 };
   let db: RawSql;

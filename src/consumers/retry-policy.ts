@@ -34,3 +34,9 @@ export function redeliveryDelaySeconds(
   const capped = Math.min(policy.maxDelaySeconds, exp);
   return Math.max(1, Math.round(capped / 2 + random() * (capped / 2)));
 }
+
+/** Hands messages back to the queue, each with the policy's delay for its attempt count. Returns how many. */
+export function retryWithBackoff(msgs: readonly { attempts: number; retry(options: { delaySeconds: number }): void }[]): number {
+  for (const m of msgs) m.retry({ delaySeconds: redeliveryDelaySeconds(m.attempts) });
+  return msgs.length;
+}

@@ -18,7 +18,7 @@
  *
  * Returns the keys of the events that were actually inserted.
  */
-import type { EventMessage } from "../events/event-schema.ts";
+import type { EventMessage } from "../events/event-message.ts";
 import type { RawSql } from "./client.ts";
 
 export interface InsertedKey {

@@ -9,7 +9,7 @@
  * recursive code sees the value. Pure.
  */
 import { PermanentError } from "../errors/permanent-error.ts";
-import { type EventMessage, eventMessageSchema } from "./event-schema.ts";
+import { type EventMessage, eventMessageSchema } from "./event-message.ts";
 
 export function decodeEventMessage(body: unknown): EventMessage {
   let value = body;

@@ -3,10 +3,17 @@
  * query parameters, admin bodies. Each applies the storable rules
  * (storable.ts), so bad input is a 400 with the field's path, never a
  * database error. Pure.
+ *
+ * zod/mini, the tree-shakable build of zod: the producer's bundle and startup
+ * carry only the parts these schemas use (bench/workers.ts).
  */
-import * as z from "zod";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
 import { LIMITS } from "../config/limits.ts";
 import { findUnstorable, isStorableInstant, isStorableText, UNSTORABLE_INSTANT_MESSAGE, UNSTORABLE_TEXT_MESSAGE } from "./storable.ts";
+
+// Messages for what zod/mini reports without a locale (wrong types, unknown options) stay readable.
+z.config(en());
 
 /** Lower-case ASCII letters, digits and `_ . : -`, starting with a letter or digit: safe in URLs, logs and CLI output. */
 const namePattern = (max: number) => new RegExp(`^[a-z0-9][a-z0-9_.:-]{0,${max - 1}}$`);
@@ -17,22 +24,27 @@ export const SOURCE_PATTERN = namePattern(LIMITS.maxSourceLength);
 /** Visible ASCII without spaces. */
 export const EVENT_ID_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${LIMITS.maxIdLength}}$`);
 
-export const eventType = z.string().regex(EVENT_TYPE_PATTERN, `must match ${EVENT_TYPE_PATTERN.source}`);
-export const sourceName = z.string().regex(SOURCE_PATTERN, `must match ${SOURCE_PATTERN.source}`);
-export const eventId = z.string().regex(EVENT_ID_PATTERN, `must be 1–${LIMITS.maxIdLength} visible ASCII characters`);
+export const eventType = z.string().check(z.regex(EVENT_TYPE_PATTERN, `must match ${EVENT_TYPE_PATTERN.source}`));
+export const sourceName = z.string().check(z.regex(SOURCE_PATTERN, `must match ${SOURCE_PATTERN.source}`));
+export const eventId = z.string().check(z.regex(EVENT_ID_PATTERN, `must be 1–${LIMITS.maxIdLength} visible ASCII characters`));
 
-/** Free text (a filter value, a reason): anything Postgres text can hold. */
-export const storableText = z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+/** Free text (a filter value, a reason) of `min`–`max` characters, after trimming if asked: anything Postgres text can hold. */
+export const storableText = (min: number, max: number, opts: { trim?: boolean } = {}) =>
+  z.string().check(...(opts.trim ? [z.trim()] : []), z.minLength(min), z.maxLength(max), z.refine(isStorableText, UNSTORABLE_TEXT_MESSAGE));
 
 /** An ISO 8601 date-time with a time zone, within the range timestamptz holds here. */
 export const isoInstant = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time with a time zone (e.g. 2026-11-27T10:00:00Z)" })
-  .refine((s) => isStorableInstant(Date.parse(s)), UNSTORABLE_INSTANT_MESSAGE);
+  .datetime({ offset: true, error: "must be an ISO 8601 date-time with a time zone (e.g. 2026-11-27T10:00:00Z)" })
+  .check(z.refine((s) => isStorableInstant(Date.parse(s)), UNSTORABLE_INSTANT_MESSAGE));
 
 /** A UTC calendar day, YYYY-MM-DD, within the same range. */
 export const utcDay = z.iso
-  .date({ message: "must be a date YYYY-MM-DD" })
-  .refine((s) => isStorableInstant(Date.parse(`${s}T00:00:00.000Z`)), "must lie between 0001-01-01 and 9999-12-31");
+  .date({ error: "must be a date YYYY-MM-DD" })
+  .check(z.refine((s) => isStorableInstant(Date.parse(`${s}T00:00:00.000Z`)), "must lie between 0001-01-01 and 9999-12-31"));
+
+/** A whole number from a query string or a var, `min`–`max`, `fallback` when absent. */
+export const wholeNumber = (min: number, max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.refine(Number.isInteger, "must be a whole number"), z.minimum(min), z.maximum(max)), fallback);
 
 export function isJsonObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -45,7 +57,9 @@ export function isJsonObject(v: unknown): v is Record<string, unknown> {
  * (1 for an attributes object, whose values are the attributes).
  */
 export const jsonObject = (extraLevels = 0) =>
-  z.custom<Record<string, unknown>>(isJsonObject, "must be a JSON object").superRefine((v, ctx) => {
-    const problem = findUnstorable(v, LIMITS.maxJsonDepth + extraLevels);
-    if (problem) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
-  });
+  z.custom<Record<string, unknown>>(isJsonObject, "must be a JSON object").check(
+    z.superRefine((v, ctx) => {
+      const problem = findUnstorable(v, LIMITS.maxJsonDepth + extraLevels);
+      if (problem) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+    }),
+  );

@@ -1,5 +1,5 @@
 /** Opaque pagination cursors: base64url of UTF-8 JSON. */
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { ApiError } from "../errors/api-error.ts";
 
 export function encodeCursor(value: unknown): string {
@@ -22,7 +22,7 @@ export function decodeCursor(cursor: string): unknown {
 }
 
 /** Decodes a cursor this API issued into its shape, or answers 400 invalid_request. */
-export function readCursor<T extends z.ZodType>(cursor: string, schema: T): z.infer<T> {
+export function readCursor<T extends z.ZodMiniType>(cursor: string, schema: T): z.infer<T> {
   const parsed = schema.safeParse(decodeCursor(cursor));
   if (!parsed.success) throw new ApiError(400, "invalid_request", "cursor is not one this API issued", { details: { path: "cursor" } });
   return parsed.data;

@@ -4,10 +4,10 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { ApiError } from "../errors/api-error.ts";
 
-export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
+export function validate<T extends z.ZodMiniType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return zValidator(target, schema, (result) => {
     if (!result.success) {
       const issue = result.error.issues[0]!;

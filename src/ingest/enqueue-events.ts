@@ -15,7 +15,7 @@
 import { LIMITS } from "../config/limits.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { chunkBySizeAndCount } from "./chunk-messages.ts";
+import { chunkBySizeAndCount } from "../queue/chunk-messages.ts";
 import type { Rejection } from "./rejection.ts";
 import type { AcceptedEvent } from "./validate-events.ts";
 

@@ -8,7 +8,7 @@
 import { createMiddleware } from "hono/factory";
 import type { ApiKeyVariables } from "../auth/api-key-auth.ts";
 import { parseSigningSecrets, verifySignature } from "../auth/request-signature.ts";
-import { type Env, ingestConfig } from "../env.ts";
+import { ingestConfig, type ProducerEnv } from "../config/producer-env.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { signedEventId, uuidv7 } from "../events/uuidv7.ts";
 
@@ -22,7 +22,7 @@ export interface BodyVariables {
 // fatal: invalid UTF-8 is refused, not replaced; a leading BOM is dropped, as JSON allows.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-export const readSignedBody = createMiddleware<{ Bindings: Env; Variables: ApiKeyVariables & BodyVariables }>(async (c, next) => {
+export const readSignedBody = createMiddleware<{ Bindings: ProducerEnv; Variables: ApiKeyVariables & BodyVariables }>(async (c, next) => {
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   const cfg = ingestConfig(c.env);
   const secret = parseSigningSecrets(cfg.signingSecrets).get(c.var.source);

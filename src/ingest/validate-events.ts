@@ -11,10 +11,11 @@
  * - a repeated `id` within one request is rejected (the first one is kept).
  * - the serialized message must fit LIMITS.maxEventBytes.
  */
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { LIMITS } from "../config/limits.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { type EventMessage, nativeEventSchema } from "../events/event-schema.ts";
+import type { EventMessage } from "../events/event-message.ts";
+import { nativeEventSchema } from "../events/event-schema.ts";
 import { formatPath, type JsonPath } from "../json/json-path.ts";
 import type { Candidate } from "./parse-body.ts";
 import type { Rejection } from "./rejection.ts";
@@ -109,7 +110,7 @@ export function validateEvents(candidates: readonly Candidate[], ctx: Validation
   return { accepted, rejected };
 }
 
-function firstIssue(index: number, error: z.ZodError, senderPath: ((p: JsonPath) => JsonPath) | undefined): Rejection {
+function firstIssue(index: number, error: z.core.$ZodError, senderPath: ((p: JsonPath) => JsonPath) | undefined): Rejection {
   const issue = error.issues[0]!;
   const path = issue.code === "unrecognized_keys" ? [issue.keys[0]!] : issue.path.map((k) => (typeof k === "number" ? k : String(k)));
   const message = issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : issue.message;

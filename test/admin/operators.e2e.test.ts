@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => e2e?.stop());
 
 const admin = async (method: string, path: string, body?: unknown, token = stack.secrets.adminToken) => {
-  const res = await fetch(`${stack.ingestUrl}/admin${path}`, {
+  const res = await fetch(`${stack.opsUrl}/admin${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -38,7 +38,7 @@ const ops = (...args: string[]) =>
       process.execPath,
       ["scripts/ops/cli.ts", ...args],
       {
-        env: { ...process.env, EVENTLINE_URL: stack.ingestUrl, EVENTLINE_ADMIN_TOKEN: stack.secrets.adminToken },
+        env: { ...process.env, EVENTLINE_URL: stack.opsUrl, EVENTLINE_ADMIN_TOKEN: stack.secrets.adminToken },
         encoding: "utf8",
         timeout: 60_000,
       },

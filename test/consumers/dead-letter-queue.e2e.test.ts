@@ -41,7 +41,7 @@ describe("retryable failures end in the dead-letter table, and replay recovers t
     ]);
 
     await sql("ALTER TABLE events_offline RENAME TO events");
-    const replay = await fetch(`${stack.ingestUrl}/admin/dead-letters/replay`, {
+    const replay = await fetch(`${stack.opsUrl}/admin/dead-letters/replay`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${stack.secrets.adminToken}` },
       body: JSON.stringify({ ids: [letters[0].id] }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/config/limits.ts";
-import { eventMessageSchema } from "../../src/events/event-schema.ts";
+import { eventMessageSchema } from "../../src/events/event-message.ts";
 import { signedEventId, uuidv7 } from "../../src/events/uuidv7.ts";
 import type { Candidate } from "../../src/ingest/parse-body.ts";
 import { validateEvents } from "../../src/ingest/validate-events.ts";

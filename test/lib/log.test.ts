@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { logLevel } from "../../src/env.ts";
+import { logLevel } from "../../src/config/log-level.ts";
 import { log, setLogLevel } from "../../src/lib/log.ts";
 
 describe("log", () => {

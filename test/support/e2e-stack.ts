@@ -7,7 +7,6 @@ import { join } from "node:path";
 import pg from "pg";
 import { writeEditedWranglerConfig } from "../../scripts/local-stack/edited-wrangler-config.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/local-stack/start-local-stack.ts";
-import { freePort } from "./free-port.ts";
 
 export interface E2eStack {
   stack: LocalStack;
@@ -23,8 +22,8 @@ export async function startE2eStack(name: string, configEdits: [RegExp, string][
   const wranglerConfig = configEdits.length ? await writeEditedWranglerConfig(stateDir, configEdits) : undefined;
   const stack = await startLocalStack({
     stateDir,
-    ports: { worker: await freePort() },
-    wranglerStdio: log.fd,
+    ports: { ingest: 0, ops: 0 },
+    workersStdio: log.fd,
     poolLogLevel: "off",
     wranglerConfig,
   });

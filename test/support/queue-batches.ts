@@ -2,12 +2,12 @@
 // exactly which messages were acked and retried. The handler is called as the
 // runtime calls it: (batch, env, ctx).
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import type { Env } from "../../src/env.ts";
-import type { EventMessage } from "../../src/events/event-schema.ts";
-import entry from "../../src/index.ts";
+import type { ConsumerEnv } from "../../src/config/consumer-env.ts";
+import entry from "../../src/consumer.ts";
+import type { EventMessage } from "../../src/events/event-message.ts";
 import { testEnv, uniq } from "./worker-db.ts";
 
-const worker = entry as Required<Pick<ExportedHandler<Env>, "queue">>;
+const worker = entry as Required<Pick<ExportedHandler<ConsumerEnv>, "queue">>;
 
 export const EVENTS_QUEUE = "eventline-events";
 export const DEAD_LETTER_QUEUE = "eventline-events-dlq";
@@ -32,7 +32,7 @@ export const batchOf = (bodies: unknown[], attempts = 1, queue = EVENTS_QUEUE) =
     bodies.map((body, i) => ({ id: `msg-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body })),
   );
 
-export async function deliver(batch: MessageBatch<unknown>, env: Env = testEnv) {
+export async function deliver(batch: MessageBatch<unknown>, env: ConsumerEnv = testEnv) {
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   return getQueueResult(batch, ctx);

@@ -2,9 +2,8 @@
 // the Worker uses: the real local database, not a copy.
 import { env } from "cloudflare:workers";
 import { createDb } from "../../src/db/client.ts";
-import type { Env } from "../../src/env.ts";
 
-export const testEnv = env as unknown as Env;
+export const testEnv = env;
 export const db = () => createDb(testEnv.DATABASE_URL!);
 
 export async function eventsFor(source: string) {
@@ -13,4 +12,4 @@ export async function eventsFor(source: string) {
 
 export { eventually } from "./eventually.ts";
 
-export const uniq = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+export { uniq } from "./uniq.ts";

@@ -1,10 +1,10 @@
 // fetch handler: GET /v1/rollups and POST /admin/rollups/backfill, integration style.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { backfillBounds } from "../../src/cron/backfill-range.ts";
-import { runBackfill } from "../../src/cron/run-backfill.ts";
-import { runRollup } from "../../src/cron/run-rollup.ts";
 import { insertEvents } from "../../src/db/insert-events.ts";
+import { backfillBounds } from "../../src/rollups/backfill-range.ts";
+import { runBackfill } from "../../src/rollups/run-backfill.ts";
+import { runRollup } from "../../src/rollups/run-rollup.ts";
 import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
 import { db } from "../support/worker-db.ts";
 

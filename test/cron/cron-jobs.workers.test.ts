@@ -1,19 +1,19 @@
-// scheduled handler (rollups), unit style with createScheduledController,
+// scheduled handler (the cron: rollups, then dead-letter retention), unit style with createScheduledController,
 // against the real local database: after a cron run the rollup equals a
 // direct GROUP BY over events, whatever arrived late or twice.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runBackfill } from "../../src/cron/run-backfill.ts";
-import { runRollup } from "../../src/cron/run-rollup.ts";
+import type { ConsumerEnv } from "../../src/config/consumer-env.ts";
+import entry from "../../src/consumer.ts";
 import { applyRollupDeltas } from "../../src/db/apply-rollup-deltas.ts";
 import { insertEvents } from "../../src/db/insert-events.ts";
-import type { Env } from "../../src/env.ts";
-import type { EventMessage } from "../../src/events/event-schema.ts";
-import entry from "../../src/index.ts";
+import type { EventMessage } from "../../src/events/event-message.ts";
+import { runBackfill } from "../../src/rollups/run-backfill.ts";
+import { runRollup } from "../../src/rollups/run-rollup.ts";
 import { prng } from "../support/prng.ts";
 import { db, testEnv, uniq } from "../support/worker-db.ts";
 
-const worker = entry as Required<Pick<ExportedHandler<Env>, "scheduled">>;
+const worker = entry as Required<Pick<ExportedHandler<ConsumerEnv>, "scheduled">>;
 
 async function cron() {
   const ctx = createExecutionContext();

@@ -4,12 +4,11 @@
  * (it authenticates, but is not allowed here); anything else is 401.
  */
 import { createMiddleware } from "hono/factory";
-import { identifyKey, parseApiKeys, presentedKey } from "../auth/api-keys.ts";
-import { sha256Hex, timingSafeEqualString } from "../auth/sha256.ts";
-import type { Env } from "../env.ts";
 import { ApiError } from "../errors/api-error.ts";
+import { identifyKey, parseApiKeys, presentedKey } from "./api-keys.ts";
+import { sha256Hex, timingSafeEqualString } from "./sha256.ts";
 
-export const adminAuth = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+export const adminAuth = createMiddleware<{ Bindings: { ADMIN_TOKEN_SHA256?: string; API_KEYS?: string } }>(async (c, next) => {
   const token = presentedKey(c.req.raw.headers);
   if (!token)
     throw new ApiError(401, "unauthorized", "missing admin token (Authorization: Bearer <token>)", {

@@ -1,10 +1,14 @@
-/** Cron Trigger glue: apply the rollup deltas the consumers wrote since the last run, then dead-letter retention. */
+/**
+ * What the Cron Trigger does: apply the rollup deltas the consumers wrote
+ * since the last run, then purge dead letters past their retention.
+ */
+
+import { type ConsumerEnv, dbConfig, deadLetterRetentionDays } from "../config/consumer-env.ts";
 import { createDb } from "../db/client.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
-import { dbConfig, deadLetterRetentionDays, type Env } from "../env.ts";
 import { log } from "../lib/log.ts";
-import { DAY_MS } from "./backfill-range.ts";
-import { type RollupRunReport, runRollup } from "./run-rollup.ts";
+import { DAY_MS } from "../rollups/backfill-range.ts";
+import { type RollupRunReport, runRollup } from "../rollups/run-rollup.ts";
 
 /**
  * A scheduled run stops starting new chunks after this long; the rest stays
@@ -13,9 +17,9 @@ import { type RollupRunReport, runRollup } from "./run-rollup.ts";
  */
 export const SCHEDULED_BUDGET_MS = 60_000;
 
-export async function runScheduledRollup(
+export async function runCronJobs(
   controller: Pick<ScheduledController, "scheduledTime" | "cron">,
-  env: Env,
+  env: ConsumerEnv,
 ): Promise<RollupRunReport> {
   const db = createDb(dbConfig(env).databaseUrl);
   const report = await runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS });

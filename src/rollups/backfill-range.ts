@@ -3,7 +3,7 @@
  * YYYY-MM-DD; `to` is inclusive for the caller and becomes the exclusive
  * upper bound the SQL needs. Pure.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { eventType, sourceName, utcDay } from "../events/fields.ts";
 
 export const MAX_BACKFILL_DAYS = 3660;
@@ -13,14 +13,16 @@ export const backfillRequestSchema = z
   .strictObject({
     from: utcDay,
     to: utcDay,
-    source: sourceName.optional(),
-    type: eventType.optional(),
+    source: z.optional(sourceName),
+    type: z.optional(eventType),
   })
-  .refine((r) => r.from <= r.to, { message: "from must not be after to", path: ["to"] })
-  .refine((r) => (Date.parse(r.to) - Date.parse(r.from)) / DAY_MS < MAX_BACKFILL_DAYS, {
-    message: `at most ${MAX_BACKFILL_DAYS} days per backfill`,
-    path: ["to"],
-  });
+  .check(
+    z.refine((r) => r.from <= r.to, { message: "from must not be after to", path: ["to"] }),
+    z.refine((r) => (Date.parse(r.to) - Date.parse(r.from)) / DAY_MS < MAX_BACKFILL_DAYS, {
+      message: `at most ${MAX_BACKFILL_DAYS} days per backfill`,
+      path: ["to"],
+    }),
+  );
 
 export type BackfillRequest = z.infer<typeof backfillRequestSchema>;
 

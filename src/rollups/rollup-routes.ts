@@ -3,28 +3,28 @@
  * key), sorted by day then type, cursor-paginated.
  */
 import { Hono } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { type ApiKeyVariables, apiKeyAuth } from "../auth/api-key-auth.ts";
+import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
 import { createDb } from "../db/client.ts";
 import { listRollups } from "../db/list-rollups.ts";
-import { dbConfig, type Env } from "../env.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { eventType, sourceName, utcDay } from "../events/fields.ts";
-import { encodeCursor, readCursor } from "./cursor.ts";
-import { validate } from "./validate.ts";
+import { eventType, sourceName, utcDay, wholeNumber } from "../events/fields.ts";
+import { encodeCursor, readCursor } from "../http/cursor.ts";
+import { validate } from "../http/validate.ts";
 
 const query = z.strictObject({
   from: utcDay,
   to: utcDay,
-  source: sourceName.optional(),
-  type: eventType.optional(),
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  source: z.optional(sourceName),
+  type: z.optional(eventType),
+  cursor: z.optional(z.string()),
+  limit: wholeNumber(1, 1000, 100),
 });
 
 const cursorSchema = z.tuple([utcDay, eventType]);
 
-export const rollupRoutes = new Hono<{ Bindings: Env; Variables: ApiKeyVariables }>();
+export const rollupRoutes = new Hono<{ Bindings: ConsumerEnv; Variables: ApiKeyVariables }>();
 
 rollupRoutes.get("/v1/rollups", apiKeyAuth, validate("query", query), async (c) => {
   const q = c.req.valid("query");

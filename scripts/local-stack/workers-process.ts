@@ -1,0 +1,70 @@
+// Starts both Workers (workers-process-entry.ts) in a Node process of their
+// own, in its own process group: stopping the group stops the local runtime
+// (workerd) and every helper it spawned, and benchmarks can tell its CPU time
+// from the rest. Secrets travel over the IPC channel, never on a command line
+// or in the environment, where `ps` would show them.
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { OFFLINE_ENV } from "./offline-env.ts";
+import type { WorkersConfig, WorkersMessage } from "./workers-process-entry.ts";
+
+export interface LocalWorkers {
+  /** The producer: POST /v1/events. */
+  ingestUrl: string;
+  /** The consumer's HTTP: admin API, GET /v1/rollups, /cdn-cgi/handler/scheduled. */
+  opsUrl: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startWorkers(
+  config: WorkersConfig,
+  opts: { stdio?: "inherit" | "ignore" | number; readyTimeoutMs?: number } = {},
+): Promise<LocalWorkers> {
+  const out = opts.stdio ?? "inherit";
+  const child = spawn(process.execPath, [resolve("scripts/local-stack/workers-process-entry.ts")], {
+    detached: true, // own process group: see stop()
+    stdio: ["ignore", out, out, "ipc"],
+    env: { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: out === "inherit" ? process.env.FORCE_COLOR : "0" },
+  });
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {}
+  };
+  // Safety net: if this process exits without stop() (process.exit, an uncaught error), take the group down with it.
+  const killOnExit = () => killGroup("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.removeListener("exit", killOnExit));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    killGroup("SIGTERM");
+    const timer = setTimeout(() => killGroup("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+    // workerd and helpers in the group that outlived their parent.
+    killGroup("SIGKILL");
+  };
+
+  try {
+    const ready = await new Promise<Extract<WorkersMessage, { type: "ready" }>>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error("the Workers were not ready within the time allowed")), opts.readyTimeoutMs ?? 90_000);
+      child.once("message", (m: WorkersMessage) => {
+        clearTimeout(timer);
+        if (m.type === "ready") ok(m);
+        else fail(new Error(`the Workers failed to start: ${m.error}`));
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        fail(new Error(`the Workers' process exited with code ${code} before it was ready`));
+      });
+      child.send(config);
+    });
+    return { ingestUrl: ready.ingestUrl, opsUrl: ready.opsUrl, child, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

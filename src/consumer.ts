@@ -1,0 +1,40 @@
+/**
+ * The consumer Worker ([env.consumer] in wrangler.toml): the queue consumers
+ * (events and dead letters), the Cron Trigger, and the database-backed HTTP
+ * for operators and readers — the admin API and GET /v1/rollups — on its own
+ * hostname. The only Worker that holds DATABASE_URL.
+ */
+import { Hono } from "hono";
+import { adminRoutes } from "./admin/admin-routes.ts";
+import { type ConsumerEnv, deadLetterQueueName } from "./config/consumer-env.ts";
+import { logLevel } from "./config/log-level.ts";
+import { handleDeadLetterBatch } from "./consumers/dead-letter-consumer.ts";
+import { handleEventBatch } from "./consumers/events-consumer.ts";
+import { runCronJobs } from "./cron/cron-jobs.ts";
+import { notFound } from "./http/not-found.ts";
+import { renderError } from "./http/render-error.ts";
+import { setLogLevel } from "./lib/log.ts";
+import { rollupRoutes } from "./rollups/rollup-routes.ts";
+
+export const consumerApp = new Hono<{ Bindings: ConsumerEnv }>()
+  .get("/healthz", (c) => c.json({ status: "ok" }))
+  .route("/", rollupRoutes)
+  .route("/admin", adminRoutes)
+  .notFound(notFound)
+  .onError(renderError);
+
+export default {
+  fetch(request, env, ctx) {
+    setLogLevel(logLevel(env));
+    return consumerApp.fetch(request, env, ctx);
+  },
+  async queue(batch, env) {
+    setLogLevel(logLevel(env));
+    if (batch.queue === deadLetterQueueName(env)) await handleDeadLetterBatch(batch, env);
+    else await handleEventBatch(batch, env);
+  },
+  async scheduled(controller, env) {
+    setLogLevel(logLevel(env));
+    await runCronJobs(controller, env);
+  },
+} satisfies ExportedHandler<ConsumerEnv>;
