@@ -3,6 +3,7 @@
 // producer, the consumers and the cron. No mocks: HTTP in, rows out of Postgres.
 import { join } from "node:path";
 import { CloudEvent, emitterFor, httpTransport, Mode } from "cloudevents";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
 import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
@@ -14,7 +15,8 @@ let stack: LocalStack;
 let sql: E2eStack["sql"];
 
 beforeAll(async () => {
-  e2e = await startE2eStack("pipeline");
+  // A short database deadline, so that the hanging-database case below takes seconds, not minutes.
+  e2e = await startE2eStack("pipeline", [[/^DATABASE_TIMEOUT_SECONDS = "12"/m, 'DATABASE_TIMEOUT_SECONDS = "1.5"']]);
   ({ stack, sql } = e2e);
 });
 
@@ -30,20 +32,18 @@ const post = (body: unknown) =>
 const countFor = async (prefix: string) =>
   Number((await sql("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM events WHERE id LIKE $1", [`${prefix}%`]))[0].n);
 
-describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", () => {
-  it("answers the README's curl with 202 and the row is in Postgres within 2 s", async () => {
-    const started = Date.now();
+describe("pipeline end to end (both Workers + local queue + pool + Postgres)", () => {
+  // How fast is bench/'s business; here the bound only has to outlast a busy machine.
+  it("answers the README's curl with 202 and the row lands in Postgres", async () => {
     const res = await post({ type: "signup", payload: { plan: "pro" } });
     expect(res.status).toBe(202);
     const { accepted } = (await res.json()) as { accepted: { id: string }[] };
     const rows = await waitFor(
       () => sql("SELECT source, type, payload FROM events WHERE id = $1", [accepted[0]!.id]),
       (r) => r.length === 1,
-      2000,
-      20,
+      30_000,
     );
     expect(rows).toEqual([{ source: stack.secrets.source, type: "signup", payload: { plan: "pro" } }]);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it("takes CloudEvents from the cloudevents SDK's own HTTP emitter, structured and binary", async () => {
@@ -117,18 +117,48 @@ describe("pipeline end to end (wrangler dev + local queue + pool + Postgres)", (
     expect(rows[0]).toEqual({ n: 300, d: 300 });
   });
 
+  it("loses nothing and duplicates nothing when the database hangs: the consumer gives up on the call and the queue redelivers", async () => {
+    const prefix = `hang-${Date.now()}-`;
+    const events = { events: Array.from({ length: 40 }, (_, i) => ({ id: `${prefix}${i}`, type: "hang", payload: { i } })) };
+    // PGlite is one session: a connection inside a transaction holds it, and every other query waits behind it.
+    const holder = new pg.Client({ connectionString: stack.directUrl });
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query("SELECT 1");
+    try {
+      expect((await post(events)).status).toBe(202);
+      await waitFor(e2e.workersLog, (log) => log.includes('"code":"database_timeout"'), 30_000, 250);
+    } finally {
+      await holder.query("COMMIT");
+      await holder.end();
+    }
+    // The abandoned statement may still commit once the session is free; the redelivery then finds duplicates.
+    await waitFor(
+      () => countFor(prefix),
+      (n) => n === 40,
+      60_000,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await sql("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM events WHERE id LIKE $1", [`${prefix}%`]))[0]).toEqual({
+      n: 40,
+      d: 40,
+    });
+    expect(await sql("SELECT key FROM dead_letters WHERE event_id LIKE $1", [`${prefix}%`])).toEqual([]);
+  });
+
   it("runs the cron rollup through /cdn-cgi/handler/scheduled", async () => {
     const res = await fetch(`${stack.opsUrl}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("15 0 * * *")}`);
     expect(res.status).toBe(200);
     const rows = await waitFor(
       () =>
-        sql("SELECT type, count FROM daily_rollups WHERE source = $1 AND type IN ('twice', 'outage') ORDER BY type", [
+        sql("SELECT type, count FROM daily_rollups WHERE source = $1 AND type IN ('twice', 'outage', 'hang') ORDER BY type", [
           stack.secrets.source,
         ]),
-      (r) => r.length === 2,
+      (r) => r.length === 3,
       10_000,
     );
     expect(rows).toEqual([
+      { type: "hang", count: 40 },
       { type: "outage", count: 300 },
       { type: "twice", count: 300 },
     ]);

@@ -1,7 +1,7 @@
 // The local stack as `npm run dev` starts it, for end-to-end tests: a temp
-// state dir, a database on disk (so a test can restart it),
-// wrangler's output in a log file, and a direct SQL helper.
-import { mkdtemp, open, rm } from "node:fs/promises";
+// state dir, a database on disk (so a test can restart it), the Workers'
+// output in a log file (readable with workersLog()), and a direct SQL helper.
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -12,13 +12,16 @@ export interface E2eStack {
   stack: LocalStack;
   stateDir: string;
   sql: (q: string, params?: unknown[]) => Promise<any[]>;
+  /** What both Workers logged so far. */
+  workersLog(): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** `configEdits` rewrite lines of wrangler.toml for this stack only (e.g. fewer retries). */
 export async function startE2eStack(name: string, configEdits: [RegExp, string][] = []): Promise<E2eStack> {
   const stateDir = await mkdtemp(join(tmpdir(), `eventline-${name}-`));
-  const log = await open(join(stateDir, "wrangler.log"), "w");
+  const logPath = join(stateDir, "workers.log");
+  const log = await open(logPath, "w");
   const wranglerConfig = configEdits.length ? await writeEditedWranglerConfig(stateDir, configEdits) : undefined;
   const stack = await startLocalStack({
     stateDir,
@@ -40,6 +43,7 @@ export async function startE2eStack(name: string, configEdits: [RegExp, string][
     stack,
     stateDir,
     sql,
+    workersLog: () => readFile(logPath, "utf8"),
     async stop() {
       await stack.stop();
       await log.close();
