@@ -1,14 +1,25 @@
-// bench/consumer: rows/s of the consumer's write path against the
-// alternatives, on the same database in the same run, batches of 100 and 1,000:
-//   chosen      insertEvents(): one $queryRaw, jsonb_to_recordset, through the Accelerate client + local pool
-//   createMany  Prisma createMany(skipDuplicates) through the same client and pool
-//   pg-insert   raw multi-row INSERT … VALUES, node-postgres, direct connection (the baseline)
-//   chosen-direct  the very same insertEvents() statement on a direct connection: the SQL's cost without the pool hop
-//   pg-copy     COPY FROM STDIN, direct connection
-// against a real PostgreSQL (Debian package, started here) and the embedded PGlite.
+// bench/consumer: the consumer's write path, on the same databases in the same run.
+//
+// 1. Statement forms, batches of 100 and 1,000 rows, one writer:
+//      chosen         insertEvents(): the consumer's statement, through the Accelerate client + local pool
+//      createMany     Prisma createMany(skipDuplicates) through the same client and pool
+//      pg-insert      raw multi-row INSERT … VALUES, node-postgres, direct connection (the baseline)
+//      chosen-direct  the very same statement text on a direct connection: the SQL's cost without the pool hop
+//      pg-copy        COPY FROM STDIN, direct connection (not idempotent; for reference)
+//    against a real PostgreSQL (Debian package, started here, fsync on) and the embedded PGlite.
+// 2. Concurrency (real PostgreSQL, fsync on): 1, 8, 32 and 64 writers, each its own
+//    connection, 100-row batches, the hot case (every row one source/type/day)
+//    and a spread case; rows/s of
+//      plain      INSERT … SELECT FROM jsonb_to_recordset … ON CONFLICT DO NOTHING (the baseline), sent as
+//                 text, and as a prepared statement (its plan cached, like the function's)
+//      chosen     the consumer's statement: its function (rollup deltas and stage counters sharded per connection)
+//      unsharded  the same statement with every writer on one shard (the design before): what sharding buys
+//    and what the active backends waited on (pg_stat_activity samples).
+// 3. Events per statement through the pool: time and response size of one
+//    statement of 100, 1,000 and 5,000 events (LIMITS.maxEventsPerStatement).
 // Also: Postgres connections seen while 50 consumer invocations write at once.
 //
-//   npm run bench:consumer [-- --rows 20000 --targets real,embedded]
+//   npm run bench:consumer [-- --rows 20000 --targets real,embedded --repeats 3 --writers 1,8,32,64]
 
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -17,48 +28,36 @@ import { withAccelerate } from "@prisma/extension-accelerate";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { applyMigrations } from "../scripts/db/migrate.ts";
+import { pgRawSql } from "../scripts/db/pg-raw-sql.ts";
+import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import { startAccelerateEndpoint } from "../scripts/local-stack/accelerate-endpoint.ts";
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
-import type { RawSql } from "../src/db/client.ts";
-import { insertEvents } from "../src/db/insert-events.ts";
+import { INSERT_EVENTS_SQL, insertEvents, insertEventsFunction } from "../src/db/insert-events.ts";
 import type { EventMessage } from "../src/events/event-message.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { makeEvents, median } from "./lib/events.ts";
-import { startRealPostgres } from "./lib/real-postgres.ts";
 
 const { values: args } = parseArgs({
   options: {
     rows: { type: "string", default: "20000" },
     targets: { type: "string", default: "real,embedded" },
     repeats: { type: "string", default: "3" },
+    writers: { type: "string", default: "1,8,32,64" },
+    "batches-per-writer": { type: "string", default: "15" },
   },
 });
 const ROWS = Number(args.rows);
 const REPEATS = Number(args.repeats);
+const WRITERS = args.writers.split(",").map(Number);
+const BATCHES_PER_WRITER = Number(args["batches-per-writer"]);
 
 type Writer = (batch: EventMessage[]) => Promise<unknown>;
 
-/** A tagged-template $queryRaw over node-postgres: the same SQL text and parameters the Prisma client would send. */
-function directSql(client: pg.Client): RawSql {
-  const query = (strings: TemplateStringsArray, values: unknown[]) =>
-    client.query(
-      strings.reduce((q, part, i) => q + (i > 0 ? `$${i}` : "") + part, ""),
-      values,
-    );
-  return {
-    $queryRaw: <T>(strings: TemplateStringsArray, ...values: unknown[]) => query(strings, values).then((r) => r.rows as T),
-    $executeRaw: (strings: TemplateStringsArray, ...values: unknown[]) => query(strings, values).then((r) => r.rowCount ?? 0),
-    $transaction: () => Promise.reject(new Error("not used by insertEvents")),
-  };
-}
-
-async function benchTarget(name: string, directUrl: string) {
-  await applyMigrations(directUrl);
-  const pool = await startAccelerateEndpoint({ databaseUrl: directUrl, logLevel: "off" });
-  const client = new PrismaClient({ accelerateUrl: pool.url }).$extends(withAccelerate());
+async function benchForms(name: string, directUrl: string, poolUrl: string) {
+  const client = new PrismaClient({ accelerateUrl: poolUrl }).$extends(withAccelerate());
   const direct = new pg.Client({ connectionString: directUrl });
   await direct.connect();
-  const truncate = () => direct.query("TRUNCATE events");
+  const truncate = () => direct.query("TRUNCATE events, rollup_deltas, stage_counters");
 
   const writers: Record<string, Writer> = {
     chosen: (b) => insertEvents(client, b),
@@ -87,7 +86,7 @@ async function benchTarget(name: string, directUrl: string) {
       );
     },
     // The chosen statement sent directly: separates the cost of the SQL form from the cost of the pool hop.
-    "chosen-direct": (b) => insertEvents(directSql(direct), b),
+    "chosen-direct": (b) => insertEvents(pgRawSql(direct), b),
     "pg-copy": async (b) => {
       // COPY has no ON CONFLICT: fastest, but not idempotent (shown for reference only).
       const esc = (s: string) => s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
@@ -99,7 +98,7 @@ async function benchTarget(name: string, directUrl: string) {
     },
   };
 
-  const results: { target: string; method: string; batch: number; rowsPerSec: number }[] = [];
+  const results: { method: string; batch: number; rowsPerSec: number }[] = [];
   for (const batch of [100, 1000]) {
     for (const [method, write] of Object.entries(writers)) {
       // PGlite's wire protocol does not implement COPY FROM STDIN (the request hangs): not measured there.
@@ -117,13 +116,157 @@ async function benchTarget(name: string, directUrl: string) {
         }
         samples.push(ROWS / ((performance.now() - t0) / 1000));
       }
-      if (samples.length) results.push({ target: name, method, batch, rowsPerSec: Math.round(median(samples)) });
+      if (samples.length) results.push({ method, batch, rowsPerSec: Math.round(median(samples)) });
       console.error(`[bench] ${name} ${method} batch=${batch}: ${samples.map((s) => Math.round(s)).join(", ")} rows/s`);
     }
   }
+  await direct.end();
+  return results;
+}
 
-  // 50 consumer invocations at once, each with its own client (as 50 isolates would be), 100 rows each.
-  await truncate();
+/** The baseline: the same rows, the same unpacking, nothing but the insert. */
+const PLAIN_INSERT_SQL = `
+    INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
+    SELECT r.source, r.id, r.type, r."occurredAt", r."receivedAt", r.payload, r.attributes
+    FROM jsonb_to_recordset($1::jsonb) AS r(
+      source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
+    )
+    ORDER BY r.source, r.id
+    ON CONFLICT (source, id) DO NOTHING`;
+
+/** The consumer's function, with every writer on shard 0: the hot rows as they were before sharding. */
+const UNSHARDED = "bench_insert_events_unsharded";
+
+const STATEMENTS = {
+  plain: (events: EventMessage[]) => ({ text: PLAIN_INSERT_SQL, values: [JSON.stringify(events)] }),
+  // The baseline as a prepared statement, its plan cached per connection as the consumer's function's plan is.
+  "plain-prepared": (events: EventMessage[]) => ({ name: "plain", text: PLAIN_INSERT_SQL, values: [JSON.stringify(events)] }),
+  chosen: (events: EventMessage[]) => ({ text: INSERT_EVENTS_SQL, values: [JSON.stringify(events), events.length, 0] }),
+  unsharded: (events: EventMessage[]) => ({
+    text: INSERT_EVENTS_SQL.replace("eventline_insert_events", UNSHARDED),
+    values: [JSON.stringify(events), events.length, 0],
+  }),
+};
+type Method = keyof typeof STATEMENTS;
+
+/**
+ * Batches of 100 rows, as one request's packet would be. Hot: every row of
+ * every writer on one (source, type, day). Spread: each writer its own
+ * source, a batch on one of 30 days, its rows over 10 types (10 keys a
+ * statement, none shared with another writer).
+ */
+function batchFor(hot: boolean, writer: number, batch: number, tag: string): EventMessage[] {
+  const day = new Date(Date.UTC(2026, 9, 1 + ((writer * 7 + batch) % 30), 12)).toISOString();
+  return Array.from({ length: 100 }, (_, i) => {
+    const at = hot ? "2026-11-26T12:00:00.000Z" : day;
+    return {
+      v: 1 as const,
+      source: hot ? "hot" : `src-${writer}`,
+      id: `${tag}-${i}`,
+      type: hot ? "hot.type" : `type-${i % 10}`,
+      occurredAt: at,
+      receivedAt: at,
+      payload: { user: `u-${i}`, plan: "pro", amount: 12.5, note: "x".repeat(80) },
+    };
+  });
+}
+
+async function benchConcurrency(directUrl: string) {
+  const admin = new pg.Client({ connectionString: directUrl });
+  await admin.connect();
+  await admin.query(insertEventsFunction({ name: UNSHARDED, shard: "0" }));
+  const maxWriters = Math.max(...WRITERS);
+  const conns = await Promise.all(
+    Array.from({ length: maxWriters }, async () => {
+      const c = new pg.Client({ connectionString: directUrl });
+      await c.connect();
+      return c;
+    }),
+  );
+  const results: { case: string; writers: number; method: Method; rowsPerSec: number; waits: Record<string, number> }[] = [];
+  let run = 0;
+  for (const hot of [true, false]) {
+    for (const writers of WRITERS) {
+      const samples = new Map<Method, { rps: number[]; waits: Map<string, number> }>();
+      for (let r = 0; r < REPEATS; r++) {
+        for (const method of Object.keys(STATEMENTS) as Method[]) {
+          await admin.query("TRUNCATE events, rollup_deltas, stage_counters");
+          await admin.query("CHECKPOINT");
+          const tag = `r${run++}`;
+          const waits = samples.get(method)?.waits ?? new Map<string, number>();
+          let sampling = true;
+          const sampler = (async () => {
+            while (sampling) {
+              const rows = await admin.query(
+                "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1",
+              );
+              for (const row of rows.rows) waits.set(row.w, (waits.get(row.w) ?? 0) + row.n);
+              await new Promise((res) => setTimeout(res, 20));
+            }
+          })();
+          const t0 = performance.now();
+          await Promise.all(
+            conns.slice(0, writers).map(async (c, w) => {
+              for (let b = 0; b < BATCHES_PER_WRITER; b++) {
+                await c.query(STATEMENTS[method](batchFor(hot, w, b, `${tag}-${w}-${b}`)));
+              }
+            }),
+          );
+          const seconds = (performance.now() - t0) / 1000;
+          sampling = false;
+          await sampler;
+          const entry = samples.get(method) ?? { rps: [], waits };
+          entry.rps.push((writers * BATCHES_PER_WRITER * 100) / seconds);
+          samples.set(method, entry);
+        }
+      }
+      for (const [method, s] of samples) {
+        const total = [...s.waits.values()].reduce((a, b) => a + b, 0) || 1;
+        const waits = Object.fromEntries(
+          [...s.waits]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 3)
+            .map(([k, v]) => [k, Math.round((v / total) * 100)]),
+        );
+        results.push({ case: hot ? "hot" : "spread", writers, method, rowsPerSec: Math.round(median(s.rps)), waits });
+        console.error(
+          `[bench] ${hot ? "hot" : "spread"} ${writers} writers ${method}: ${s.rps.map(Math.round).join(", ")} rows/s; waits ${JSON.stringify(waits)}`,
+        );
+      }
+    }
+  }
+  await Promise.all([...conns, admin].map((c) => c.end()));
+  return results;
+}
+
+/** One statement of n events through the pool: how long it takes (Accelerate's query timeout: 10 s) and how large its parameter is. */
+async function benchStatementSize(directUrl: string, poolUrl: string) {
+  const client = new PrismaClient({ accelerateUrl: poolUrl }).$extends(withAccelerate());
+  const direct = new pg.Client({ connectionString: directUrl });
+  await direct.connect();
+  const out: { events: number; ms: number; requestBytes: number }[] = [];
+  for (const n of [100, 1000, 5000]) {
+    const ms: number[] = [];
+    let requestBytes = 0;
+    for (let r = 0; r < 5; r++) {
+      await direct.query("TRUNCATE events, rollup_deltas, stage_counters");
+      const events = makeEvents(n, `size-${n}-${r}`);
+      requestBytes = JSON.stringify(events).length;
+      const t0 = performance.now();
+      await insertEvents(client, events);
+      ms.push(performance.now() - t0);
+    }
+    out.push({ events: n, ms: Math.round(median(ms)), requestBytes });
+    console.error(`[bench] statement of ${n} events via pool: ${ms.map(Math.round).join(", ")} ms, ${requestBytes} bytes of events`);
+  }
+  await direct.end();
+  return out;
+}
+
+/** 50 consumer invocations at once, each with its own client (as 50 isolates would be), 100 rows each. */
+async function benchConnections(name: string, directUrl: string, poolUrl: string) {
+  const direct = new pg.Client({ connectionString: directUrl });
+  await direct.connect();
   // PGlite is one session: pg_stat_activity there says nothing about connections, so only the real server is sampled.
   let maxConnections: number | null = name === "real" ? 0 : null;
   let sampling = name === "real";
@@ -136,52 +279,78 @@ async function benchTarget(name: string, directUrl: string) {
       await new Promise((res) => setTimeout(res, 10));
     }
   })();
-  const invocations = Array.from({ length: 50 }, () => new PrismaClient({ accelerateUrl: pool.url }).$extends(withAccelerate()));
-  const t0 = performance.now();
+  const invocations = Array.from({ length: 50 }, () => new PrismaClient({ accelerateUrl: poolUrl }).$extends(withAccelerate()));
   await Promise.all(invocations.map((c, i) => insertEvents(c, makeEvents(100, `${name}-conc-${i}`))));
-  const concurrentMs = performance.now() - t0;
   sampling = false;
   await sampler;
-
   await direct.end();
-  await pool.stop();
-  return { results, concurrency: { invocations: 50, maxPostgresConnections: maxConnections, ms: Math.round(concurrentMs) } };
+  return maxConnections;
 }
 
-const report: Record<string, unknown> = { rows: ROWS, repeats: REPEATS, node: process.version, date: new Date().toISOString() };
-for (const target of args.targets.split(",")) {
-  if (target === "real") {
-    const server = await startRealPostgres({ max_connections: "100" });
-    try {
-      report.real = await benchTarget("real", server.url);
-    } finally {
-      await server.stop();
-    }
-  } else if (target === "embedded") {
-    const server = await startEmbeddedPostgres();
-    try {
-      report.embedded = await benchTarget("embedded", server.url);
-    } finally {
-      await server.stop();
-    }
+async function benchTarget(name: string, directUrl: string) {
+  await applyMigrations(directUrl);
+  const pool = await startAccelerateEndpoint({ databaseUrl: directUrl, logLevel: "off" });
+  try {
+    return {
+      forms: await benchForms(name, directUrl, pool.url),
+      concurrency: name === "real" ? await benchConcurrency(directUrl) : [],
+      statementSize: name === "real" ? await benchStatementSize(directUrl, pool.url) : [],
+      maxPostgresConnections: await benchConnections(name, directUrl, pool.url),
+    };
+  } finally {
+    await pool.stop();
   }
 }
 
-for (const target of ["real", "embedded"]) {
-  const t = report[target] as Awaited<ReturnType<typeof benchTarget>> | undefined;
-  if (!t) continue;
+const report: Record<string, Awaited<ReturnType<typeof benchTarget>>> = {};
+for (const target of args.targets.split(",")) {
+  const server = target === "real" ? await startRealPostgres({ max_connections: "200" }) : await startEmbeddedPostgres();
+  try {
+    report[target] = await benchTarget(target, server.url);
+  } finally {
+    await server.stop();
+  }
+}
+
+const pct = (a: number | undefined, b: number | undefined) => (a && b ? `${((a / b) * 100).toFixed(0)}%` : "–");
+for (const [target, t] of Object.entries(report)) {
   console.log(
-    `\n${target === "real" ? "PostgreSQL (Debian package, local)" : "Embedded PGlite"} — ${ROWS} rows per run, median of ${REPEATS}`,
+    `\n${target === "real" ? "PostgreSQL (Debian package, local, fsync on)" : "Embedded PGlite"} — ${ROWS} rows per run, median of ${REPEATS}`,
   );
   console.log("| method | batch 100 rows/s | batch 1000 rows/s | vs pg-insert (100 / 1000) |");
   console.log("|---|---|---|---|");
-  const get = (m: string, b: number) => t.results.find((r) => r.method === m && r.batch === b)?.rowsPerSec;
+  const get = (m: string, b: number) => t.forms.find((r) => r.method === m && r.batch === b)?.rowsPerSec;
   for (const m of ["chosen", "createMany", "chosen-direct", "pg-insert", "pg-copy"]) {
-    const ratio = (b: number) => (get(m, b) && get("pg-insert", b) ? `${((get(m, b)! / get("pg-insert", b)!) * 100).toFixed(0)}%` : "–");
-    console.log(`| ${m} | ${get(m, 100) ?? "–"} | ${get(m, 1000) ?? "–"} | ${ratio(100)} / ${ratio(1000)} |`);
+    console.log(
+      `| ${m} | ${get(m, 100) ?? "–"} | ${get(m, 1000) ?? "–"} | ${pct(get(m, 100), get("pg-insert", 100))} / ${pct(get(m, 1000), get("pg-insert", 1000))} |`,
+    );
   }
   console.log(
-    `50 concurrent invocations: ${t.concurrency.maxPostgresConnections ?? "n/a (single session)"} Postgres connections at most (pool limit 10), ${t.concurrency.ms} ms`,
+    `50 concurrent invocations: ${t.maxPostgresConnections ?? "n/a (single session)"} Postgres connections at most (pool limit 10)`,
   );
+  if (t.concurrency.length) {
+    console.log(`\nConcurrent writers (100-row batches, ${BATCHES_PER_WRITER} per writer, median of ${REPEATS})`);
+    console.log(
+      "| case | writers | plain rows/s | chosen rows/s | **chosen vs plain** | plain, prepared | chosen vs prepared | unsharded rows/s | unsharded vs plain | chosen: waits (share of active samples) |",
+    );
+    console.log("|---|---|---|---|---|---|---|---|---|---|");
+    for (const c of ["hot", "spread"]) {
+      for (const w of WRITERS) {
+        const row = (m: Method) => t.concurrency.find((r) => r.case === c && r.writers === w && r.method === m)!;
+        const waits = Object.entries(row("chosen").waits)
+          .map(([k, v]) => `${k} ${v}%`)
+          .join(", ");
+        console.log(
+          `| ${c} | ${w} | ${row("plain").rowsPerSec} | ${row("chosen").rowsPerSec} | **${pct(row("chosen").rowsPerSec, row("plain").rowsPerSec)}** | ${row("plain-prepared").rowsPerSec} | ${pct(row("chosen").rowsPerSec, row("plain-prepared").rowsPerSec)} | ${row("unsharded").rowsPerSec} | ${pct(row("unsharded").rowsPerSec, row("plain").rowsPerSec)} | ${waits} |`,
+        );
+      }
+    }
+  }
+  if (t.statementSize.length) {
+    console.log("\nOne statement through the pool");
+    console.log("| events | ms | bytes of events sent |");
+    console.log("|---|---|---|");
+    for (const s of t.statementSize) console.log(`| ${s.events} | ${s.ms} | ${s.requestBytes} |`);
+  }
 }
 console.log(`\n${JSON.stringify(report)}`);

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { withAccelerate } from "@prisma/extension-accelerate";
 import pg from "pg";
 import { applyMigrations } from "../scripts/db/migrate.ts";
+import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import { startAccelerateEndpoint } from "../scripts/local-stack/accelerate-endpoint.ts";
 import type { Db } from "../src/db/client.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
@@ -19,7 +20,6 @@ import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { runBackfill } from "../src/rollups/run-backfill.ts";
 import { runRollup } from "../src/rollups/run-rollup.ts";
 import { median } from "./lib/events.ts";
-import { startRealPostgres } from "./lib/real-postgres.ts";
 
 const { values: args } = parseArgs({
   options: { events: { type: "string", default: "1000000" }, repeats: { type: "string", default: "3" } },

@@ -36,12 +36,24 @@ describe("POST /v1/events", () => {
     const delivered = await enqueued(TEST_SOURCES.tenantA, id);
     expect(typeof delivered?.body).toBe("string");
     expect(JSON.parse(delivered!.body as string)).toMatchObject({
-      v: 1,
+      v: 2,
       source: "tenant-a",
-      id,
-      type: "signup",
-      payload: { plan: "pro", name: "Zoë 🎉" },
+      events: [{ id, type: "signup", payload: { plan: "pro", name: "Zoë 🎉" } }],
     });
+  });
+
+  it("packs the events of one request into as few messages as the packing budget allows, in order", async () => {
+    const small = Array.from({ length: 100 }, () => ({ id: uniq("pk"), type: "packed", payload: { s: "x".repeat(400) } }));
+    expect((await post(JSON.stringify({ events: small }))).status).toBe(202);
+    const messages = new Set(await Promise.all(small.map(async (e) => (await enqueued(TEST_SOURCES.tenantA, e.id))!.messageId)));
+    expect(messages.size).toBe(1);
+    const packet = JSON.parse((await enqueued(TEST_SOURCES.tenantA, small[0]!.id))!.body as string);
+    expect(packet.events.map((e: { id: string }) => e.id)).toEqual(small.map((e) => e.id));
+    // Events of ~50 KB: two do not fit one 60 KiB packet, so each travels alone.
+    const big = Array.from({ length: 3 }, () => ({ id: uniq("big"), type: "packed", payload: { s: "y".repeat(50_000) } }));
+    expect((await post(JSON.stringify({ events: big }))).status).toBe(202);
+    const bigMessages = new Set(await Promise.all(big.map(async (e) => (await enqueued(TEST_SOURCES.tenantA, e.id))!.messageId)));
+    expect(bigMessages.size).toBe(3);
   });
 
   it("accepts the valid events of a mixed batch and reports the invalid ones by index, code and field", async () => {
@@ -341,11 +353,12 @@ describe("hostile but plausible input: a 4xx with a code and a path, never a 5xx
   });
 
   it("refuses an atomic batch larger than one sendBatch with 413, accepting nothing", async () => {
-    const events = Array.from({ length: 101 }, () => ({ type: "atomic", payload: {} }));
+    // 20 KB events: 12 fit one sendBatch (packets of 3, 256 KB to a sendBatch), 16 do not.
+    const events = Array.from({ length: 16 }, () => ({ type: "atomic", payload: { s: "x".repeat(20_000) } }));
     expect(await asJson(await post(JSON.stringify({ events }), {}, "?atomic=true"))).toMatchObject({
       status: 413,
       body: { code: "atomic_batch_too_large" },
     });
-    expect((await post(JSON.stringify({ events: events.slice(1) }), {}, "?atomic=true")).status).toBe(202);
+    expect((await post(JSON.stringify({ events: events.slice(4) }), {}, "?atomic=true")).status).toBe(202);
   });
 });

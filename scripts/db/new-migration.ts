@@ -1,11 +1,14 @@
 // Writes prisma/migrations/<timestamp>_<name>/migration.sql for the change
 // between the schema at the last migration and prisma/schema.prisma: what
 // `prisma migrate dev --create-only` produces, without a database or download.
+// It also (re)defines every database function whose definition in
+// src/db/functions.ts differs from its newest migration (function-migrations.ts).
 
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startEmbeddedPostgres } from "../local-stack/embedded-postgres.ts";
+import { changedFunctionsScript } from "./function-migrations.ts";
 import { MIGRATIONS_DIR, SCHEMA_PATH, SNAPSHOT_PATH } from "./migrations-dir.ts";
 import { openSchemaEngine } from "./schema-engine.ts";
 
@@ -29,9 +32,10 @@ try {
     : { tag: "empty" as const };
   const to = { tag: "schemaDatamodel" as const, files: [{ path: SCHEMA_PATH, content: await readFile(SCHEMA_PATH, "utf8") }] };
   const result = await engine.diff({ from, to, script: true, exitCode: null, filters: { externalTables: [], externalEnums: [] } });
-  const script = result.stdout ?? "";
-  if (!script.trim() || script.includes("This is an empty migration")) {
-    console.log("db:migration:new: schema.prisma matches the last migration; nothing to write");
+  const schemaScript = result.stdout?.includes("This is an empty migration") ? "" : (result.stdout ?? "");
+  const script = [schemaScript.trim(), (await changedFunctionsScript()).trim()].filter(Boolean).join("\n\n");
+  if (!script) {
+    console.log("db:migration:new: schema.prisma and the database functions match the last migration; nothing to write");
     process.exit(0);
   }
   const dir = join(MIGRATIONS_DIR, `${timestamp()}_${name}`);

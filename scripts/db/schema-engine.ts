@@ -39,6 +39,34 @@ async function instantiateEngine() {
   return bg as typeof import("@prisma/schema-engine-wasm");
 }
 
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it on every ";",
+ * which breaks a function body in dollar quotes (src/db/functions.ts). The
+ * native schema engine sends a script whole; so do adapters from this factory,
+ * in one simple-protocol query.
+ */
+function wholeScripts(factory: PrismaPg): PrismaPg {
+  type Adapter = Awaited<ReturnType<PrismaPg["connect"]>> & {
+    client: { query(sql: string): Promise<unknown> };
+    onError(e: unknown): never;
+  };
+  const patch = (adapter: Adapter) => {
+    adapter.executeScript = async (script: string) => {
+      try {
+        await adapter.client.query(script);
+      } catch (err) {
+        adapter.onError(err);
+      }
+    };
+    return adapter;
+  };
+  const connect = factory.connect.bind(factory);
+  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
+  factory.connect = async () => patch((await connect()) as Adapter);
+  factory.connectToShadowDb = async () => patch((await connectToShadowDb()) as Adapter);
+  return factory;
+}
+
 export interface EngineSession {
   engine: SchemaEngine;
   close(): Promise<void>;
@@ -49,7 +77,7 @@ export async function openSchemaEngine(directUrl: string, schemaPath: string): P
   const mod = await loadEngineModule();
   const schema = await readFile(schemaPath, "utf8");
   // One connection is enough for migrations and keeps the embedded database single-session.
-  const factory = new PrismaPg({ connectionString: directUrl, max: 1 });
+  const factory = wholeScripts(new PrismaPg({ connectionString: directUrl, max: 1 }));
   const logs: string[] = [];
   const engine = await mod.SchemaEngine.new(
     { datamodels: [[schemaPath, schema]] },

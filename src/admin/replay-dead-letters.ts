@@ -1,6 +1,6 @@
 /**
  * Replays dead letters: re-enqueues their original events on the main queue
- * (sendBatch chunks within the Queues limits), then marks them replayed.
+ * (packed per source, as the producer packs a request), then marks them replayed.
  * Enqueue happens before marking, so a crash between the two can only
  * re-enqueue, never lose: the event id makes a second copy a duplicate.
  * Works in chunks until the time budget is spent; the job row records
@@ -10,7 +10,8 @@ import type { Db } from "../db/client.ts";
 import { markReplayed, nextDeadLettersToReplay, tagSkippedForJob } from "../db/dead-letters.ts";
 import { getReplayJob, recordReplayProgress } from "../db/replay-jobs.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { chunkBySizeAndCount } from "../queue/chunk-messages.ts";
+import { packEvents } from "../queue/pack-events.ts";
+import { sendPackets } from "../queue/send-packets.ts";
 import { replayWhere, type Selection } from "./dead-letter-filter.ts";
 import { toReplayMessages } from "./replay-selection.ts";
 
@@ -18,7 +19,7 @@ const LETTERS_PER_CHUNK = 100;
 
 /**
  * A queue that refuses a chunk fails the job (status failed, with the error):
- * the letters of that chunk stay pending, so a new replay picks them up.
+ * the letters not sent stay pending, so a new replay picks them up.
  */
 export async function continueReplay(db: Db, queue: Queue<string>, jobId: string, budgetMs: number) {
   const deadline = Date.now() + budgetMs;
@@ -32,24 +33,22 @@ export async function continueReplay(db: Db, queue: Queue<string>, jobId: string
       break;
     }
     const { replayable, skipped } = toReplayMessages(letters);
-    try {
-      for (const chunk of chunkBySizeAndCount(replayable, (r) => r.bytes))
-        await queue.sendBatch(chunk.map((r) => ({ body: r.text, contentType: "text" as const })));
-    } catch (err) {
-      log("error", "replay.failed", { jobId, ...errorFields(err) });
+    // Re-packed per source, as the producer packs a request: the events keep their own receipt times.
+    const now = new Date().toISOString();
+    const bySource = Map.groupBy(replayable, (r) => r.message.source);
+    const packets = [...bySource].flatMap(([source, items]) => packEvents(source, now, items));
+    const { sent, error } = await sendPackets(queue, packets);
+    const sentLetters = sent.flatMap((p) => p.items.map((r) => r.letterId));
+    if (sentLetters.length) await markReplayed(db, sentLetters, jobId);
+    if (error !== undefined) {
+      log("error", "replay.failed", { jobId, ...errorFields(error) });
       return recordReplayProgress(db, jobId, {
-        enqueued: 0,
+        enqueued: sentLetters.length,
         skipped: 0,
         done: false,
-        error: `the queue refused a chunk: ${err instanceof Error ? err.message : String(err)}`,
+        error: `the queue refused a chunk: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    if (replayable.length)
-      await markReplayed(
-        db,
-        replayable.map((r) => r.letterId),
-        jobId,
-      );
     if (skipped.length)
       await tagSkippedForJob(
         db,

@@ -3,12 +3,12 @@
  * event messages (a body that never parsed would only dead-letter again).
  * Pure.
  */
-import { type EventMessage, eventMessageSchema } from "../events/event-message.ts";
+import { type EventMessage, eventMessageSchema, packedFields } from "../events/event-message.ts";
 
 export interface ReplayMessage {
   letterId: string;
   message: EventMessage;
-  /** The message as sent to the queue, and its UTF-8 size. */
+  /** The event's fields as packed for the queue (keeping its first receipt time), and their UTF-8 size. */
   text: string;
   bytes: number;
 }
@@ -29,7 +29,7 @@ export function toReplayMessages(letters: readonly LetterForReplay[]): {
   for (const l of letters) {
     const parsed = eventMessageSchema.safeParse(l.body);
     if (parsed.success) {
-      const text = JSON.stringify(parsed.data);
+      const text = JSON.stringify(packedFields(parsed.data, { keepReceivedAt: true }));
       replayable.push({ letterId: l.id, message: parsed.data, text, bytes: encoder.encode(text).length });
     } else
       skipped.push({

@@ -1,18 +1,21 @@
 /**
  * Consumer for the dead-letter queue: messages whose deliveries were all
  * retried away (max_retries) land here and are persisted to the dead-letter
- * table, where operators inspect and replay them. Any body can be stored
- * (dead-letter-record.ts), and each letter is written or retried on its own
- * (persist-dead-letters.ts); if the database is down the letters are retried
- * too (up to this consumer's own max_retries, set high in wrangler.toml): a
- * dead letter is never dropped silently.
+ * table, where operators inspect and replay them: one letter per event of a
+ * packet, so that operators see, filter and replay events. Any body can be
+ * stored (dead-letter-record.ts), and each letter is written or retried on
+ * its own (persist-dead-letters.ts); if the database is down the letters are
+ * retried too (up to this consumer's own max_retries, set high in
+ * wrangler.toml): a dead letter is never dropped silently.
  */
-
 import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
 import { consumerClient } from "../db/client.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { persistDeadLetters } from "./persist-dead-letters.ts";
+import { eventLetter, readBatch } from "./read-batch.ts";
 import { retryWithBackoff } from "./retry-policy.ts";
+
+const RETRIES_EXHAUSTED = "retries_exhausted";
 
 export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: ConsumerEnv): Promise<void> {
   let cfg: ReturnType<typeof dbConfig>;
@@ -23,27 +26,16 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: C
     retryWithBackoff(batch.messages);
     return;
   }
-  const items = batch.messages.map((msg) => {
-    let body: unknown;
-    try {
-      body = msg.body;
-    } catch {
-      body = undefined;
-    }
-    return {
-      msg,
-      failure: {
-        messageId: msg.id,
-        body,
-        attempts: msg.attempts,
-        errorCode: "retries_exhausted",
-        errorMessage: `delivery to the events consumer kept failing with retryable errors; moved to ${batch.queue}`,
-      },
-    };
-  });
-  const { stored, unstored } = await persistDeadLetters(consumerClient(cfg.databaseUrl), items, { timeoutMs: cfg.timeoutMs });
-  for (const m of stored) m.ack();
-  retryWithBackoff(unstored);
-  if (stored.length > 0) log("warn", "dlq.persisted", { count: stored.length });
-  if (unstored.length > 0) log("error", "dlq.persist_failed", { count: unstored.length });
+  const reason = {
+    code: RETRIES_EXHAUSTED,
+    message: `delivery to the events consumer kept failing with retryable errors; moved to ${batch.queue}`,
+  };
+  const { events, letters } = readBatch(batch.messages, RETRIES_EXHAUSTED);
+  const all = [...events.map((e) => eventLetter(e.msg, e.event, reason)), ...letters];
+  const { stored, unstored } = await persistDeadLetters(consumerClient(cfg.databaseUrl), all, { timeoutMs: cfg.timeoutMs });
+  const retry = new Set(unstored);
+  for (const m of batch.messages) if (!retry.has(m)) m.ack();
+  retryWithBackoff([...retry]);
+  if (stored.length > 0) log("warn", "dlq.persisted", { letters: stored.length });
+  if (retry.size > 0) log("error", "dlq.persist_failed", { messages: retry.size });
 }

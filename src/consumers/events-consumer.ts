@@ -1,48 +1,51 @@
 /**
- * Queue consumer for the main events queue: one database round trip per
- * batch, a per-message verdict, nothing lost, and no message's content able
- * to fail, delay or retry another.
+ * Queue consumer for the main events queue: the events of a whole batch
+ * (up to 100 packets) written in as few statements as the limits allow, a
+ * verdict per event, one per message, nothing lost, and no content able to
+ * fail, delay or retry anything but its own message.
  *
- * - each body is decoded on its own; one that cannot be becomes its own dead
- *   letter at once (invalid_message)
- * - valid messages are written in one statement; written and duplicate
- *   messages are acked one by one (never ackAll/retryAll for one bad message)
+ * - each message is read on its own; one that cannot be read, or an event of
+ *   a packet that is not valid, becomes its own dead letter at once
+ * - a poison event (its data refused by the database) is bisected out and
+ *   dead-lettered alone; the rest of its packet is written and the message acked
  * - a retryable failure (or a database call past its deadline) sends the
- *   affected messages back with an exponential, jittered delay; after
- *   max_retries the queue moves them to the dead-letter queue
- * - a permanent failure is bisected to the offending messages, which go
- *   straight to the dead-letter table; the rest are written
+ *   affected messages back with an exponential, jittered delay; the events of
+ *   theirs already written are duplicates on redelivery, which are harmless.
+ *   After max_retries the queue moves them to the dead-letter queue
+ * - messages are acked one by one (never ackAll/retryAll for one bad message)
  */
-
 import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
 import { consumerClient, type RawSql } from "../db/client.ts";
-import { insertEvents } from "../db/insert-events.ts";
-import { classifyDbError } from "../errors/classify-db-error.ts";
-import { PermanentError } from "../errors/permanent-error.ts";
-import { decodeEventMessage } from "../events/decode-message.ts";
-import type { EventMessage } from "../events/event-message.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { bisectWrite } from "./bisect-write.ts";
-import { type LetterToWrite, persistDeadLetters } from "./persist-dead-letters.ts";
+import { persistDeadLetters } from "./persist-dead-letters.ts";
+import { type BatchLetter, eventLetter, readBatch } from "./read-batch.ts";
 import { retryWithBackoff } from "./retry-policy.ts";
-import { writeWithRetry } from "./write-with-retry.ts";
+import { writeEvents } from "./write-events.ts";
 
 type Msg = Message<unknown>;
-interface Valid {
-  msg: Msg;
-  event: EventMessage;
-}
 
 export interface BatchReport {
+  messages: number;
+  events: number;
   written: number;
   duplicates: number;
-  retried: number;
   deadLettered: number;
+  /** Messages handed back to the queue. */
+  retried: number;
+  statements: number;
 }
 
 export async function handleEventBatch(batch: MessageBatch<unknown>, env: ConsumerEnv): Promise<BatchReport> {
   const started = Date.now();
-  const report: BatchReport = { written: 0, duplicates: 0, retried: 0, deadLettered: 0 };
+  const report: BatchReport = {
+    messages: batch.messages.length,
+    events: 0,
+    written: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    retried: 0,
+    statements: 0,
+  };
   let db: RawSql;
   let timeoutMs: number;
   try {
@@ -56,75 +59,36 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Consum
     return report;
   }
 
-  const valid: Valid[] = [];
-  const letters: LetterToWrite[] = [];
-  for (const msg of batch.messages) {
-    const decoded = decode(msg);
-    if ("event" in decoded) valid.push({ msg, event: decoded.event });
-    else letters.push({ msg, failure: failureOf(msg, decoded.error) });
-  }
+  const { events, letters } = readBatch(batch.messages);
+  report.events = events.length + letters.length;
+  const verdicts = await writeEvents(
+    db,
+    events.map((e) => ({ ...e, redelivery: e.msg.attempts > 1 })),
+    { timeoutMs },
+  );
+  report.written = verdicts.written;
+  report.duplicates = verdicts.stored.length - verdicts.written;
+  report.statements = verdicts.statements;
 
-  const write = (items: Valid[]) => {
-    const redeliveries = items.filter((v) => v.msg.attempts > 1).length;
-    return writeWithRetry(
-      () =>
-        insertEvents(
-          db,
-          items.map((v) => v.event),
-          { firstDeliveries: items.length - redeliveries, redeliveries },
-        ),
-      { timeoutMs },
-    );
-  };
-  for (const o of await bisectWrite(valid, write, classifyDbError)) {
-    if (o.kind === "written") {
-      const inserted = new Set(o.result.map((k) => `${k.source}/${k.id}`));
-      for (const v of o.items) {
-        if (inserted.has(`${v.event.source}/${v.event.id}`)) report.written++;
-        else report.duplicates++;
-        v.msg.ack();
-      }
-    } else if (o.kind === "poison") {
-      letters.push({ msg: o.item.msg, failure: failureOf(o.item.msg, o.error) });
-    } else {
-      log("warn", "consumer.write_failed", { count: o.items.length, code: o.error.code, error: o.error.message });
-      report.retried += retryWithBackoff(o.items.map((v) => v.msg));
-    }
+  const retry = new Set<Msg>();
+  for (const f of verdicts.failed) {
+    log("warn", "consumer.write_failed", { events: f.items.length, code: f.error.code, error: f.error.message });
+    for (const x of f.items) retry.add(x.msg);
   }
-
-  if (letters.length > 0) {
-    const { stored, unstored } = await persistDeadLetters(db, letters, { timeoutMs });
-    for (const m of stored) m.ack();
-    report.deadLettered += stored.length;
-    report.retried += retryWithBackoff(unstored);
+  // A message going back to the queue will meet its poison events again on redelivery: their letters wait until then.
+  const toLetter: BatchLetter<Msg>[] = [...letters, ...verdicts.poison.map((p) => eventLetter(p.item.msg, p.item.event, p.error))].filter(
+    (l) => !retry.has(l.msg),
+  );
+  if (toLetter.length > 0) {
+    const { stored, unstored } = await persistDeadLetters(db, toLetter, { timeoutMs });
+    report.deadLettered = stored.length;
+    for (const m of unstored) retry.add(m);
     if (stored.length > 0)
-      log("warn", "consumer.dead_lettered", { count: stored.length, codes: [...new Set(letters.map((l) => l.failure.errorCode))] });
+      log("warn", "consumer.dead_lettered", { events: stored.length, codes: [...new Set(toLetter.map((l) => l.failure.errorCode))] });
   }
 
-  log("info", "consumer.batch", { queue: batch.queue, messages: batch.messages.length, ...report, ms: Date.now() - started });
+  for (const m of batch.messages) if (!retry.has(m)) m.ack();
+  report.retried = retryWithBackoff([...retry]);
+  log("info", "consumer.batch", { queue: batch.queue, ...report, ms: Date.now() - started });
   return report;
-}
-
-/** Even reading a body can throw (the runtime deserializes it): that too is this message's failure alone. */
-function decode(msg: Msg): { event: EventMessage } | { error: PermanentError } {
-  try {
-    return { event: decodeEventMessage(msg.body) };
-  } catch (err) {
-    return {
-      error:
-        err instanceof PermanentError
-          ? err
-          : new PermanentError(`body could not be read: ${String(err)}`, { code: "invalid_message", cause: err }),
-    };
-  }
-}
-
-function failureOf(msg: Msg, error: PermanentError) {
-  let body: unknown;
-  try {
-    body = msg.body;
-  } catch {
-    body = undefined;
-  }
-  return { messageId: msg.id, body, attempts: msg.attempts, errorCode: error.code, errorMessage: error.message };
 }

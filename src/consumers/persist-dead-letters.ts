@@ -14,20 +14,21 @@ import { bisectWrite } from "./bisect-write.ts";
 import { type FailedMessage, toDeadLetter } from "./dead-letter-record.ts";
 import { writeWithRetry } from "./write-with-retry.ts";
 
-export interface LetterToWrite {
-  msg: Message<unknown>;
+export interface LetterToWrite<M> {
+  msg: M;
   failure: FailedMessage;
 }
 
-export async function persistDeadLetters(
+/** `stored` and `unstored` list a message once per letter: a message with any letter unstored must be retried. */
+export async function persistDeadLetters<M>(
   db: RawSql,
-  items: readonly LetterToWrite[],
+  items: readonly LetterToWrite<M>[],
   opts: { timeoutMs: number },
-): Promise<{ stored: Message<unknown>[]; unstored: Message<unknown>[] }> {
-  const stored: Message<unknown>[] = [];
-  const unstored: Message<unknown>[] = [];
-  // One row per key: two messages for the same event share one letter (the last failure wins).
-  const byKey = new Map<string, { letter: ReturnType<typeof toDeadLetter>; msgs: Message<unknown>[] }>();
+): Promise<{ stored: M[]; unstored: M[] }> {
+  const stored: M[] = [];
+  const unstored: M[] = [];
+  // One row per key: two letters for the same event share one row (the last failure wins).
+  const byKey = new Map<string, { letter: ReturnType<typeof toDeadLetter>; msgs: M[] }>();
   for (const item of items) {
     const letter = toDeadLetter(item.failure);
     const group = byKey.get(letter.key);

@@ -9,44 +9,49 @@
  * of events in those days: a late event for an old, busy day costs the same
  * as one for today.
  *
- * A consumer adding to a key while this statement holds it waits, then finds
- * the row gone and starts a new one for the next run. SKIP LOCKED lets
- * concurrent runs share the work; the shared rollup lock keeps them out of a
- * backfill's way (see rollup-lock.ts).
+ * A key has a delta row per shard (the writing connection); a chunk may take
+ * some of a key's shards and the next chunk the rest: both add, so the result
+ * is the same. A consumer writing a shard row this statement holds waits,
+ * then finds the row gone and starts a new one for the next run. SKIP LOCKED
+ * lets concurrent runs share the work; the shared rollup lock keeps them out
+ * of a backfill's way (see rollup-lock.ts).
  */
 import type { RawSql } from "./client.ts";
 import { ROLLUP_LOCK_KEY } from "./rollup-lock.ts";
+import { addRollupDelta } from "./sql-fragments.ts";
 
 export interface DeltaChunkResult {
-  /** Deltas claimed and applied. */
+  /** Delta rows claimed and applied (a key has one per shard). */
   claimed: number;
   /** daily_rollups rows inserted or updated. */
   rows: number;
 }
 
-export async function applyRollupDeltas(db: RawSql, limit: number): Promise<DeltaChunkResult> {
-  const [r] = await db.$queryRaw<DeltaChunkResult[]>`
+/** $1 delta rows to claim, $2 the rollup lock's key. A key's shards are summed before its rollup row is touched once. */
+const APPLY_SQL = `
     WITH claimed AS (
       DELETE FROM rollup_deltas d
-      WHERE (d.day, d.source, d.type) IN (
-        SELECT day, source, type FROM rollup_deltas
-        ORDER BY day, source, type
-        LIMIT ${limit}
+      WHERE (d.day, d.source, d.type, d.shard) IN (
+        SELECT day, source, type, shard FROM rollup_deltas
+        ORDER BY day, source, type, shard
+        LIMIT $1
         FOR UPDATE SKIP LOCKED
       )
-      AND (SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK_KEY}::bigint)::text) IS NOT NULL
+      AND (SELECT pg_advisory_xact_lock_shared($2::bigint)::text) IS NOT NULL
       RETURNING d.day, d.source, d.type, d.count, d.first_occurred_at, d.last_occurred_at
+    ), keys AS (
+      SELECT day, source, type, sum(count)::int AS count, min(first_occurred_at) AS first_occurred_at, max(last_occurred_at) AS last_occurred_at
+      FROM claimed GROUP BY 1, 2, 3
     ), upserted AS (
       INSERT INTO daily_rollups (day, source, type, count, first_occurred_at, last_occurred_at, updated_at)
-      SELECT day, source, type, count, first_occurred_at, last_occurred_at, now() FROM claimed
+      SELECT day, source, type, count, first_occurred_at, last_occurred_at, now() FROM keys
       ORDER BY 1, 2, 3
-      ON CONFLICT (day, source, type) DO UPDATE SET
-        count = daily_rollups.count + EXCLUDED.count,
-        first_occurred_at = LEAST(daily_rollups.first_occurred_at, EXCLUDED.first_occurred_at),
-        last_occurred_at = GREATEST(daily_rollups.last_occurred_at, EXCLUDED.last_occurred_at),
-        updated_at = now()
+      ON CONFLICT (day, source, type) DO UPDATE SET ${addRollupDelta("daily_rollups")}
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT count(*) FROM upserted)::int AS rows`;
+
+export async function applyRollupDeltas(db: RawSql, limit: number): Promise<DeltaChunkResult> {
+  const [r] = await db.$queryRawUnsafe<DeltaChunkResult[]>(APPLY_SQL, limit, ROLLUP_LOCK_KEY);
   return r ?? { claimed: 0, rows: 0 };
 }

@@ -3,6 +3,7 @@
  * function. `where` objects come from admin/dead-letter-filter.ts.
  */
 import type { Db } from "./client.ts";
+import { countStages } from "./sql-fragments.ts";
 
 type Where = NonNullable<Parameters<Db["deadLetter"]["findMany"]>[0]>["where"];
 
@@ -64,17 +65,18 @@ export function nextDeadLettersToReplay(db: Db, where: Where, excludeJobId: stri
   });
 }
 
-/** Marks letters replayed by a job and counts them in today's `replayed` stage, in one statement. */
-export async function markReplayed(db: Db, ids: string[], jobId: string): Promise<void> {
-  await db.$executeRaw`
+/** $1 letter ids, $2 the replay job. */
+const MARK_REPLAYED_SQL = `
     WITH marked AS (
-      UPDATE dead_letters SET status = 'replayed', replayed_at = now(), replay_count = replay_count + 1, replay_job_id = ${jobId}::uuid
-      WHERE id = ANY(${ids}::uuid[])
+      UPDATE dead_letters SET status = 'replayed', replayed_at = now(), replay_count = replay_count + 1, replay_job_id = $2::uuid
+      WHERE id = ANY($1::uuid[])
       RETURNING 1
     )
-    INSERT INTO stage_counters (day, stage, count)
-    SELECT (now() AT TIME ZONE 'UTC')::date, 'replayed', count(*) FROM marked HAVING count(*) > 0
-    ON CONFLICT (day, stage) DO UPDATE SET count = stage_counters.count + EXCLUDED.count`;
+    ${countStages({ replayed: "count(*)" }, "FROM marked HAVING count(*) > 0")}`;
+
+/** Marks letters replayed by a job and counts them in today's `replayed` stage, in one statement. */
+export async function markReplayed(db: Db, ids: string[], jobId: string): Promise<void> {
+  await db.$executeRawUnsafe(MARK_REPLAYED_SQL, ids, jobId);
 }
 
 /** Marks letters discarded with a reason; they stay for audit until the retention purge. */

@@ -1,37 +1,50 @@
 /** Everything GET /admin/stats shows, in one statement. */
 import type { RawSql } from "./client.ts";
+import { utcDay } from "./sql-fragments.ts";
+
+export const STAGES = ["accepted", "written", "duplicates", "retried", "dead_lettered", "replayed"] as const;
+export type StageCounts = Record<(typeof STAGES)[number], number>;
 
 export interface Stats {
-  stages: Record<string, number>;
-  today: Record<string, number>;
+  stages: StageCounts;
+  today: StageCounts;
   deadLetters: Record<string, number>;
   oldestPendingDeadLetter: Date | null;
   pendingRollupDeltas: number;
   lastRollupRun: { id: string; kind: string; status: string; startedAt: Date; remaining: number | null } | null;
 }
 
-export async function readStats(db: RawSql): Promise<Stats> {
-  const [r] = await db.$queryRaw<
-    {
-      stages: Record<string, number> | null;
-      today: Record<string, number> | null;
-      dead: Record<string, number> | null;
-      oldest: Date | null;
-      pending_deltas: number;
-      last_run: Stats["lastRollupRun"];
-    }[]
-  >`
+/** The stage counters summed over shards (and days), as one jsonb object. */
+const sums = (where: string) =>
+  `(SELECT jsonb_build_object(${STAGES.map((s) => `'${s}', coalesce(sum(${s}), 0)`).join(", ")}) FROM stage_counters ${where})`;
+
+const STATS_SQL = `
     SELECT
-      (SELECT jsonb_object_agg(stage, n) FROM (SELECT stage, sum(count)::bigint AS n FROM stage_counters GROUP BY stage) s) AS stages,
-      (SELECT jsonb_object_agg(stage, count) FROM stage_counters WHERE day = (now() AT TIME ZONE 'UTC')::date) AS today,
+      ${sums("")} AS stages,
+      ${sums(`WHERE day = ${utcDay("now()")}`)} AS today,
       (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM dead_letters GROUP BY status) d) AS dead,
       (SELECT min(first_failed_at) FROM dead_letters WHERE status = 'pending') AS oldest,
-      (SELECT count(*)::int FROM rollup_deltas) AS pending_deltas,
-      (SELECT jsonb_build_object('id', id, 'kind', kind, 'status', status, 'startedAt', started_at, 'remaining', remaining) FROM rollup_runs ORDER BY started_at DESC LIMIT 1) AS last_run`;
-  const stages = { accepted: 0, written: 0, duplicates: 0, retried: 0, dead_lettered: 0, replayed: 0, ...(r?.stages ?? {}) };
+      (SELECT count(*)::int FROM (SELECT DISTINCT day, source, type FROM rollup_deltas) k) AS pending_deltas,
+      (SELECT jsonb_build_object('id', id, 'kind', kind, 'status', status, 'startedAt', started_at, 'remaining', remaining)
+       FROM rollup_runs ORDER BY started_at DESC LIMIT 1) AS last_run`;
+
+export async function readStats(db: RawSql): Promise<Stats> {
+  const [r] =
+    await db.$queryRawUnsafe<
+      {
+        stages: Record<string, number | string>;
+        today: Record<string, number | string>;
+        dead: Record<string, number> | null;
+        oldest: Date | null;
+        pending_deltas: number;
+        last_run: Stats["lastRollupRun"];
+      }[]
+    >(STATS_SQL);
+  const counts = (o: Record<string, number | string> | undefined) =>
+    Object.fromEntries(STAGES.map((s) => [s, Number(o?.[s] ?? 0)])) as StageCounts;
   return {
-    stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Number(v)])),
-    today: Object.fromEntries(Object.entries(r?.today ?? {}).map(([k, v]) => [k, Number(v)])),
+    stages: counts(r?.stages),
+    today: counts(r?.today),
     deadLetters: { pending: 0, replayed: 0, discarded: 0, ...(r?.dead ?? {}) },
     oldestPendingDeadLetter: r?.oldest ?? null,
     pendingRollupDeltas: r?.pending_deltas ?? 0,

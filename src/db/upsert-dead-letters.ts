@@ -7,6 +7,7 @@
  * reason: an operator's decision is not undone by the same event failing again.
  */
 import type { RawSql } from "./client.ts";
+import { countStages } from "./sql-fragments.ts";
 
 export interface DeadLetterInput {
   key: string;
@@ -22,17 +23,14 @@ export interface DeadLetterInput {
   attempts: number;
 }
 
-export async function upsertDeadLetters(db: RawSql, letters: readonly DeadLetterInput[]): Promise<number> {
-  if (letters.length === 0) return 0;
-  return db.$executeRaw`
+/** $1 letters (jsonb), $2 how many. */
+const UPSERT_SQL = `
     WITH counted AS (
-      INSERT INTO stage_counters (day, stage, count)
-      VALUES ((now() AT TIME ZONE 'UTC')::date, 'dead_lettered', ${letters.length}::bigint)
-      ON CONFLICT (day, stage) DO UPDATE SET count = stage_counters.count + EXCLUDED.count
+      ${countStages({ dead_lettered: "$2::bigint" })}
     )
     INSERT INTO dead_letters (id, key, source, event_type, event_id, body, body_text, error_code, error_message, attempts)
     SELECT gen_random_uuid(), r.key, r.source, r."eventType", r."eventId", r.body, r."bodyText", r."errorCode", r."errorMessage", r.attempts
-    FROM jsonb_to_recordset(${JSON.stringify(letters)}::jsonb) AS r(
+    FROM jsonb_to_recordset($1::jsonb) AS r(
       key text, source text, "eventType" text, "eventId" text, body jsonb, "bodyText" text, "errorCode" text, "errorMessage" text, attempts int
     )
     ON CONFLICT (key) DO UPDATE SET
@@ -44,4 +42,8 @@ export async function upsertDeadLetters(db: RawSql, letters: readonly DeadLetter
       last_failed_at = now(),
       -- A discarded letter stays discarded (its new failure is recorded); a replayed one is pending again.
       status = CASE WHEN dead_letters.status = 'discarded' THEN dead_letters.status ELSE 'pending'::dead_letter_status END`;
+
+export async function upsertDeadLetters(db: RawSql, letters: readonly DeadLetterInput[]): Promise<number> {
+  if (letters.length === 0) return 0;
+  return db.$executeRawUnsafe(UPSERT_SQL, JSON.stringify(letters), letters.length);
 }

@@ -1,35 +1,71 @@
 /**
- * Reads one queue message body into an event message, or says why it cannot
- * (PermanentError, code invalid_message). Never throws anything else: the
- * consumer calls it once per message, so one body can only fail itself.
+ * Reads one queue message body into its events, or says why it cannot.
+ * Never throws anything but PermanentError (code invalid_message), and only
+ * when the message as a whole is unreadable; an event of a packet that is not
+ * valid is returned in `invalid`, so that it fails alone.
  *
- * Bodies are JSON text (contentType "text"). Objects are still accepted:
- * messages sent with contentType "json" before that change, and dead letters.
- * JSON.parse is iterative; the schema checks nesting iteratively before any
- * recursive code sees the value. Pure.
+ * Bodies are JSON text (contentType "text"), v2 packets or v1 single events.
+ * Objects are still accepted: messages sent with contentType "json" before
+ * that change. JSON.parse is iterative, and the schemas check nesting
+ * iteratively before any recursive code sees a value. Pure.
  */
+import type * as z from "zod/mini";
 import { PermanentError } from "../errors/permanent-error.ts";
-import { type EventMessage, eventMessageSchema } from "./event-message.ts";
+import { type EventMessage, eventMessageSchema, packedEventSchema, packetEnvelopeSchema, withTenant } from "./event-message.ts";
+import { isJsonObject } from "./fields.ts";
 
-export function decodeEventMessage(body: unknown): EventMessage {
-  let value = body;
-  if (typeof body === "string") {
-    try {
-      value = JSON.parse(body);
-    } catch (err) {
-      throw new PermanentError(`body is not JSON: ${err instanceof Error ? err.message : String(err)}`, {
-        code: "invalid_message",
-        cause: err,
-      });
+export interface DecodedMessage {
+  events: EventMessage[];
+  /** Events of a packet that are not valid: the raw event (with the packet's source), and why. */
+  invalid: { index: number; body: unknown; error: PermanentError }[];
+}
+
+export function decodeMessage(body: unknown): DecodedMessage {
+  const value = typeof body === "string" ? parseText(body) : body;
+  if (isJsonObject(value) && value.v === 2) {
+    const envelope = check(packetEnvelopeSchema, value);
+    const decoded: DecodedMessage = { events: [], invalid: [] };
+    for (const [index, raw] of envelope.events.entries()) {
+      const parsed = packedEventSchema.safeParse(raw);
+      if (parsed.success) decoded.events.push(withTenant(parsed.data, envelope.source, envelope.receivedAt));
+      else
+        decoded.invalid.push({
+          index,
+          body: isJsonObject(raw) ? { source: envelope.source, ...raw } : raw,
+          error: failure(`events.${index}.`, parsed.error),
+        });
     }
+    return decoded;
   }
-  const parsed = eventMessageSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new PermanentError(`${issue.path.map(String).join(".") || "body"}: ${issue.message}`, {
+  return { events: [check(eventMessageSchema, value)], invalid: [] };
+}
+
+/** One event message (v1): what a dead letter keeps and a replay re-sends. */
+export function decodeEventMessage(body: unknown): EventMessage {
+  return check(eventMessageSchema, typeof body === "string" ? parseText(body) : body);
+}
+
+function parseText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new PermanentError(`body is not JSON: ${err instanceof Error ? err.message : String(err)}`, {
       code: "invalid_message",
-      cause: parsed.error,
+      cause: err,
     });
   }
+}
+
+function check<T extends z.ZodMiniType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw failure("", parsed.error);
   return parsed.data;
+}
+
+function failure(prefix: string, error: z.core.$ZodError): PermanentError {
+  const issue = error.issues[0]!;
+  return new PermanentError(`${prefix}${issue.path.map(String).join(".") || "body"}: ${issue.message}`, {
+    code: "invalid_message",
+    cause: error,
+  });
 }

@@ -1,65 +1,58 @@
 /**
- * Sends accepted events to the queue in sendBatch chunks that respect the
- * Queues limits (100 messages / 256 KB). If the first chunk fails, nothing was
+ * Puts a request's accepted events on the queue: packed into as few messages
+ * as the packing budget allows (queue/pack-events.ts), sent in sendBatch
+ * chunks (queue/send-packets.ts). If the first chunk fails, nothing was
  * enqueued and the request fails with 429/503 + Retry-After. If a later chunk
  * fails, the events already sent stay accepted and the rest are reported as
  * rejected with code queue_unavailable, so the client resends exactly those.
  *
  * An atomic request must fit one sendBatch, the unit the queue stores whole or
  * not at all; a larger one is refused (413) before anything is sent.
- *
- * Messages are JSON text (contentType "text"): the consumer parses each body
- * itself, inside its own per-message error handling.
  */
-
 import { LIMITS } from "../config/limits.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { errorFields, log } from "../lib/log.ts";
-import { chunkBySizeAndCount } from "../queue/chunk-messages.ts";
+import { packEvents } from "../queue/pack-events.ts";
+import { sendBatchCount, sendPackets } from "../queue/send-packets.ts";
 import type { Rejection } from "./rejection.ts";
 import type { AcceptedEvent } from "./validate-events.ts";
 
 export interface EnqueueResult {
   accepted: { index: number; id: string }[];
   rejected: Rejection[];
+  /** Queue messages sent. */
+  messages: number;
 }
 
 export async function enqueueEvents(
   queue: Queue<string>,
+  request: { source: string; receivedAt: string; atomic: boolean },
   events: readonly AcceptedEvent[],
-  opts: { atomic: boolean },
 ): Promise<EnqueueResult> {
-  const chunks = chunkBySizeAndCount(events, (e) => e.bytes);
-  if (opts.atomic && chunks.length > 1) {
+  const packets = packEvents(request.source, request.receivedAt, events);
+  if (request.atomic && sendBatchCount(packets) > 1) {
     throw new ApiError(
       413,
       "atomic_batch_too_large",
-      `?atomic=true takes at most one sendBatch: ${LIMITS.maxMessagesPerSend} events and ${LIMITS.maxBytesPerSend} bytes of messages`,
+      `?atomic=true takes at most one sendBatch: ${LIMITS.maxBytesPerSend} bytes of packed events`,
       {
-        details: { limit: { events: LIMITS.maxMessagesPerSend, bytes: LIMITS.maxBytesPerSend } },
+        details: { limit: { bytes: LIMITS.maxBytesPerSend } },
       },
     );
   }
-  const result: EnqueueResult = { accepted: [], rejected: [] };
-  for (const [i, chunk] of chunks.entries()) {
-    try {
-      await queue.sendBatch(chunk.map((e) => ({ body: e.text, contentType: "text" as const })));
-      for (const e of chunk) result.accepted.push({ index: e.index, id: e.message.id });
-    } catch (err) {
-      log("error", "ingest.enqueue_failed", { chunk: i, of: chunks.length, ...errorFields(err) });
-      if (i === 0) throw pushback(err);
-      for (const e of chunks.slice(i).flat()) {
-        result.rejected.push({
-          index: e.index,
-          code: "queue_unavailable",
-          path: "",
-          message: "the queue did not take this event; resend it",
-        });
-      }
-      break;
-    }
-  }
-  return result;
+  const { sent, unsent, error } = await sendPackets(queue, packets);
+  if (sent.length === 0 && unsent.length > 0) throw pushback(error);
+  return {
+    accepted: sent.flatMap((p) => p.items.map((e) => ({ index: e.index, id: e.message.id }))),
+    rejected: unsent.flatMap((p) =>
+      p.items.map((e) => ({
+        index: e.index,
+        code: "queue_unavailable" as const,
+        path: "",
+        message: "the queue did not take this event; resend it",
+      })),
+    ),
+    messages: sent.length,
+  };
 }
 
 /**

@@ -40,7 +40,8 @@ ingestRoutes.post(
     const atomic = c.req.valid("query").atomic === "true";
     const parsed = parseBody(c.req.raw.headers, body);
     const { maxFutureSkewSeconds } = ingestConfig(c.env);
-    const { accepted, rejected } = validateEvents(parsed.candidates, { source, now: new Date(), maxFutureSkewSeconds, newId });
+    const now = new Date();
+    const { accepted, rejected } = validateEvents(parsed.candidates, { source, now, maxFutureSkewSeconds, newId });
 
     const refused = refusal({ single: parsed.single, atomic, total: parsed.candidates.length, accepted: accepted.length, rejected });
     if (refused) {
@@ -48,12 +49,13 @@ ingestRoutes.post(
       return c.json({ code: refused.code, message: refused.message, accepted: [], rejected }, refused.status);
     }
 
-    const sent = await enqueueEvents(c.env.EVENTS_QUEUE, accepted, { atomic });
+    const sent = await enqueueEvents(c.env.EVENTS_QUEUE, { source, receivedAt: now.toISOString(), atomic }, accepted);
     // debug: at volume a line per accepted request is the biggest cost of the route under wrangler dev (bench/ingest), and Workers Logs already records every invocation.
     log("debug", "ingest.accepted", {
       source,
       accepted: sent.accepted.length,
       rejected: rejected.length + sent.rejected.length,
+      messages: sent.messages,
       ms: Date.now() - started,
     });
     return c.json({ accepted: sent.accepted, rejected: [...rejected, ...sent.rejected].sort((a, b) => a.index - b.index) }, 202);

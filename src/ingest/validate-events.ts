@@ -14,7 +14,7 @@
 import type * as z from "zod/mini";
 import { LIMITS } from "../config/limits.ts";
 import { ApiError } from "../errors/api-error.ts";
-import type { EventMessage } from "../events/event-message.ts";
+import { type EventMessage, packedFields } from "../events/event-message.ts";
 import { nativeEventSchema } from "../events/event-schema.ts";
 import { formatPath, type JsonPath } from "../json/json-path.ts";
 import type { Candidate } from "./parse-body.ts";
@@ -32,7 +32,7 @@ export interface ValidationContext {
 export interface AcceptedEvent {
   index: number;
   message: EventMessage;
-  /** The message as sent to the queue (JSON text). */
+  /** The event's fields as they travel in a packet (JSON text): what the size limit applies to. */
   text: string;
   /** UTF-8 size of `text`. */
   bytes: number;
@@ -93,7 +93,7 @@ export function validateEvents(candidates: readonly Candidate[], ctx: Validation
       payload: e.payload,
       ...(c.attributes ? { attributes: c.attributes } : {}),
     };
-    const text = JSON.stringify(message);
+    const text = JSON.stringify(packedFields(message));
     const bytes = encoder.encode(text).length;
     if (bytes > LIMITS.maxEventBytes) {
       rejected.push({

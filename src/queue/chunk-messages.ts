@@ -1,22 +1,23 @@
 import { LIMITS } from "../config/limits.ts";
 
 /**
- * Packs items into sendBatch-sized chunks: at most `maxCount` items and
- * `maxBytes` per chunk, keeping order. `sizeOf` is the serialized size of one
- * item. An item larger than `maxBytes` gets a chunk of its own (the caller
- * rejects such items before this point).
+ * Splits items into chunks of at most `maxCount` items and `maxBytes`,
+ * keeping order: sendBatch calls (the defaults: the Queues limits, with a
+ * per-message overhead) or database statements. `sizeOf` is the serialized
+ * size of one item. An item larger than `maxBytes` gets a chunk of its own.
  */
 export function chunkBySizeAndCount<T>(
   items: readonly T[],
   sizeOf: (item: T) => number,
   maxCount: number = LIMITS.maxMessagesPerSend,
   maxBytes: number = LIMITS.maxBytesPerSend,
+  overheadPerItem: number = LIMITS.sendOverheadBytesPerMessage,
 ): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const item of items) {
-    const size = sizeOf(item) + LIMITS.sendOverheadBytesPerMessage;
+    const size = sizeOf(item) + overheadPerItem;
     if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
       chunks.push(current);
       current = [];

@@ -42,9 +42,7 @@ describe("benchmark routes", () => {
     for (const id of ids) expect(await enqueuedEvent("bench-enqueued", id)).toMatchObject({ type: "bench.floor", payload: { n: 1 } });
   });
 
-  it("/__bench/enqueued refuses bad JSON and more events than one sendBatch takes", async () => {
+  it("/__bench/enqueued refuses bad JSON", async () => {
     expect((await bench(post("/__bench/enqueued", "{nope"))).status).toBe(400);
-    const many = JSON.stringify({ events: Array.from({ length: 101 }, (_, i) => ({ id: `m${i}`, type: "a", payload: {} })) });
-    expect((await bench(post("/__bench/enqueued", many))).status).toBe(413);
   });
 });

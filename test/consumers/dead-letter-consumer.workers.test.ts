@@ -2,7 +2,7 @@
 // queue delivers ends as rows in dead_letters, whatever its content, each
 // message acked or retried on its own; against the real local database.
 import { describe, expect, it } from "vitest";
-import { batchOf, DEAD_LETTER_QUEUE, deliver, event, text } from "../support/queue-batches.ts";
+import { batchOf, DEAD_LETTER_QUEUE, deliver, event, packet, text } from "../support/queue-batches.ts";
 import { db, testEnv, uniq } from "../support/worker-db.ts";
 
 const dlqBatch = (bodies: unknown[]) => batchOf(bodies, 1, DEAD_LETTER_QUEUE);
@@ -24,6 +24,17 @@ describe("dead-letter consumer", () => {
         body,
       }),
     ]);
+  });
+
+  it("unpacks a packet into one letter per event, each holding its event, so that operators see and replay events", async () => {
+    const source = uniq("src");
+    const events = [event(source), event(source), event(source)];
+    const batch = dlqBatch([packet(events)]);
+    expect((await deliver(batch)).explicitAcks).toEqual([batch.messages[0]!.id]);
+    const letters = await db().deadLetter.findMany({ where: { source }, orderBy: { eventId: "asc" } });
+    expect(letters.map((l) => [l.key, l.errorCode, l.body])).toEqual(
+      [...events].sort((a, b) => a.id.localeCompare(b.id)).map((e) => [`${source}/${e.id}`, "retries_exhausted", e]),
+    );
   });
 
   it("stores every letter of a batch of hostile bodies, none failing another", async () => {

@@ -3,7 +3,7 @@
 // writes go to the real local database through the pool.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { batchOf, deliver, event, text } from "../support/queue-batches.ts";
+import { batchOf, deliver, event, packet, text } from "../support/queue-batches.ts";
 import { db, eventsFor, testEnv, uniq } from "../support/worker-db.ts";
 
 describe("events consumer", () => {
@@ -141,5 +141,77 @@ describe("events consumer", () => {
     const result = await deliver(batch, { ...testEnv, DATABASE_URL: env.HANGING_POOL_URL, DATABASE_TIMEOUT_SECONDS: "0.5" });
     expect(result.explicitAcks).toEqual([]);
     expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(batch.messages.map((m) => m.id).sort());
+  });
+});
+
+describe("events consumer, packets (v2 messages)", () => {
+  it("writes the events of v1 and v2 messages of one batch in few statements, and acks every message", async () => {
+    const source = uniq("src");
+    const packets = Array.from({ length: 10 }, () => Array.from({ length: 50 }, () => event(source)));
+    const singles = Array.from({ length: 5 }, () => event(source));
+    const batch = batchOf([...packets.map(packet), ...singles.map(text)]);
+    const result = await deliver(batch);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
+    expect((await eventsFor(source)).map((e) => e.id).sort()).toEqual([...packets.flat(), ...singles].map((e) => e.id).sort());
+  });
+
+  describe("with an event the database refuses", () => {
+    beforeAll(async () => {
+      await db().$executeRawUnsafe(`ALTER TABLE events ADD CONSTRAINT test_poison_packet CHECK (NOT (payload ? 'poison_in_packet'))`);
+    });
+    afterAll(async () => {
+      await db().$executeRawUnsafe(`ALTER TABLE events DROP CONSTRAINT test_poison_packet`);
+    });
+
+    it("dead-letters the poison event alone: the rest of its packet is written, the message acked, nothing retried", async () => {
+      const source = uniq("src");
+      const events = Array.from({ length: 30 }, (_, i) =>
+        event(source, i === 17 ? { id: "poison-17", payload: { poison_in_packet: true } } : {}),
+      );
+      const batch = batchOf([packet(events)]);
+      const result = await deliver(batch);
+      expect(result.explicitAcks).toEqual([batch.messages[0]!.id]);
+      expect(result.retryMessages).toEqual([]);
+      expect((await eventsFor(source)).map((e) => e.id).sort()).toEqual(
+        events
+          .filter((e) => e.id !== "poison-17")
+          .map((e) => e.id)
+          .sort(),
+      );
+      // The letter holds the event, not its packet: operators see, filter and replay events.
+      expect(await db().deadLetter.findMany({ where: { source } })).toEqual([
+        expect.objectContaining({ key: `${source}/poison-17`, eventId: "poison-17", errorCode: "sqlstate_23514", body: events[17] }),
+      ]);
+    });
+  });
+
+  describe("with a retryable failure in the middle of a packet", () => {
+    // A transient error (SQLSTATE 40001) for one event, in the second of the statements one packet takes.
+    beforeAll(async () => {
+      await db().$executeRawUnsafe(`CREATE FUNCTION test_flaky() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.payload ? 'flaky' THEN RAISE EXCEPTION 'flaky' USING ERRCODE = '40001'; END IF; RETURN NEW; END $$`);
+      await db().$executeRawUnsafe("CREATE TRIGGER test_flaky BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION test_flaky()");
+    });
+    afterAll(async () => {
+      await db().$executeRawUnsafe("DROP TRIGGER IF EXISTS test_flaky ON events");
+      await db().$executeRawUnsafe("DROP FUNCTION IF EXISTS test_flaky()");
+    });
+
+    it("retries the whole packet; its redelivery writes each event exactly once", async () => {
+      const source = uniq("src");
+      // 1,100 small events: one packet, two statements (1,000 events per statement); the flaky one is in the second.
+      const events = Array.from({ length: 1100 }, (_, i) => event(source, { id: `e${i}`, payload: i === 1050 ? { flaky: true } : {} }));
+      const first = await deliver(batchOf([packet(events)]));
+      expect(first.explicitAcks).toEqual([]);
+      expect(first.retryMessages).toHaveLength(1);
+      expect(await eventsFor(source)).toHaveLength(1000);
+      await db().$executeRawUnsafe("DROP TRIGGER test_flaky ON events");
+      const again = await deliver(batchOf([packet(events)], 2));
+      expect(again.explicitAcks).toHaveLength(1);
+      const rows = await eventsFor(source);
+      expect(rows).toHaveLength(1100);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(1100);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PermanentError } from "../../src/errors/permanent-error.ts";
-import { decodeEventMessage } from "../../src/events/decode-message.ts";
+import { decodeEventMessage, decodeMessage } from "../../src/events/decode-message.ts";
 
 const message = {
   v: 1,
@@ -53,5 +53,58 @@ describe("decodeEventMessage", () => {
 
   it("says which field is wrong", () => {
     expect((failure(JSON.stringify({ ...message, payload: { s: "a\u0000b" } })) as Error).message).toMatch(/^payload\.s: /);
+  });
+});
+
+describe("decodeMessage", () => {
+  const packet = (events: unknown[]) => JSON.stringify({ v: 2, source: "s", receivedAt: "2026-11-01T00:00:01.000Z", events });
+  const e = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: "t",
+    occurredAt: "2026-11-01T00:00:00.000Z",
+    payload: { id },
+    ...extra,
+  });
+
+  it("reads a v2 packet into its events, each with the packet's source and receipt time, in order", () => {
+    expect(decodeMessage(packet([e("a"), e("b")]))).toStrictEqual({
+      events: [
+        { v: 1, source: "s", receivedAt: "2026-11-01T00:00:01.000Z", ...e("a") },
+        { v: 1, source: "s", receivedAt: "2026-11-01T00:00:01.000Z", ...e("b") },
+      ],
+      invalid: [],
+    });
+  });
+
+  it("keeps an event's own receipt time (a replayed event's) over the packet's", () => {
+    expect(decodeMessage(packet([e("a", { receivedAt: "2026-10-01T00:00:00.000Z" })])).events[0]!.receivedAt).toBe(
+      "2026-10-01T00:00:00.000Z",
+    );
+  });
+
+  it("reads a v1 message as one event", () => {
+    expect(decodeMessage(JSON.stringify(message))).toStrictEqual({ events: [message], invalid: [] });
+  });
+
+  it("returns an invalid event of a packet on its own, with its index, and keeps the valid ones", () => {
+    const r = decodeMessage(packet([e("a"), e("bad\u0000id"), "not an event", e("c", { payload: { s: "\ud800" } }), e("d")]));
+    expect(r.events.map((x) => x.id)).toEqual(["a", "d"]);
+    expect(r.invalid.map((x) => [x.index, x.error.code])).toEqual([
+      [1, "invalid_message"],
+      [2, "invalid_message"],
+      [3, "invalid_message"],
+    ]);
+    expect(r.invalid[0]!.body).toMatchObject({ source: "s", id: "bad\u0000id" });
+    expect(r.invalid[2]!.error.message).toMatch(/^events\.3\.payload\.s: /);
+  });
+
+  it("fails the whole message only when its envelope is unreadable", () => {
+    for (const body of [
+      JSON.stringify({ v: 2, source: "s", receivedAt: "2026-11-01T00:00:01.000Z", events: [] }),
+      JSON.stringify({ v: 2, source: "BAD SOURCE", receivedAt: "2026-11-01T00:00:01.000Z", events: [e("a")] }),
+      JSON.stringify({ v: 3 }),
+    ]) {
+      expect(() => decodeMessage(body)).toThrowError(expect.objectContaining({ code: "invalid_message" }));
+    }
   });
 });

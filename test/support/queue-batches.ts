@@ -4,7 +4,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import type { ConsumerEnv } from "../../src/config/consumer-env.ts";
 import entry from "../../src/consumer.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
+import { type EventMessage, packedFields } from "../../src/events/event-message.ts";
+import { eventPacketText } from "./packets.ts";
 import { testEnv, uniq } from "./worker-db.ts";
 
 const worker = entry as Required<Pick<ExportedHandler<ConsumerEnv>, "queue">>;
@@ -23,8 +24,16 @@ export const event = (source: string, over: Partial<EventMessage> = {}): EventMe
   ...over,
 });
 
-/** As the producer sends them: JSON text. */
+/** A single event as JSON text (a v1 message, as producers sent before packets and dead letters keep). */
 export const text = (e: EventMessage) => JSON.stringify(e);
+
+/** Events of one source packed in one v2 message, as the producer sends them. */
+export const packet = (events: EventMessage[]) =>
+  eventPacketText(
+    events[0]!.source,
+    events[0]!.receivedAt,
+    events.map((e) => JSON.stringify(packedFields(e))),
+  );
 
 export const batchOf = (bodies: unknown[], attempts = 1, queue = EVENTS_QUEUE) =>
   createMessageBatch(

@@ -19,8 +19,11 @@ export async function enqueued(source: string, id: string, timeoutMs = 10_000): 
   return raw === null ? undefined : (JSON.parse(raw) as Recorded);
 }
 
-/** The event message (JSON text) that carried `source/id`, parsed. */
+/** Event `source/id` as its message carried it: its own fields, with the packet's source and receipt time. */
 export async function enqueuedEvent(source: string, id: string): Promise<Record<string, unknown> | undefined> {
   const r = await enqueued(source, id);
-  return r && typeof r.body === "string" ? (JSON.parse(r.body) as Record<string, unknown>) : undefined;
+  if (!r || typeof r.body !== "string") return undefined;
+  const packet = JSON.parse(r.body) as { v: number; source: string; receivedAt: string; events: { id: string }[] };
+  const event = packet.events.find((e) => e.id === id);
+  return event && { source: packet.source, receivedAt: packet.receivedAt, ...event };
 }

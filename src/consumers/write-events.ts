@@ -1,0 +1,67 @@
+/**
+ * Writes the events of one queue batch in as few statements as the limits
+ * allow (LIMITS.maxEventsPerStatement / maxBytesPerStatement), one after the
+ * other, and gives every event its verdict:
+ * - stored: written now, or a duplicate whose id was already stored (the statement says how many of each);
+ * - poison: the database refuses this event's data (bisection found it alone);
+ * - failed: a retryable error; its message goes back to the queue.
+ */
+import { LIMITS } from "../config/limits.ts";
+import type { RawSql } from "../db/client.ts";
+import { insertEvents } from "../db/insert-events.ts";
+import { classifyDbError } from "../errors/classify-db-error.ts";
+import type { PermanentError } from "../errors/permanent-error.ts";
+import type { RetryableError } from "../errors/retryable-error.ts";
+import type { EventMessage } from "../events/event-message.ts";
+import { chunkBySizeAndCount } from "../queue/chunk-messages.ts";
+import { bisectWrite } from "./bisect-write.ts";
+import { writeWithRetry } from "./write-with-retry.ts";
+
+export interface EventToWrite {
+  event: EventMessage;
+  /** Whether its message is a redelivery (counted as "retried", not "accepted"). */
+  redelivery: boolean;
+  /** UTF-8 size of the event's JSON, for the statement bound. */
+  bytes: number;
+}
+
+export interface WriteVerdicts<T> {
+  stored: T[];
+  /** How many of `stored` were new rows; the others were duplicates. */
+  written: number;
+  poison: { item: T; error: PermanentError }[];
+  failed: { items: T[]; error: RetryableError }[];
+  statements: number;
+}
+
+export async function writeEvents<T extends EventToWrite>(
+  db: RawSql,
+  items: readonly T[],
+  opts: { timeoutMs: number },
+): Promise<WriteVerdicts<T>> {
+  const verdicts: WriteVerdicts<T> = { stored: [], written: 0, poison: [], failed: [], statements: 0 };
+  const write = (chunk: T[]) => {
+    verdicts.statements++;
+    const redeliveries = chunk.filter((x) => x.redelivery).length;
+    return writeWithRetry(
+      () =>
+        insertEvents(
+          db,
+          chunk.map((x) => x.event),
+          { firstDeliveries: chunk.length - redeliveries, redeliveries },
+        ),
+      opts,
+    );
+  };
+  const statements = chunkBySizeAndCount(items, (x) => x.bytes, LIMITS.maxEventsPerStatement, LIMITS.maxBytesPerStatement, 0);
+  for (const statement of statements) {
+    for (const o of await bisectWrite(statement, write, classifyDbError)) {
+      if (o.kind === "written") {
+        verdicts.stored.push(...o.items);
+        verdicts.written += o.result;
+      } else if (o.kind === "poison") verdicts.poison.push({ item: o.item, error: o.error });
+      else verdicts.failed.push({ items: o.items, error: o.error });
+    }
+  }
+  return verdicts;
+}

@@ -1,0 +1,11 @@
+/**
+ * The database functions Eventline defines, as the source of truth: a
+ * migration carries each one's definition (npm run db:migration:new writes a
+ * new one when a definition here changes), and test/db/functions.test.ts
+ * checks that the latest migration of each matches what is here.
+ */
+import { insertEventsFunction } from "./insert-events.ts";
+
+export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
+  { name: "eventline_insert_events", sql: insertEventsFunction() },
+];

@@ -1,0 +1,38 @@
+/**
+ * The SQL rules more than one statement uses, stated once. The statements
+ * are built from these as text at module load and sent with positional
+ * parameters ($queryRawUnsafe: values are always parameters, never text), so
+ * the same text runs through the Worker's client, the Node client and a
+ * plain driver (bench/consumer.ts measures exactly what the consumer sends).
+ */
+
+/** The UTC calendar day of a timestamptz expression: the rollup key's day. */
+export const utcDay = (expr: string) => `((${expr}) AT TIME ZONE 'UTC')::date`;
+
+/**
+ * The shard of a hot row (a rollup delta, a stage counter) a statement writes:
+ * its connection's backend pid. A connection runs one statement at a time, so
+ * two statements never wait on each other's row, however many consumers write
+ * the same key at once; readers sum the shards.
+ */
+export const SHARD = "pg_backend_pid()";
+
+/** Adds EXCLUDED's delta to a rollup row of `table`: counts add up, the time span widens. */
+export const addRollupDelta = (table: string) => `count = ${table}.count + EXCLUDED.count,
+        first_occurred_at = LEAST(${table}.first_occurred_at, EXCLUDED.first_occurred_at),
+        last_occurred_at = GREATEST(${table}.last_occurred_at, EXCLUDED.last_occurred_at),
+        updated_at = now()`;
+
+export type Stage = "accepted" | "written" | "duplicates" | "retried" | "dead_lettered" | "replayed";
+
+/**
+ * An INSERT (on its own or in a WITH clause) that adds to today's stage
+ * counters, one row in this connection's shard: `counts` maps the stages it
+ * bumps to SQL expressions, evaluated over `from` (a FROM clause, optional).
+ */
+export const countStages = (counts: Partial<Record<Stage, string>>, from = "", shard = SHARD) => {
+  const stages = Object.keys(counts) as Stage[];
+  return `INSERT INTO stage_counters (day, shard, ${stages.join(", ")})
+      SELECT ${utcDay("now()")}, ${shard}, ${stages.map((s) => counts[s]).join(", ")} ${from}
+      ON CONFLICT (day, shard) DO UPDATE SET ${stages.map((s) => `${s} = stage_counters.${s} + EXCLUDED.${s}`).join(", ")}`;
+};
