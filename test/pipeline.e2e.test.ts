@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
 import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
+import type { StageCounts } from "../src/db/read-stats.ts";
 import { type E2eStack, startE2eStack } from "./support/e2e-stack.ts";
 import { eventually as waitFor } from "./support/eventually.ts";
 
@@ -75,7 +76,7 @@ describe("pipeline end to end (both Workers + local queue + pool + Postgres)", (
         (await (
           await fetch(`${stack.opsUrl}/admin/stats`, { headers: { authorization: `Bearer ${stack.secrets.adminToken}` } })
         ).json()) as {
-          stages: Record<string, number>;
+          stages: StageCounts;
         }
       ).stages;
     const before = await stats();
