@@ -1,58 +1,68 @@
-// bench/ingest: requests/s and latency of POST /v1/events under wrangler dev,
-// for single events and 100-event batches, in the same run as two baselines
-// in the benchmark's build of the Worker (bench/worker/), plus the CPU each part of the
-// local pipeline spends per request:
-//   - bare 202: only answers 202 (the issue's baseline: goal ≥ 70% of it);
-//   - enqueue only: the two binding calls an ingest request makes (rate
-//     limiter, sendBatch of the body's events) and nothing else. Both bindings
-//     are local simulators under wrangler dev, with a cost of their own; this
-//     is the ceiling for any ingest route here, and ingest's ratio to it is
-//     the cost of everything our route adds (auth, parsing, validation, the
-//     response).
+// bench/ingest: requests/s and latency of POST /v1/events on the local stack
+// (both Workers in one local runtime, the real local queue, consumer and
+// database running), for single events and 100-event batches, in the same run
+// as two baselines served by the benchmark's build of the producer
+// (bench/worker/):
+//   - bare 202: only answers 202 (the goal: 100-event ingest ≥ 70% of it);
+//   - enqueue only: the binding calls an ingest request makes (rate limiter,
+//     the sendBatch of the body's events packed as ingest packs them) and
+//     nothing else. Both bindings are local simulators with a cost of their
+//     own; this is the ceiling for any ingest route here (goal: single-event
+//     ingest ≥ 90% of it).
+// While a route is loaded, the database is held (one open transaction on the
+// embedded Postgres, which is one session): the consumer waits instead of
+// writing, as it would on other machines in production, so its and the
+// database's CPU on these 2 cores do not count against the routes that
+// enqueue. Each run is then drained (the consumer writes everything accepted).
+// Also, per route: queue messages and Queue operations per event (from the
+// packing the route does, next to one message per event), the CPU each part
+// of the local pipeline spends per request (drain included), and for
+// 100-event requests the end-to-end rate from the first POST to the last row
+// with nothing held, against a direct insert of the same events through the
+// same pool (no Workers, no queue).
 //
-// Two configurations, each its own wrangler dev:
+// Two configurations:
 //   1. wrangler.toml as shipped;
-//   2. the same without the [[ratelimits]] binding: locally every limit()
-//      call is a fetch into miniflare's rate-limiter Durable Object (in
-//      production a counter cached on the machine), so this shows what the
-//      local simulator costs.
+//   2. the same without the [[env.producer.ratelimits]] binding: locally every
+//      limit() call is a fetch into the rate limiter's simulator (in production
+//      a counter cached on the machine), so this shows what the simulator costs.
 //
 //   npm run bench:ingest [-- --seconds 8 --connections 10]
 //
-// The local queue simulator fails with ~10,000 messages pending, so batch runs
-// are bounded, and every run that enqueues is drained (the consumer has
-// written every accepted event) before the next run starts.
-//
-// wrangler's state (--persist-to) goes to /dev/shm when there is one: the
-// local rate limiter is a Durable Object that writes SQLite on every limit();
-// on a disk each write waits for it, which measures the disk, not the Worker.
-// The state is thrown away after the run.
+// Every run that enqueues is drained (the consumer has written every accepted
+// event) before the next starts. State lives on /dev/shm where there is one.
 import { existsSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { withAccelerate } from "@prisma/extension-accelerate";
 import pg from "pg";
 import { writeEditedWranglerConfig } from "../scripts/local-stack/edited-wrangler-config.ts";
 import { type LocalStack, startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
+import { insertEvents } from "../src/db/insert-events.ts";
+import { PrismaClient } from "../src/generated/prisma-node/client.ts";
+import { packEvents } from "../src/queue/pack-events.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
+import { makeEvents } from "./lib/events.ts";
 import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
 import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
 
-// Ctrl-C exits through process.exit, so the exit hooks stop wrangler and the database process.
+// Ctrl-C exits through process.exit, so the exit hooks stop the Workers and the database process.
 process.once("SIGINT", () => process.exit(130));
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: "string", default: "8" }, connections: { type: "string", default: "10" } },
+  // A held run keeps ~1,000 single events a second pending: 5 s stays well below the ~10,000 at which the local queue fails.
+  options: { seconds: { type: "string", default: "5" }, connections: { type: "string", default: "10" } },
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
-// 100-event batches: 80 requests = 8,000 messages per run, below the ~10,000 pending at which the local queue fails.
-const BATCH_REQUESTS = 80;
-const BATCH_ROUNDS = 9;
+const BATCH_REQUESTS = 120;
+const BATCH_ROUNDS = 7;
 const SINGLE_ROUNDS = 5;
+const END_TO_END_ROUNDS = 3;
 // After a drain the consumer still acks and logs its last batch: runs start only after this pause.
 const SETTLE_MS = 1_500;
 
@@ -61,20 +71,17 @@ const keys = Array.from({ length: 64 }, () => generateApiKey());
 const apiKeys = (await Promise.all(keys.map(async (k, i) => `bench-${i % 4}:${await sha256Hex(k)}`))).join("\n");
 
 let seq = 0;
-const single = () => JSON.stringify({ id: `s-${seq++}`, type: "bench.single", payload: { user: "u-1", plan: "pro", amount: 12.5 } });
+const PAYLOAD = { user: "u-1", plan: "pro", amount: 12.5, path: "/products/42", note: "x".repeat(300) };
+const single = () => JSON.stringify({ id: `s-${seq++}`, type: "bench.single", payload: PAYLOAD });
 const batch = () =>
-  JSON.stringify({
-    events: Array.from({ length: 100 }, () => ({
-      id: `b-${seq++}`,
-      type: "bench.batch",
-      payload: { user: "u-1", plan: "pro", amount: 12.5 },
-    })),
-  });
+  JSON.stringify({ events: Array.from({ length: 100 }, () => ({ id: `b-${seq++}`, type: "bench.batch", payload: PAYLOAD })) });
 const headers = (k: number) => ({ "content-type": "application/json", authorization: `Bearer ${keys[k % keys.length]}` });
 
 interface RunResult extends LoadResult {
   /** CPU ms per request by part, from the start of the run until the consumer has written what it accepted. */
   cpu: Map<string, number>;
+  /** Events per second from the first POST until the last accepted event is a row (enqueuing routes). */
+  endToEnd: number | undefined;
 }
 
 // The database process (PGlite + pool) is shared by both configurations: its own process, so its work never stalls the load generator.
@@ -84,13 +91,13 @@ await db.connect();
 let acceptedEvents = 0;
 
 async function drain() {
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const n = Number((await db.query("SELECT count(*)::int AS n FROM events")).rows[0].n);
     if (n >= acceptedEvents) return;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`consumer did not write ${acceptedEvents} events within 120 s`);
+  throw new Error(`consumer did not write ${acceptedEvents} events within 180 s`);
 }
 
 const STATE_ROOT = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
@@ -104,14 +111,13 @@ async function startStack(withoutRateLimiter: boolean) {
   ];
   // The producer's [[ratelimits]] table, up to the next table.
   if (withoutRateLimiter) edits.push([/^\[\[env\.producer\.ratelimits\]\][\s\S]*?(?=^\[)/m, ""]);
-  const wranglerConfig = await writeEditedWranglerConfig(stateDir, edits);
   const stack = await startLocalStack({
     stateDir,
     directUrl: database.directUrl,
     databaseUrl: database.poolUrl,
     ports: { ingest: 0, ops: 0 },
     workersStdio: log.fd,
-    wranglerConfig,
+    wranglerConfig: await writeEditedWranglerConfig(stateDir, edits),
     apiKeys,
   });
   return {
@@ -131,47 +137,99 @@ interface Route {
   enqueues: boolean;
 }
 
-/** The baseline (issue's goal: ingest ≥ 70% of it), the binding-only floor (see bench/worker/bench-routes.ts), and the real route. */
 const BARE: Route = { name: "bare 202", path: "/__bench/accepted", enqueues: false };
 const ENQUEUE_ONLY: Route = { name: "enqueue only", path: "/__bench/enqueued", enqueues: true };
 const INGEST: Route = { name: "ingest", path: "/v1/events", enqueues: true };
 const ROUTES = [BARE, ENQUEUE_ONLY, INGEST];
 
-async function measured(stack: LocalStack, route: Route, per: number, send: () => Promise<LoadResult>): Promise<RunResult> {
-  const groups = { wranglerPgid: stack.workers.child.pid!, databasePgid: database.pgid };
+/** One open transaction on the embedded Postgres (one session): every other query waits until it ends. */
+async function holdDatabase(): Promise<() => Promise<void>> {
+  const holder = new pg.Client({ connectionString: database.directUrl });
+  await holder.connect();
+  await holder.query("BEGIN");
+  await holder.query("SELECT 1");
+  return async () => {
+    await holder.query("COMMIT");
+    await holder.end();
+  };
+}
+
+async function measured(
+  stack: LocalStack,
+  route: Route,
+  per: number,
+  send: () => Promise<LoadResult>,
+  opts: { hold: boolean },
+): Promise<RunResult> {
+  const groups = { workersPgid: stack.workers.child.pid!, databasePgid: database.pgid };
   const before = await cpuByPart(groups);
+  const release = opts.hold ? await holdDatabase() : undefined;
+  const t0 = performance.now();
   const r = await send();
+  await release?.();
+  let endToEnd: number | undefined;
   if (route.enqueues) {
     acceptedEvents += r.ok * per;
     await drain();
+    endToEnd = Math.round((r.ok * per) / ((performance.now() - t0) / 1000));
   }
   await new Promise((res) => setTimeout(res, SETTLE_MS));
   const cpu = cpuDelta(before, await cpuByPart(groups));
   for (const [k, v] of cpu) cpu.set(k, v / r.total);
-  return { ...r, cpu };
+  return { ...r, cpu, endToEnd };
 }
 
-/** Single events for a fixed duration. */
+/** Single events for a fixed duration, the database held. */
 const timedRun = (stack: LocalStack, route: Route) =>
-  measured(stack, route, 1, () =>
-    timedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: single, headers }, SECONDS),
+  measured(
+    stack,
+    route,
+    1,
+    () => timedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: single, headers }, SECONDS),
+    {
+      hold: true,
+    },
   );
 
-/** Exactly `total` 100-event requests. */
-const boundedRun = (stack: LocalStack, route: Route, total: number) =>
-  measured(stack, route, 100, () =>
-    boundedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: batch, headers }, total),
+/** Exactly `total` 100-event requests; the database held unless the run measures end to end. */
+const boundedRun = (stack: LocalStack, route: Route, total: number, hold = true) =>
+  measured(
+    stack,
+    route,
+    100,
+    () => boundedLoad({ url: `${stack.ingestUrl}${route.path}`, connections: CONNECTIONS, body: batch, headers }, total),
+    {
+      hold,
+    },
   );
+
+/** The database's own ceiling for the same work: 100-event statements through the same pool, CONNECTIONS at a time. */
+async function directInsertRate(): Promise<number> {
+  const clients = Array.from({ length: CONNECTIONS }, () =>
+    new PrismaClient({ accelerateUrl: database.poolUrl }).$extends(withAccelerate()),
+  );
+  const per = Math.ceil((BATCH_REQUESTS * 100) / CONNECTIONS / 100);
+  const t0 = performance.now();
+  await Promise.all(
+    clients.map(async (c, w) => {
+      for (let b = 0; b < per; b++) await insertEvents(c, makeEvents(100, `direct-${seq++}-${w}-${b}`));
+    }),
+  );
+  const rate = Math.round((CONNECTIONS * per * 100) / ((performance.now() - t0) / 1000));
+  acceptedEvents += CONNECTIONS * per * 100;
+  return rate;
+}
 
 const medianRun = (runs: RunResult[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 type Row = [route: Route, what: string, run: RunResult, eventsPerRequest: number];
 
-/**
- * Bare, enqueue-only and ingest runs in turn, median of each: on a shared
- * 2-core machine one run of any of them can be off by 30%.
- */
-async function measureConfiguration(label: string, withoutRateLimiter: boolean): Promise<Row[][]> {
+/** Bare, enqueue-only and ingest runs in turn, median of each: on a shared 2-core machine one run can be off by 30%. */
+async function measureConfiguration(
+  label: string,
+  withoutRateLimiter: boolean,
+): Promise<{ tables: Row[][]; direct: number[]; endToEnd: Map<Route, number[]> }> {
   const { stack, stop } = await startStack(withoutRateLimiter);
   try {
     await timedRun(stack, INGEST); // warm-up: compile paths, open connections
@@ -190,18 +248,46 @@ async function measureConfiguration(label: string, withoutRateLimiter: boolean):
       }
       tables.push(ROUTES.map((route, i) => [route, what, medianRun(runs[i]!), per]));
     }
-    return tables;
+    // End to end, nothing held: POST → queue → consumer → row, next to the database's own rate for the same statements.
+    const direct: number[] = [];
+    const endToEnd = new Map<Route, number[]>([ENQUEUE_ONLY, INGEST].map((r) => [r, []]));
+    for (let round = 0; round < END_TO_END_ROUNDS; round++) {
+      for (const [route, rates] of endToEnd) rates.push((await boundedRun(stack, route, BATCH_REQUESTS, false)).endToEnd!);
+      direct.push(await directInsertRate());
+      console.error(
+        `[bench] ${label}, end to end round ${round + 1}: ${[...endToEnd].map(([r, v]) => `${r.name} ${v.at(-1)}`).join(", ")}, direct ${direct.at(-1)} events/s`,
+      );
+    }
+    return { tables, direct, endToEnd };
   } finally {
     await stop();
   }
 }
 
-const results: { label: string; tables: Row[][] }[] = [];
+/** Queue messages and operations per event for a request like the benchmark's: what the route's packing sends, next to one message per event. */
+function queueCost(eventsPerRequest: number) {
+  const body = eventsPerRequest === 1 ? [JSON.parse(single())] : JSON.parse(batch()).events;
+  const now = new Date().toISOString();
+  const events = body.map((e: { id: string; type: string; payload: unknown }) => {
+    const text = JSON.stringify({ id: e.id, type: e.type, occurredAt: now, payload: e.payload });
+    return { text, bytes: Buffer.byteLength(text) };
+  });
+  const packets = packEvents("bench-0", now, events);
+  // Queues: one operation per 64 KB written, read and deleted.
+  const ops = (bytes: number) => 3 * Math.max(1, Math.ceil(bytes / 64_000));
+  return {
+    messages: packets.length / eventsPerRequest,
+    ops: packets.reduce((a, p) => a + ops(p.bytes), 0) / eventsPerRequest,
+    opsOneMessageEach: events.reduce((a: number, e: { bytes: number }) => a + ops(e.bytes + 120), 0) / eventsPerRequest,
+  };
+}
+
+const results: { label: string; tables: Row[][]; direct: number[]; endToEnd: Map<Route, number[]> }[] = [];
 try {
-  results.push({ label: "wrangler.toml as shipped", tables: await measureConfiguration("as shipped", false) });
+  results.push({ label: "wrangler.toml as shipped", ...(await measureConfiguration("as shipped", false)) });
   results.push({
-    label: "without the [[ratelimits]] binding (local simulator's cost)",
-    tables: await measureConfiguration("no rate limiter", true),
+    label: "without the producer's [[ratelimits]] binding (the local simulator's cost)",
+    ...(await measureConfiguration("no rate limiter", true)),
   });
 } finally {
   await db.end();
@@ -210,35 +296,51 @@ try {
 
 const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
 console.log(
-  `\nwrangler dev (state in ${STATE_ROOT}), ${CONNECTIONS} connections; single events: median of ${SINGLE_ROUNDS} rounds of ${SECONDS} s runs (autocannon); batches: median of ${BATCH_ROUNDS} rounds of ${BATCH_REQUESTS} requests`,
+  `\nlocal stack (both Workers in one local runtime, state in ${STATE_ROOT}), ${CONNECTIONS} connections; single events: median of ${SINGLE_ROUNDS} rounds of ${SECONDS} s (autocannon); batches: median of ${BATCH_ROUNDS} rounds of ${BATCH_REQUESTS} requests`,
 );
 for (const { label, tables } of results) {
-  console.log(`\n${label}\n| route | req/s | events/s | p50 ms | p99 ms | non-2xx | vs bare | vs enqueue only |`);
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log(
+    `\n${label}\n| route | req/s | events/s | p50 ms | p99 ms | non-2xx | vs bare | vs enqueue only | messages/event | Queue ops/event |`,
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const table of tables) {
     const runOf = (route: Route) => table.find(([r]) => r === route)![2];
     for (const [route, what, run, per] of table) {
       const events = route.enqueues ? String(run.rps * per) : "–";
       const vsBare = pct(run.rps, runOf(BARE).rps);
       const vsFloor = route.enqueues ? pct(run.rps, runOf(ENQUEUE_ONLY).rps) : "–";
+      const cost = queueCost(per);
+      const q = route.enqueues
+        ? `| ${cost.messages.toFixed(2)} | ${cost.ops.toFixed(2)} (one message each: ${cost.opsOneMessageEach.toFixed(0)}) |`
+        : "| – | – |";
       console.log(
-        `| ${route.name}, ${what} | ${run.rps} | ${events} | ${run.p50} | ${run.p99} | ${run.non2xx} | ${route === INGEST ? `**${vsBare}**` : vsBare} | ${vsFloor} |`,
+        `| ${route.name}, ${what} | ${run.rps} | ${events} | ${run.p50} | ${run.p99} | ${run.non2xx} | ${route === INGEST ? `**${vsBare}**` : vsBare} | ${route === INGEST ? `**${vsFloor}**` : vsFloor} ${q}`,
       );
     }
   }
 }
+const shipped = results[0]!;
+const direct = median(shipped.direct);
+console.log(
+  `\nEnd to end, 100-event requests (as shipped, nothing held, median of ${END_TO_END_ROUNDS}): events/s from the first POST until the last event is a row\n| path | events/s | vs direct insert |`,
+);
+console.log("|---|---|---|");
+for (const [route, rates] of shipped.endToEnd)
+  console.log(`| ${route.name} → queue → consumer → Postgres | ${median(rates)} | ${pct(median(rates), direct)} |`);
+console.log(`| direct insert (insertEvents through the pool, ${CONNECTIONS} writers, 100-event statements) | ${direct} | 100% |`);
+
 const allRuns = results.flatMap((r) => r.tables.flat().map(([, , run]) => run));
 const parts = [...new Set(allRuns.flatMap((run) => [...run.cpu.keys()]))].filter((p) =>
   allRuns.some((run) => (run.cpu.get(p) ?? 0) >= 0.05),
 );
 console.log(
-  `\nCPU ms per request by process (until the consumer has written what was accepted; ${results[0]!.label})\n| route | ${parts.join(" | ")} | total |`,
+  `\nCPU ms per request by process (until the consumer has written what was accepted; ${shipped.label})\n| route | ${parts.join(" | ")} | total |`,
 );
 console.log(`|---|${parts.map(() => "---|").join("")}---|`);
-for (const [route, what, run] of results[0]!.tables.flat()) {
+for (const [route, what, run] of shipped.tables.flat()) {
   const vals = parts.map((p) => run.cpu.get(p) ?? 0);
   console.log(`| ${route.name}, ${what} | ${vals.map((v) => v.toFixed(2)).join(" | ")} | ${vals.reduce((a, b) => a + b, 0).toFixed(2)} |`);
 }
 console.log(
-  `\n${JSON.stringify(results.map(({ label, tables }) => ({ label, rows: tables.flat().map(([route, what, r]) => ({ name: `${route.name}, ${what}`, rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx, cpuMsPerRequest: Object.fromEntries([...r.cpu].map(([k, v]) => [k, Number(v.toFixed(3))])) })) })))}`,
+  `\n${JSON.stringify(results.map(({ label, tables, direct: d, endToEnd: e }) => ({ label, directInsert: d, endToEnd: Object.fromEntries([...e].map(([r, v]) => [r.name, v])), rows: tables.flat().map(([route, what, r]) => ({ name: `${route.name}, ${what}`, rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx, endToEnd: r.endToEnd, cpuMsPerRequest: Object.fromEntries([...r.cpu].map(([k, v]) => [k, Number(v.toFixed(3))])) })) })))}`,
 );

@@ -6,13 +6,13 @@ import { readdir, readFile } from "node:fs/promises";
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 export interface ProcessGroups {
-  /** Process group of wrangler dev: wrangler itself (node), workerd, esbuild. */
-  wranglerPgid: number;
+  /** Process group of the local Workers: the host process (node: wrangler's harness, the ports' servers), workerd. */
+  workersPgid: number;
   /** Process group of the database process (PGlite + local Accelerate endpoint). */
   databasePgid?: number;
 }
 
-/** CPU milliseconds so far per part: "load generator", "database", "workerd", "wrangler (node)", … */
+/** CPU milliseconds so far per part: "load generator", "database", "workerd", "Workers host (node)", … */
 export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const entry of await readdir("/proc")) {
@@ -30,9 +30,13 @@ export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, numb
     let part: string | undefined;
     if (Number(entry) === process.pid) part = "load generator (autocannon)";
     else if (pgrp === groups.databasePgid) part = "database (PGlite + pool)";
-    else if (pgrp === groups.wranglerPgid)
+    else if (pgrp === groups.workersPgid)
       part =
-        comm === "workerd" ? "workerd (Worker, queue, rate limiter)" : comm === "node" || comm === "MainThread" ? "wrangler (node)" : comm;
+        comm === "workerd"
+          ? "workerd (both Workers, queue, rate limiter)"
+          : comm === "node" || comm === "MainThread"
+            ? "Workers host (node)"
+            : comm;
     if (part) out.set(part, (out.get(part) ?? 0) + ms);
   }
   return out;

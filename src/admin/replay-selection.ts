@@ -4,6 +4,7 @@
  * Pure.
  */
 import { type EventMessage, eventMessageSchema, packedFields } from "../events/event-message.ts";
+import { utf8Length } from "../lib/utf8-length.ts";
 
 export interface ReplayMessage {
   letterId: string;
@@ -12,8 +13,6 @@ export interface ReplayMessage {
   text: string;
   bytes: number;
 }
-
-const encoder = new TextEncoder();
 
 export interface LetterForReplay {
   id: string;
@@ -30,7 +29,7 @@ export function toReplayMessages(letters: readonly LetterForReplay[]): {
     const parsed = eventMessageSchema.safeParse(l.body);
     if (parsed.success) {
       const text = JSON.stringify(packedFields(parsed.data, { keepReceivedAt: true }));
-      replayable.push({ letterId: l.id, message: parsed.data, text, bytes: encoder.encode(text).length });
+      replayable.push({ letterId: l.id, message: parsed.data, text, bytes: utf8Length(text) });
     } else
       skipped.push({
         letterId: l.id,

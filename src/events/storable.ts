@@ -18,8 +18,12 @@ const UNSTORABLE_CHARACTER = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud
 
 export const UNSTORABLE_TEXT_MESSAGE = "contains NUL (\\u0000) or an unpaired surrogate, which Postgres cannot store";
 
+/** What could be unstorable: the quick test most strings pass without looking further. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this rule is about.
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+
 export function isStorableText(s: string): boolean {
-  return !UNSTORABLE_CHARACTER.test(s);
+  return !SUSPECT.test(s) || !UNSTORABLE_CHARACTER.test(s);
 }
 
 /** The text with every character Postgres refuses written as a JSON \uXXXX escape: for logs and error messages, never for data. */

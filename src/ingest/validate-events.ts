@@ -17,6 +17,7 @@ import { ApiError } from "../errors/api-error.ts";
 import { type EventMessage, packedFields } from "../events/event-message.ts";
 import { nativeEventSchema } from "../events/event-schema.ts";
 import { formatPath, type JsonPath } from "../json/json-path.ts";
+import { utf8Length } from "../lib/utf8-length.ts";
 import type { Candidate } from "./parse-body.ts";
 import type { Rejection } from "./rejection.ts";
 
@@ -42,8 +43,6 @@ export interface ValidationResult {
   accepted: AcceptedEvent[];
   rejected: Rejection[];
 }
-
-const encoder = new TextEncoder();
 
 export function validateEvents(candidates: readonly Candidate[], ctx: ValidationContext): ValidationResult {
   const accepted: AcceptedEvent[] = [];
@@ -94,7 +93,7 @@ export function validateEvents(candidates: readonly Candidate[], ctx: Validation
       ...(c.attributes ? { attributes: c.attributes } : {}),
     };
     const text = JSON.stringify(packedFields(message));
-    const bytes = encoder.encode(text).length;
+    const bytes = utf8Length(text);
     if (bytes > LIMITS.maxEventBytes) {
       rejected.push({
         index: c.index,

@@ -7,12 +7,13 @@
  * 1152921504606847000. Formatting is not value: `1.50`, `1.5` and `15e-1`
  * are the same number. Pure.
  */
-const SHORT_INTEGER = /^-?\d{1,15}$/;
+/** Up to 15 significant digits and no exponent: a double holds every such decimal and writes it back the same. */
+const FIFTEEN_DIGITS = /^-?(?=(?:\.?\d){1,15}$)\d*\.?\d*$/;
 
 export function isExactNumber(literal: string, value: number): boolean {
   if (!Number.isFinite(value)) return false;
-  // Up to 15 digits every integer is a double: the common case costs one regex test.
-  if (SHORT_INTEGER.test(literal)) return true;
+  // The common case (12, 12.5, -0.25) costs one regex test.
+  if (FIFTEEN_DIGITS.test(literal)) return true;
   return decimalKey(literal) === decimalKey(String(value));
 }
 

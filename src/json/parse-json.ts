@@ -41,6 +41,8 @@ const WHITESPACE = /[ \t\n\r]*/y;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in strings; this is that rule.
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a raw control character makes a string invalid JSON; the slow path reports it.
+const NEEDS_DECODING = /[\\\u0000-\u001f]/;
 
 export function parseJson(text: string, opts: { maxDepth: number }): ParsedJson {
   let pos = 0;
@@ -52,18 +54,30 @@ export function parseJson(text: string, opts: { maxDepth: number }): ParsedJson 
     throw new JsonSyntaxError(`expected ${what} at position ${pos}, found ${found}`, { position: pos });
   };
   const skipWhitespace = () => {
+    const c = text.charCodeAt(pos);
+    // Most tokens follow one another directly: no regex for them.
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return;
     WHITESPACE.lastIndex = pos;
     WHITESPACE.test(text);
     pos = WHITESPACE.lastIndex;
   };
   const pathHere = (): (string | number)[] => stack.map((f) => (Array.isArray(f.container) ? f.container.length : f.key));
   const readString = (): string => {
+    // Fast path: up to the next quote there is no escape and no control character.
+    const close = text.indexOf('"', pos + 1);
+    if (close > pos) {
+      const raw = text.slice(pos + 1, close);
+      if (!NEEDS_DECODING.test(raw)) {
+        pos = close + 1;
+        return raw;
+      }
+    }
     STRING.lastIndex = pos;
     const m = STRING.exec(text);
     if (!m) fail("a complete string (closing quote, valid escapes, no raw control characters)");
     const token = m![0];
     pos += token.length;
-    return token.includes("\\") ? (JSON.parse(token) as string) : token.slice(1, -1);
+    return JSON.parse(token) as string;
   };
   const readKey = () => {
     skipWhitespace();
@@ -112,8 +126,9 @@ export function parseJson(text: string, opts: { maxDepth: number }): ParsedJson 
           pos++;
           value = isArray ? [] : {};
         } else {
-          stack.push({ container: isArray ? [] : {}, key: "", keys: isArray ? undefined : new Set() });
-          if (!isArray) stack.at(-1)!.key = readKey();
+          const frame: Frame = { container: isArray ? [] : {}, key: "", keys: isArray ? undefined : new Set() };
+          stack.push(frame);
+          if (!isArray) frame.key = readKey();
           continue;
         }
       }
@@ -140,7 +155,7 @@ export function parseJson(text: string, opts: { maxDepth: number }): ParsedJson 
 
     // Attach the value to its container; close every container that ends here.
     for (;;) {
-      const top = stack.at(-1);
+      const top = stack[stack.length - 1];
       if (!top) {
         result = value;
         break read;
