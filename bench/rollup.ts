@@ -17,6 +17,7 @@ import { startAccelerateEndpoint } from "../scripts/local-stack/accelerate-endpo
 import type { Db } from "../src/db/client.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
+import { DAY_MS } from "../src/rollups/backfill-range.ts";
 import { runBackfill } from "../src/rollups/run-backfill.ts";
 import { runRollup } from "../src/rollups/run-rollup.ts";
 import { median } from "./lib/events.ts";
@@ -74,7 +75,7 @@ try {
     // Full run: nothing in the rollup, the whole range recomputed straight from events.
     await direct.query("TRUNCATE daily_rollups, rollup_deltas");
     t = performance.now();
-    const bf = await runBackfill(db, { from: new Date(START), to: new Date(START + (DAYS + 1) * 86_400_000), budgetMs: 600_000 });
+    const bf = await runBackfill(db, { from: new Date(START), to: new Date(START + (DAYS + 1) * DAY_MS), budgetMs: 600_000 });
     fullMs.push(performance.now() - t);
     if (bf.rows !== bareRows) throw new Error(`backfill rows ${bf.rows} ≠ GROUP BY rows ${bareRows}`);
     await expectRollupEqualsGroupBy();
@@ -114,7 +115,7 @@ try {
         Array.from({ length: 100 }, (_, j) => {
           const k = i + j;
           const day = DAYS - days + ((k * 7919) % days);
-          const at = new Date(START + day * 86_400_000 + 3_600_000).toISOString();
+          const at = new Date(START + day * DAY_MS + 3_600_000).toISOString();
           return {
             v: 1 as const,
             source: `src-${k % 5}`,
@@ -158,7 +159,7 @@ try {
         db,
         Array.from({ length: 100 }, (_, j) => {
           const k = b * 100 + j;
-          const at = new Date(START + (80 + ((k * 31 + w) % 10)) * 86_400_000 + k * 1000).toISOString();
+          const at = new Date(START + (80 + ((k * 31 + w) % 10)) * DAY_MS + k * 1000).toISOString();
           const id = j % 10 === 0 ? `race-${(w + 1) % 4}-${b}-${j}` : `race-${w}-${b}-${j}`; // every tenth id is another writer's too
           return { v: 1 as const, source: `src-${k % 5}`, id, type: `type-${k % 20}`, occurredAt: at, receivedAt: at, payload: {} };
         }),
@@ -174,8 +175,8 @@ try {
   const backfiller = (async () => {
     while (writing) {
       await runBackfill(db, {
-        from: new Date(START + 78 * 86_400_000),
-        to: new Date(START + 92 * 86_400_000),
+        from: new Date(START + 78 * DAY_MS),
+        to: new Date(START + 92 * DAY_MS),
         budgetMs: 60_000,
         daysPerChunk: 3,
       });

@@ -15,7 +15,11 @@ export class AdminClient {
   private readonly token: string;
 
   constructor(baseUrl: string | undefined, token: string | undefined) {
-    if (!baseUrl) throw new CliError("no base URL: pass --url or set EVENTLINE_URL (e.g. http://127.0.0.1:8787)", EXIT.usage);
+    if (!baseUrl)
+      throw new CliError(
+        "no base URL: pass --url or set EVENTLINE_URL to the consumer Worker (e.g. http://127.0.0.1:8788 under npm run dev)",
+        EXIT.usage,
+      );
     if (!token) throw new CliError("no admin token: pass --token or set EVENTLINE_ADMIN_TOKEN", EXIT.usage);
     this.baseUrl = baseUrl.replace(/\/+$/, "");
     this.token = token;

@@ -4,12 +4,16 @@ import { Presets, SingleBar } from "cli-progress";
 //   npm run ops -- <command> [options]      (see --help on every command)
 // Exit codes: 0 ok, 1 request failed, 2 usage, 3 not found, 4 not authorized, 5 rejected by the API.
 import { Command, CommanderError, Option } from "commander";
+import { DEAD_LETTER_STATUSES } from "../../src/admin/dead-letter-filter.ts";
+import type { ReplayJob } from "../../src/generated/prisma-node/client.ts";
+import { DAY_MS } from "../../src/rollups/backfill-range.ts";
+import type { BackfillReport } from "../../src/rollups/run-backfill.ts";
 import { AdminClient, CliError, EXIT } from "./admin-client.ts";
 import { keyValues, table } from "./format.ts";
 
 const program = new Command("eventline-ops")
   .description("Inspect events and dead letters, replay and discard them, run rollup backfills.")
-  .addOption(new Option("--url <url>", "Worker base URL").env("EVENTLINE_URL"))
+  .addOption(new Option("--url <url>", "the consumer Worker's base URL (its admin API)").env("EVENTLINE_URL"))
   .addOption(new Option("--token <token>", "admin token").env("EVENTLINE_ADMIN_TOKEN"))
   .option("--json", "machine-readable JSON output")
   .exitOverride()
@@ -31,7 +35,7 @@ const filterOptions = (cmd: Command) =>
     .option("--source <source>", "event source")
     .option("--type <type>", "event type")
     .option("--code <code>", "error code")
-    .addOption(new Option("--status <status>", "status").choices(["pending", "replayed", "discarded"]))
+    .addOption(new Option("--status <status>", "status").choices([...DEAD_LETTER_STATUSES]))
     .option("--from <iso>", "last failure at or after (ISO 8601)")
     .option("--to <iso>", "last failure before (ISO 8601)");
 const filterOf = (o: Record<string, string | undefined>) =>
@@ -101,7 +105,7 @@ filterOptions(dlq.command("replay").description("re-enqueue dead letters (by --i
           `${r.count} dead letter(s) would be replayed\n${table(r.sample, ["id", "source", "eventType", "eventId", "errorCode", "status"])}`,
       );
     }
-    type Job = { id: string; status: string; total: number; enqueued: number; skipped: number; error?: string };
+    type Job = Pick<ReplayJob, "id" | "status" | "total" | "enqueued" | "skipped" | "error">;
     let job = await c.post<Job>("/dead-letters/replay", selectionOf(o));
     const bar = progress("replay");
     bar?.start(job.total, job.enqueued + job.skipped);
@@ -132,20 +136,12 @@ rollup
   .option("--type <type>", "only this type")
   .action(async (o) => {
     const c = client();
-    type Report = {
-      runId: string;
-      days: number;
-      daysDone: number;
-      keysDone: number;
-      rows: number;
-      nextFrom: string | null;
-      complete: boolean;
-    };
+    type Report = BackfillReport;
     // Each call recomputes as many days as fit in the server's time budget and says where to resume.
     let r = await c.post<Report>("/rollups/backfill", { from: o.from, to: o.to, source: o.source, type: o.type });
     const days = r.days;
     // Days from nextFrom to --to inclusive.
-    const left = (next: string | null) => (next ? Math.round((Date.parse(o.to) - Date.parse(next)) / 86_400_000) + 1 : 0);
+    const left = (next: string | null) => (next ? Math.round((Date.parse(o.to) - Date.parse(next)) / DAY_MS) + 1 : 0);
     let keys = r.keysDone;
     let rows = r.rows;
     const bar = progress("backfill (days)");

@@ -10,6 +10,7 @@
  */
 import { ConfigError } from "../errors/config-error.ts";
 import { SOURCE_PATTERN } from "../events/fields.ts";
+import { toBase64url } from "../lib/base64url.ts";
 import { sha256Hex, timingSafeEqualString } from "./sha256.ts";
 
 export interface KeyEntry {
@@ -60,9 +61,5 @@ export function presentedKey(headers: Headers): string | undefined {
 export function generateApiKey(): string {
   const bytes = new Uint8Array(32);
   crypto.getRandomValues(bytes);
-  const b64 = btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-  return `evl_${b64}`;
+  return `evl_${toBase64url(bytes)}`;
 }

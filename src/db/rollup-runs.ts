@@ -1,4 +1,5 @@
 /** The rollup_runs journal: one row per rollup invocation. */
+import { sliceText, toStorableText } from "../events/storable.ts";
 import type { Db } from "./client.ts";
 
 export interface RunStart {
@@ -15,9 +16,11 @@ export async function startRollupRun(db: Db, run: RunStart): Promise<{ id: strin
 
 export interface RunEnd {
   status: "succeeded" | "failed";
-  keysDone: number;
+  /** Keys recomputed from events (backfills; a run applies deltas instead). */
+  keysDone?: number;
+  /** daily_rollups rows written. */
   rows: number;
-  /** Deltas applied (rollup runs; backfills apply none). */
+  /** Delta rows applied (rollup runs; backfills apply none). */
   deltas?: number;
   remaining: number | null;
   error?: string;
@@ -32,7 +35,7 @@ export async function finishRollupRun(db: Db, id: string, end: RunEnd): Promise<
 export async function failRollupRun(
   db: Db,
   id: string,
-  progress: { keysDone: number; rows: number; deltas?: number; startedAt: number },
+  progress: { keysDone?: number; rows: number; deltas?: number; startedAt: number },
   err: unknown,
 ): Promise<void> {
   await finishRollupRun(db, id, {
@@ -41,7 +44,7 @@ export async function failRollupRun(
     rows: progress.rows,
     deltas: progress.deltas,
     remaining: null,
-    error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
+    error: sliceText(toStorableText(err instanceof Error ? err.message : String(err)), 2000),
     durationMs: Date.now() - progress.startedAt,
   }).catch(() => {});
 }

@@ -1,21 +1,17 @@
 /** Opaque pagination cursors: base64url of UTF-8 JSON. */
 import type * as z from "zod/mini";
 import { ApiError } from "../errors/api-error.ts";
+import { fromBase64url, toBase64url } from "../lib/base64url.ts";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export function encodeCursor(value: unknown): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return toBase64url(new TextEncoder().encode(JSON.stringify(value)));
 }
 
 export function decodeCursor(cursor: string): unknown {
   try {
-    const binary = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    return JSON.parse(
-      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))),
-    );
+    return JSON.parse(utf8.decode(fromBase64url(cursor)));
   } catch {
     return undefined;
   }

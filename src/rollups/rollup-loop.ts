@@ -4,12 +4,6 @@
  * query timeout); what is left when the budget runs out stays pending and the
  * next run resumes there. Pure: the chunk step and the clock are passed in.
  */
-export interface ChunkOutcome {
-  /** Deltas claimed by the chunk. */
-  claimed: number;
-  /** Rollup rows it wrote. */
-  rows: number;
-}
 
 export interface LoopResult {
   chunks: number;
@@ -20,7 +14,8 @@ export interface LoopResult {
 }
 
 export async function rollupLoop(
-  step: () => Promise<ChunkOutcome>,
+  /** One chunk: the deltas it claimed and the rollup rows it wrote (db/apply-rollup-deltas.ts). */
+  step: () => Promise<{ claimed: number; rows: number }>,
   opts: { budgetMs: number; chunkSize?: number; now?: () => number; onChunk?: (r: LoopResult) => void },
 ): Promise<LoopResult> {
   const now = opts.now ?? Date.now;

@@ -3,12 +3,12 @@
  * chunk within the time budget (what the cron does).
  */
 
-import { applyRollupDeltas } from "../db/apply-rollup-deltas.ts";
+import { applyRollupDeltas, type DeltaChunkResult } from "../db/apply-rollup-deltas.ts";
 import type { Db } from "../db/client.ts";
 import { countPendingDeltas } from "../db/count-pending-deltas.ts";
 import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { type ChunkOutcome, type LoopResult, rollupLoop } from "./rollup-loop.ts";
+import { type LoopResult, rollupLoop } from "./rollup-loop.ts";
 
 /** Keys per statement: one delta row per (day, source, type) key, so a chunk is at most this many rollup rows written. */
 export const ROLLUP_CHUNK_DELTAS = 5_000;
@@ -18,7 +18,7 @@ export interface RollupRunOptions {
   budgetMs: number;
   chunkSize?: number;
   /** Test seam: the chunk step, to inject a failure at chunk k. */
-  step?: (db: Db, limit: number) => Promise<ChunkOutcome>;
+  step?: (db: Db, limit: number) => Promise<DeltaChunkResult>;
 }
 
 export interface RollupRunReport {
@@ -43,7 +43,6 @@ export async function runRollup(db: Db, opts: RollupRunOptions): Promise<RollupR
     const durationMs = Date.now() - started;
     await finishRollupRun(db, run.id, {
       status: "succeeded",
-      keysDone: loop.rows,
       rows: loop.rows,
       deltas: loop.claimed,
       remaining,
@@ -53,7 +52,7 @@ export async function runRollup(db: Db, opts: RollupRunOptions): Promise<RollupR
     return { runId: run.id, deltas: loop.claimed, rows: loop.rows, remaining, complete: loop.complete };
   } catch (err) {
     log("error", "rollup.failed", { runId: run.id, kind: opts.kind, deltas: done.claimed, ...errorFields(err) });
-    await failRollupRun(db, run.id, { keysDone: done.rows, rows: done.rows, deltas: done.claimed, startedAt: started }, err);
+    await failRollupRun(db, run.id, { rows: done.rows, deltas: done.claimed, startedAt: started }, err);
     throw err;
   }
 }

@@ -3,6 +3,8 @@
 // queue, and the consumer (this Worker's queue handler) writes it.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { continueReplay } from "../../src/admin/replay-dead-letters.ts";
+import { createReplayJob } from "../../src/db/replay-jobs.ts";
 import { TEST_ADMIN_TOKEN } from "../support/credentials.ts";
 import { batchOf, DEAD_LETTER_QUEUE, deliver, event, packet } from "../support/queue-batches.ts";
 import { db, eventsFor, eventually, uniq } from "../support/worker-db.ts";
@@ -31,6 +33,23 @@ describe("replaying dead letters", () => {
     );
     expect(rows.map((r) => [r.id, r.receivedAt.toISOString()])).toEqual([[events[1]!.id, events[1]!.receivedAt]]);
     expect(await db().deadLetter.findUniqueOrThrow({ where: { id: letter.id } })).toMatchObject({ status: "replayed", replayCount: 1 });
+    expect(await db().deadLetter.count({ where: { source, status: "pending" } })).toBe(2);
+  });
+});
+
+describe("a replay the queue refuses", () => {
+  it("fails the job with the queue's error and leaves the letters pending for a new replay", async () => {
+    const source = uniq("src");
+    await deliver(batchOf([packet([event(source), event(source)])], 1, DEAD_LETTER_QUEUE));
+    const job = await createReplayJob(db(), { filter: { source } }, 2);
+    // A stand-in for a queue that refuses: the local queue never does, and the job's bookkeeping is what is tested.
+    const refusing = {
+      sendBatch: async () => {
+        throw new Error("Queue sendBatch failed: Queue storage limit exceeded");
+      },
+    } as unknown as Queue<string>;
+    const ended = await continueReplay(db(), refusing, job.id, 5_000);
+    expect(ended).toMatchObject({ status: "failed", enqueued: 0, error: expect.stringContaining("storage limit") });
     expect(await db().deadLetter.count({ where: { source, status: "pending" } })).toBe(2);
   });
 });
