@@ -20,8 +20,8 @@ export default defineConfig({
         // Pure logic and Node-side tooling: plain Node.
         test: {
           name: "unit",
-          include: ["test/**/*.test.ts"],
-          exclude: ["test/**/*.workers.test.ts", "test/**/*.e2e.test.ts"],
+          include: ["test/**/*.test.ts", "client/test/**/*.test.ts"],
+          exclude: ["test/**/*.workers.test.ts", "**/*.e2e.test.ts"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -90,6 +90,28 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // The client library against the local stack and a fault-injecting proxy, in Node…
+        test: {
+          name: "client-node",
+          include: ["client/test/**/*.e2e.test.ts"],
+          environment: "node",
+          globalSetup: ["client/test/support/client-stack.global.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // …and the same test file in workerd, the runtime of Workers that send events.
+        plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-11-01", compatibilityFlags: ["nodejs_compat"] } })],
+        test: {
+          name: "client-workerd",
+          include: ["client/test/**/*.e2e.test.ts"],
+          globalSetup: ["client/test/support/client-stack.global.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -5,7 +5,7 @@
 import { exports } from "cloudflare:workers";
 import { CloudEvent, HTTP } from "cloudevents";
 import { describe, expect, it } from "vitest";
-import { signBody } from "../src/auth/request-signature.ts";
+import { signBody } from "../client/src/signature.ts";
 import { LIMITS } from "../src/config/limits.ts";
 import { TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./support/credentials.ts";
 import { enqueued, enqueuedEvent } from "./support/recorded-messages.ts";

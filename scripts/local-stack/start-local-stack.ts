@@ -23,6 +23,8 @@ export interface LocalStackOptions {
   vars?: { producer?: Record<string, string>; consumer?: Record<string, string> };
   /** API_KEYS for both Workers instead of the dev key's line (benchmarks use many keys). */
   apiKeys?: string;
+  /** SIGNING_SECRETS for the producer (`<source>:<secret>` per line): sources that must sign their requests. */
+  signingSecrets?: string;
   /** Another wrangler config than ./wrangler.toml (tests with fewer retries, the benchmark's build). */
   wranglerConfig?: string;
   /** Reload the Workers when src/ changes (npm run dev). */
@@ -84,7 +86,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         ports: { ingest: opts.ports?.ingest ?? 8787, ops: opts.ports?.ops ?? 8788 },
         // Each Worker gets only its own secrets: the producer never sees the database or the admin token.
         secrets: {
-          producer: { API_KEYS: apiKeys },
+          producer: { API_KEYS: apiKeys, ...(opts.signingSecrets ? { SIGNING_SECRETS: opts.signingSecrets } : {}) },
           consumer: { API_KEYS: apiKeys, DATABASE_URL: poolUrl, ADMIN_TOKEN_SHA256: secrets.vars.ADMIN_TOKEN_SHA256 },
         },
         vars: opts.vars,

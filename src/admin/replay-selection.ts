@@ -3,8 +3,9 @@
  * event messages (a body that never parsed would only dead-letter again).
  * Pure.
  */
+
+import { utf8Length } from "../../client/src/utf8-length.ts";
 import { type EventMessage, eventMessageSchema, packedFields } from "../events/event-message.ts";
-import { utf8Length } from "../lib/utf8-length.ts";
 
 export interface ReplayMessage {
   letterId: string;

@@ -10,12 +10,13 @@
  * derived from the signature).
  *
  * Secrets come from the SIGNING_SECRETS secret: `<source>:<secret>` per line.
+ * The client library signs (client/src/signature.ts); this module verifies.
  */
+import { SIGNATURE_HEADER } from "../../client/src/protocol.ts";
+import { signatureOf, signingKey } from "../../client/src/signature.ts";
 import { ConfigError } from "../errors/config-error.ts";
 import { SOURCE_PATTERN } from "../events/fields.ts";
-import { timingSafeEqualString, toHex } from "./sha256.ts";
-
-const encoder = new TextEncoder();
+import { timingSafeEqualString } from "./sha256.ts";
 
 export type SignatureCheck =
   | { ok: true; timestamp: number; signature: string }
@@ -37,22 +38,6 @@ export function parseSigningSecrets(config: string | undefined): Map<string, str
   }
   cached = { config: config ?? "", map };
   return map;
-}
-
-/** HMAC-SHA256 of `"<t>."` followed by the body's bytes, as lower-case hex. */
-export async function signatureOf(secret: string, unixSeconds: number, body: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const prefix = encoder.encode(`${unixSeconds}.`);
-  const signed = new Uint8Array(prefix.length + body.length);
-  signed.set(prefix);
-  signed.set(body, prefix.length);
-  return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, signed)));
-}
-
-/** Builds the header value a client sends, over the exact bytes it sends (a string is sent as UTF-8). */
-export async function signBody(secret: string, body: string | Uint8Array, unixSeconds: number): Promise<string> {
-  const bytes = typeof body === "string" ? encoder.encode(body) : body;
-  return `t=${unixSeconds},v1=${await signatureOf(secret, unixSeconds, bytes)}`;
 }
 
 const TIMESTAMP = /^[0-9]{1,12}$/;
@@ -85,13 +70,14 @@ export async function verifySignature(
   nowSeconds: number,
   toleranceSeconds: number,
 ): Promise<SignatureCheck> {
-  if (!header) return { ok: false, reason: "signature_required", message: "this source requires X-Eventline-Signature" };
+  if (!header) return { ok: false, reason: "signature_required", message: `this source requires ${SIGNATURE_HEADER}` };
   const parsed = parseSignatureHeader(header);
   if (!parsed) return { ok: false, reason: "signature_invalid", message: 'expected "t=<unix seconds>,v1=<64 hex digits>"' };
   if (Math.abs(nowSeconds - parsed.timestamp) > toleranceSeconds) {
     return { ok: false, reason: "signature_expired", message: `timestamp is more than ${toleranceSeconds}s from the server clock` };
   }
-  const expected = await signatureOf(secret, parsed.timestamp, body);
+  // The client's own signing function (client/src/signature.ts): one definition of what is signed.
+  const expected = await signatureOf(await signingKey(secret), parsed.timestamp, body);
   // Every candidate is compared, matched or not, so the time taken says nothing about which one matched.
   let matched: string | undefined;
   for (const s of parsed.signatures) if (timingSafeEqualString(expected, s) && matched === undefined) matched = s;

@@ -1,11 +1,15 @@
 /**
  * Every enforced limit in one place: the README's "Limits" table is this file.
+ * The request limits a sender must know are the client library's WIRE_LIMITS
+ * (client/src/protocol.ts), spread in here so that both read one definition.
  * Cloudflare Queues allow 128 KB per message and 100 messages / 256 KB per
  * sendBatch, and bill one operation per 64 KB written, read and deleted.
  */
+import { WIRE_LIMITS } from "../../client/src/protocol.ts";
+
 export const LIMITS = {
-  /** Max serialized size of one event (its fields inside a packet), bytes. */
-  maxEventBytes: 64 * 1024,
+  /** maxEventBytes, maxRequestBytes, maxEventsPerRequest, maxIdLength, maxTypeLength, maxSourceLength. */
+  ...WIRE_LIMITS,
   /**
    * Packing budget of one queue message (a packet of events), bytes. Under the
    * 64 KB billing unit (taken as 64,000, with room for Queues' own metadata), so
@@ -13,10 +17,6 @@ export const LIMITS = {
    * at maxEventBytes stays far under the 128 KB message limit.
    */
   packetBudgetBytes: 60 * 1024,
-  /** Max request body, bytes. */
-  maxRequestBytes: 1024 * 1024,
-  /** Max events in one request. */
-  maxEventsPerRequest: 1000,
   /**
    * A consumer writes a queue batch (up to 100 packets) in statements of at
    * most this many events and bytes of event JSON: far inside Accelerate's
@@ -30,12 +30,6 @@ export const LIMITS = {
   maxBytesPerSend: 256 * 1024,
   /** Per-message overhead assumed when packing a sendBatch, bytes. */
   sendOverheadBytesPerMessage: 100,
-  /** `id` length bounds. */
-  maxIdLength: 128,
-  /** `type` length bound (the pattern is built from it in events/fields.ts). */
-  maxTypeLength: 64,
-  /** `source` length bound (the pattern is built from it in events/fields.ts). */
-  maxSourceLength: 64,
   /** Deepest nesting of a JSON value in an event (payload, CloudEvents data, an attribute); the value itself is level 1. */
   maxJsonDepth: 64,
   /** Default tolerated clock skew for `occurredAt` in the future, seconds. */

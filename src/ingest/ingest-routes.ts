@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
+import { EVENTS_PATH } from "../../client/src/protocol.ts";
 import { type ApiKeyVariables, apiKeyAuth } from "../auth/api-key-auth.ts";
 import { LIMITS } from "../config/limits.ts";
 import { ingestConfig, type ProducerEnv } from "../config/producer-env.ts";
@@ -22,7 +23,7 @@ export const ingestRoutes = new Hono<{ Bindings: ProducerEnv; Variables: ApiKeyV
 const ingestQuery = z.object({ atomic: z.optional(z.enum(["true", "false"])) });
 
 ingestRoutes.post(
-  "/v1/events",
+  EVENTS_PATH,
   bodyLimit({
     maxSize: LIMITS.maxRequestBytes,
     onError: () => {

@@ -6,6 +6,7 @@
  * from the signature so that a replayed request is a duplicate.
  */
 import { createMiddleware } from "hono/factory";
+import { SIGNATURE_HEADER } from "../../client/src/protocol.ts";
 import type { ApiKeyVariables } from "../auth/api-key-auth.ts";
 import { parseSigningSecrets, verifySignature } from "../auth/request-signature.ts";
 import { ingestConfig, type ProducerEnv } from "../config/producer-env.ts";
@@ -30,7 +31,7 @@ export const readSignedBody = createMiddleware<{ Bindings: ProducerEnv; Variable
   let newId = (_index: number) => uuidv7(now);
   if (secret !== undefined) {
     const check = await verifySignature(
-      c.req.header("x-eventline-signature") ?? null,
+      c.req.header(SIGNATURE_HEADER) ?? null,
       bytes,
       secret,
       Math.floor(now / 1000),

@@ -12,12 +12,12 @@
  * - the serialized message must fit LIMITS.maxEventBytes.
  */
 import type * as z from "zod/mini";
+import { utf8Length } from "../../client/src/utf8-length.ts";
 import { LIMITS } from "../config/limits.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { type EventMessage, packedFields } from "../events/event-message.ts";
 import { nativeEventSchema } from "../events/event-schema.ts";
 import { formatPath, type JsonPath } from "../json/json-path.ts";
-import { utf8Length } from "../lib/utf8-length.ts";
 import type { Candidate } from "./parse-body.ts";
 import type { Rejection } from "./rejection.ts";
 

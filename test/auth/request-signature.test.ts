@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSignatureHeader, parseSigningSecrets, signBody, verifySignature } from "../../src/auth/request-signature.ts";
+import { signBody } from "../../client/src/signature.ts";
+import { parseSignatureHeader, parseSigningSecrets, verifySignature } from "../../src/auth/request-signature.ts";
 
 const secret = "whsec_0123456789abcdef";
 const body = '{"type":"t","payload":{}}';

@@ -3,6 +3,7 @@
 // the dead-letter queue, whose consumer persists it; after the fault is fixed a
 // replay writes the event. Nothing is lost on the way.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Eventline } from "../../client/src/index.ts";
 import { type E2eStack, startE2eStack } from "../support/e2e-stack.ts";
 import { eventually } from "../support/eventually.ts";
 
@@ -19,12 +20,9 @@ describe("retryable failures end in the dead-letter table, and replay recovers t
     const id = `dlq-${Date.now()}`;
     // A retryable fault for the events consumer only (SQLSTATE 42P01): the dead-letter table stays writable.
     await sql("ALTER TABLE events RENAME TO events_offline");
-    const res = await fetch(`${stack.ingestUrl}/v1/events`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${stack.secrets.apiKey}` },
-      body: JSON.stringify({ id, type: "dlq.test", payload: { n: 1 } }),
-    });
-    expect(res.status).toBe(202);
+    const client = new Eventline({ url: stack.ingestUrl, apiKey: stack.secrets.apiKey });
+    expect(await client.send({ id, type: "dlq.test", payload: { n: 1 } })).toEqual({ status: "accepted", id });
+    await client.close();
 
     const letters = await eventually(
       () => sql("SELECT id, error_code, status, body FROM dead_letters WHERE event_id = $1", [id]),

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { writeEditedWranglerConfig } from "../../scripts/local-stack/edited-wrangler-config.ts";
-import { type LocalStack, startLocalStack } from "../../scripts/local-stack/start-local-stack.ts";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../scripts/local-stack/start-local-stack.ts";
 
 export interface E2eStack {
   stack: LocalStack;
@@ -17,8 +17,12 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-/** `configEdits` rewrite lines of wrangler.toml for this stack only (e.g. fewer retries). */
-export async function startE2eStack(name: string, configEdits: [RegExp, string][] = []): Promise<E2eStack> {
+/** `configEdits` rewrite lines of wrangler.toml for this stack only (e.g. fewer retries); `credentials` replace the dev key's. */
+export async function startE2eStack(
+  name: string,
+  configEdits: [RegExp, string][] = [],
+  credentials: Pick<LocalStackOptions, "apiKeys" | "signingSecrets"> = {},
+): Promise<E2eStack> {
   const stateDir = await mkdtemp(join(tmpdir(), `eventline-${name}-`));
   const logPath = join(stateDir, "workers.log");
   const log = await open(logPath, "w");
@@ -29,6 +33,7 @@ export async function startE2eStack(name: string, configEdits: [RegExp, string][
     workersStdio: log.fd,
     poolLogLevel: "off",
     wranglerConfig,
+    ...credentials,
   });
   const sql = async (q: string, params: unknown[] = []) => {
     const c = new pg.Client({ connectionString: stack.directUrl });

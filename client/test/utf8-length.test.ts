@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { utf8Length } from "../../src/lib/utf8-length.ts";
-import { prng } from "../support/prng.ts";
+import { prng } from "../../test/support/prng.ts";
+import { utf8Length } from "../src/utf8-length.ts";
 
 describe("utf8Length", () => {
   it("equals the length of TextEncoder's bytes, for ASCII, 2-, 3- and 4-byte characters and unpaired surrogates", () => {
