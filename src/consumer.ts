@@ -1,13 +1,15 @@
 /**
  * The consumer Worker ([env.consumer] in wrangler.toml): the queue consumers
  * (events and dead letters), the Cron Trigger, and the database-backed HTTP
- * for operators and readers — the admin API and GET /v1/rollups — on its own
+ * for operators and readers — the admin API, the operator console and
+ * GET /v1/rollups — on its own
  * hostname. The only Worker that holds DATABASE_URL.
  */
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/admin-routes.ts";
 import { type ConsumerEnv, deadLetterQueueName } from "./config/consumer-env.ts";
 import { logLevel } from "./config/log-level.ts";
+import { consoleRoutes } from "./console/console-routes.tsx";
 import { handleDeadLetterBatch } from "./consumers/dead-letter-consumer.ts";
 import { handleEventBatch } from "./consumers/events-consumer.ts";
 import { runCronJobs } from "./cron/cron-jobs.ts";
@@ -20,6 +22,7 @@ export const consumerApp = new Hono<{ Bindings: ConsumerEnv }>()
   .get("/healthz", (c) => c.json({ status: "ok" }))
   .route("/", rollupRoutes)
   .route("/admin", adminRoutes)
+  .route("/console", consoleRoutes)
   .notFound(notFound)
   .onError(renderError);
 

@@ -5,26 +5,18 @@ import * as z from "zod/mini";
 import { adminAuth } from "../auth/admin-auth.ts";
 import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
 import { createDb } from "../db/client.ts";
-import { countDeadLetters, countDeadLettersByCode, discardDeadLetters, getDeadLetter, listDeadLetters } from "../db/dead-letters.ts";
+import { discardDeadLetters, getDeadLetter } from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
 import { readStats } from "../db/read-stats.ts";
-import { createReplayJob, getReplayJob } from "../db/replay-jobs.ts";
+import { getReplayJob } from "../db/replay-jobs.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { eventId, isoInstant, sourceName, wholeNumber } from "../events/fields.ts";
-import { encodeCursor, readCursor } from "../http/cursor.ts";
+import { eventId, sourceName } from "../events/fields.ts";
 import { validate } from "../http/validate.ts";
 import { backfillBounds, backfillRequestSchema } from "../rollups/backfill-range.ts";
 import { runBackfill } from "../rollups/run-backfill.ts";
 import { runRollup } from "../rollups/run-rollup.ts";
-import {
-  deadLetterFilterSchema,
-  deadLetterWhere,
-  discardRequestSchema,
-  discardWhere,
-  replayRequestSchema,
-  replayWhere,
-  toSelection,
-} from "./dead-letter-filter.ts";
+import { discardRequestSchema, discardWhere, replayRequestSchema, toSelection } from "./dead-letter-filter.ts";
+import { deadLetterListQuery, listDeadLetterPage, previewReplay, startReplay } from "./dead-letter-operations.ts";
 import { continueReplay } from "./replay-dead-letters.ts";
 
 /** An admin request stops starting new chunks (rollup, replay) after this long; the CLI calls again to continue. */
@@ -56,28 +48,9 @@ adminRoutes.get("/events/:source/:id", validate("param", z.object({ source: sour
   return c.json(event);
 });
 
-const listQuery = z.extend(deadLetterFilterSchema, { cursor: z.optional(z.string()), limit: wholeNumber(1, 500, 50) });
-const listCursor = z.tuple([isoInstant, z.uuid()]);
-
-adminRoutes.get("/dead-letters", validate("query", listQuery), async (c) => {
-  const { cursor, limit, ...filter } = c.req.valid("query");
-  let after: { lastFailedAt: Date; id: string } | undefined;
-  if (cursor !== undefined) {
-    const [lastFailedAt, id] = readCursor(cursor, listCursor);
-    after = { lastFailedAt: new Date(lastFailedAt), id };
-  }
-  const where = deadLetterWhere(filter);
-  const d = db(c.env);
-  const [rows, countsByCode] = await Promise.all([listDeadLetters(d, where, after, limit + 1), countDeadLettersByCode(d, where)]);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return c.json({
-    deadLetters: page,
-    countsByCode,
-    total: Object.values(countsByCode).reduce((a, b) => a + b, 0),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.lastFailedAt.toISOString(), last.id]) : null,
-  });
-});
+adminRoutes.get("/dead-letters", validate("query", deadLetterListQuery), async (c) =>
+  c.json(await listDeadLetterPage(db(c.env), c.req.valid("query"))),
+);
 
 adminRoutes.get("/dead-letters/:id", async (c) => {
   const id = c.req.param("id");
@@ -89,15 +62,8 @@ adminRoutes.get("/dead-letters/:id", async (c) => {
 adminRoutes.post("/dead-letters/replay", validate("json", replayRequestSchema), async (c) => {
   const body = c.req.valid("json");
   const selection = toSelection(body);
-  const d = db(c.env);
-  if (body.dryRun) {
-    const where = replayWhere(selection);
-    const [count, sample] = await Promise.all([countDeadLetters(d, where), listDeadLetters(d, where, undefined, 20)]);
-    return c.json({ dryRun: true, count, sample });
-  }
-  const total = await countDeadLetters(d, replayWhere(selection));
-  const job = await createReplayJob(d, selection, total);
-  return c.json(await continueReplay(d, c.env.EVENTS_QUEUE, job.id, ADMIN_BUDGET_MS), 202);
+  if (body.dryRun) return c.json(await previewReplay(db(c.env), selection));
+  return c.json(await startReplay(db(c.env), c.env.EVENTS_QUEUE, selection, ADMIN_BUDGET_MS), 202);
 });
 
 adminRoutes.get("/replay-jobs/:id", async (c) => {

@@ -12,6 +12,8 @@ export const deadLetterFilterSchema = z.strictObject({
   type: z.optional(storableText(1, 256)),
   code: z.optional(storableText(1, 256)),
   status: z.optional(z.enum(DEAD_LETTER_STATUSES)),
+  /** The failed event's own id (with `source`, one event's letters). */
+  eventId: z.optional(storableText(1, 256)),
   /** lastFailedAt >= from */
   from: z.optional(isoInstant),
   /** lastFailedAt < to */
@@ -26,6 +28,7 @@ export function deadLetterWhere(f: DeadLetterFilter) {
     ...(f.type ? { eventType: f.type } : {}),
     ...(f.code ? { errorCode: f.code } : {}),
     ...(f.status ? { status: f.status } : {}),
+    ...(f.eventId ? { eventId: f.eventId } : {}),
     ...(f.from || f.to ? { lastFailedAt: { ...(f.from ? { gte: new Date(f.from) } : {}), ...(f.to ? { lt: new Date(f.to) } : {}) } } : {}),
   };
 }

@@ -1,25 +1,44 @@
 /**
- * Admin API authentication: a separate token whose SHA-256 is the
+ * Admin authentication: a separate token whose SHA-256 is the
  * ADMIN_TOKEN_SHA256 secret. An ingest key is recognized and refused with 403
- * (it authenticates, but is not allowed here); anything else is 401.
+ * (it authenticates, but is not allowed here); anything else is 401. The admin
+ * API takes the token as a Bearer header; the operator console at its login.
  */
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors/api-error.ts";
 import { identifyKey, parseApiKeys, presentedKey } from "./api-keys.ts";
 import { sha256Hex, timingSafeEqualString } from "./sha256.ts";
 
-export const adminAuth = createMiddleware<{ Bindings: { ADMIN_TOKEN_SHA256?: string; API_KEYS?: string } }>(async (c, next) => {
+export interface AdminAuthBindings {
+  ADMIN_TOKEN_SHA256?: string;
+  API_KEYS?: string;
+}
+
+export type TokenCheck = "admin" | "ingest_key" | "unknown" | "disabled";
+
+/** What a presented token is: the admin token, an ingest key (not allowed), or nothing we know. */
+export async function checkAdminToken(token: string, env: AdminAuthBindings): Promise<TokenCheck> {
+  const expected = env.ADMIN_TOKEN_SHA256;
+  if (expected && timingSafeEqualString(await sha256Hex(token), expected.toLowerCase())) return "admin";
+  if ((await identifyKey(token, parseApiKeys(env.API_KEYS))).source) return "ingest_key";
+  return expected ? "unknown" : "disabled";
+}
+
+export const adminAuth = createMiddleware<{ Bindings: AdminAuthBindings }>(async (c, next) => {
   const token = presentedKey(c.req.raw.headers);
   if (!token)
     throw new ApiError(401, "unauthorized", "missing admin token (Authorization: Bearer <token>)", {
       headers: { "www-authenticate": "Bearer" },
     });
-  const expected = c.env.ADMIN_TOKEN_SHA256;
-  if (expected && timingSafeEqualString(await sha256Hex(token), expected.toLowerCase())) return next();
-  if ((await identifyKey(token, parseApiKeys(c.env.API_KEYS))).source) {
-    throw new ApiError(403, "forbidden", "ingest API keys cannot use the admin API");
-  }
-  throw new ApiError(401, "unauthorized", expected ? "invalid admin token" : "the admin API is disabled (ADMIN_TOKEN_SHA256 is not set)", {
-    headers: { "www-authenticate": "Bearer" },
-  });
+  const check = await checkAdminToken(token, c.env);
+  if (check === "admin") return next();
+  if (check === "ingest_key") throw new ApiError(403, "forbidden", "ingest API keys cannot use the admin API");
+  throw new ApiError(
+    401,
+    "unauthorized",
+    check === "unknown" ? "invalid admin token" : "the admin API is disabled (ADMIN_TOKEN_SHA256 is not set)",
+    {
+      headers: { "www-authenticate": "Bearer" },
+    },
+  );
 });

@@ -43,12 +43,12 @@ export function listDeadLetters(db: Db, where: Where, after: { lastFailedAt: Dat
   });
 }
 
-export async function countDeadLettersByCode(db: Db, where: Where): Promise<Record<string, number>> {
-  const groups = (await db.deadLetter.groupBy({ by: ["errorCode"], where, _count: { _all: true } })) as {
-    errorCode: string;
+/** How many letters match, by one column (an error code, a source, an event type; "(none)" where unknown). */
+export async function countDeadLettersBy(db: Db, where: Where, by: "errorCode" | "source" | "eventType"): Promise<Record<string, number>> {
+  const groups = (await db.deadLetter.groupBy({ by: [by], where, _count: { _all: true } })) as unknown as ({
     _count: { _all: number };
-  }[];
-  return Object.fromEntries(groups.map((g) => [g.errorCode, g._count._all]));
+  } & Record<typeof by, string | null>)[];
+  return Object.fromEntries(groups.map((g) => [g[by] ?? "(none)", g._count._all]));
 }
 
 export function countDeadLetters(db: Db, where: Where) {

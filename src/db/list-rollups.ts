@@ -24,3 +24,13 @@ export async function listRollups(db: Db, q: RollupQuery) {
     select: { day: true, source: true, type: true, count: true, firstOccurredAt: true, lastOccurredAt: true, updatedAt: true },
   });
 }
+
+/** The rollups of a range for every source (or one), for the operator console: at most `limit` rows, by day, source, type. */
+export async function rollupTable(db: Db, q: { from: Date; to: Date; source?: string; type?: string; limit: number }) {
+  return db.dailyRollup.findMany({
+    where: { day: { gte: q.from, lte: q.to }, ...(q.source ? { source: q.source } : {}), ...(q.type ? { type: q.type } : {}) },
+    orderBy: [{ day: "desc" }, { source: "asc" }, { type: "asc" }],
+    take: q.limit,
+    select: { day: true, source: true, type: true, count: true, firstOccurredAt: true, lastOccurredAt: true, updatedAt: true },
+  });
+}

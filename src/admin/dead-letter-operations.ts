@@ -1,0 +1,66 @@
+/**
+ * What operators do, once: the admin API (admin-routes.ts) answers with these
+ * as JSON and the operator console (src/console/) renders them as pages.
+ */
+import * as z from "zod/mini";
+import type { Db } from "../db/client.ts";
+import { countDeadLetters, countDeadLettersBy, listDeadLetters } from "../db/dead-letters.ts";
+import { getEvent } from "../db/get-event.ts";
+import { createReplayJob } from "../db/replay-jobs.ts";
+import { isoInstant, wholeNumber } from "../events/fields.ts";
+import { encodeCursor, readCursor } from "../http/cursor.ts";
+import { type DeadLetterFilter, deadLetterFilterSchema, deadLetterWhere, replayWhere, type Selection } from "./dead-letter-filter.ts";
+import { continueReplay } from "./replay-dead-letters.ts";
+
+export const deadLetterListQuery = z.extend(deadLetterFilterSchema, { cursor: z.optional(z.string()), limit: wholeNumber(1, 500, 50) });
+const listCursor = z.tuple([isoInstant, z.uuid()]);
+
+/** One page of letters, newest failure first, with the counts by error code of everything the filter matches. */
+export async function listDeadLetterPage(db: Db, query: z.infer<typeof deadLetterListQuery>) {
+  const { cursor, limit, ...filter } = query;
+  let after: { lastFailedAt: Date; id: string } | undefined;
+  if (cursor !== undefined) {
+    const [lastFailedAt, id] = readCursor(cursor, listCursor);
+    after = { lastFailedAt: new Date(lastFailedAt), id };
+  }
+  const where = deadLetterWhere(filter);
+  const [rows, countsByCode] = await Promise.all([
+    listDeadLetters(db, where, after, limit + 1),
+    countDeadLettersBy(db, where, "errorCode"),
+  ]);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    deadLetters: page,
+    countsByCode,
+    total: Object.values(countsByCode).reduce((a, b) => a + b, 0),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.lastFailedAt.toISOString(), last.id]) : null,
+  };
+}
+
+/** A replay's dry run: how many letters it would re-enqueue, from which sources, of which types and codes, and a sample. */
+export async function previewReplay(db: Db, selection: Selection) {
+  const where = replayWhere(selection);
+  const [count, bySource, byType, byCode, sample] = await Promise.all([
+    countDeadLetters(db, where),
+    countDeadLettersBy(db, where, "source"),
+    countDeadLettersBy(db, where, "eventType"),
+    countDeadLettersBy(db, where, "errorCode"),
+    listDeadLetters(db, where, undefined, 20),
+  ]);
+  return { dryRun: true as const, count, bySource, byType, byCode, sample };
+}
+
+/** Creates a replay job for the selection and works on it until the budget is spent; continue it with continueReplay. */
+export async function startReplay(db: Db, queue: Queue<string>, selection: Selection, budgetMs: number) {
+  const total = await countDeadLetters(db, replayWhere(selection));
+  const job = await createReplayJob(db, selection, total);
+  return continueReplay(db, queue, job.id, budgetMs);
+}
+
+/** "Did my event land?": the stored event, and any dead letters for its id (there may be both, or neither). */
+export async function lookupEvent(db: Db, source: string, id: string) {
+  const filter: DeadLetterFilter = { source, eventId: id };
+  const [event, letters] = await Promise.all([getEvent(db, source, id), listDeadLetters(db, deadLetterWhere(filter), undefined, 20)]);
+  return { event, deadLetters: letters };
+}

@@ -1,0 +1,106 @@
+/**
+ * The operator console (/console on the consumer Worker, beside the admin
+ * API): pages over the same operations and database functions. Security at
+ * this edge: a session cookie from a login with the admin token, same-origin
+ * POSTs only (CSRF), a CSP without inline scripts, no framing, no caching.
+ */
+import { type Context, Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ConsumerEnv } from "../config/consumer-env.ts";
+import { ApiError } from "../errors/api-error.ts";
+import { errorFields, log } from "../lib/log.ts";
+import { ASSET_PATHS, CONSOLE_CSS, CONSOLE_JS } from "./assets.ts";
+import { Layout } from "./layout.tsx";
+import { deadLetterPage } from "./pages/dead-letter.tsx";
+import { deadLettersPage } from "./pages/dead-letters.tsx";
+import { eventLookupPage } from "./pages/event-lookup.tsx";
+import { loginPages } from "./pages/login.tsx";
+import { overviewPage } from "./pages/overview.tsx";
+import { replayPages } from "./pages/replay.tsx";
+import { rollupsPage } from "./pages/rollups.tsx";
+import { hasSession } from "./session.ts";
+
+type Env = { Bindings: ConsumerEnv };
+
+const headers = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+  xFrameOptions: "DENY",
+  // Not "no-referrer": with it, browsers send `Origin: null` on form posts, and the same-origin check below needs the origin.
+  referrerPolicy: "same-origin",
+});
+
+/** A state-changing request must come from a page of this origin: SameSite=Strict already keeps the cookie off cross-site requests; this refuses them outright. */
+const sameOriginOnly = createMiddleware<Env>(async (c, next) => {
+  if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.header("origin") !== new URL(c.req.url).origin) {
+    return page(c, 403, "Refused", "This form was not sent from the console's own pages.");
+  }
+  await next();
+});
+
+const signedIn = createMiddleware<Env>(async (c, next) => {
+  if (await hasSession(c, c.env.ADMIN_TOKEN_SHA256)) return next();
+  if (c.req.method === "GET") {
+    const url = new URL(c.req.url);
+    return c.redirect(`/console/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+  }
+  return page(c, 401, "Logged out", "Your session has ended. Log in again, then repeat the action.");
+});
+
+function page(c: Context, status: number, title: string, message: string): Response | Promise<Response> {
+  return c.html(
+    <Layout title={title}>
+      <p class="error" role="alert">
+        {message}
+      </p>
+      <p>
+        <a href="/console">Back to the console</a>
+      </p>
+    </Layout>,
+    status as ContentfulStatusCode,
+  );
+}
+
+const asset = (body: string, type: string) => (c: Context) =>
+  c.body(body, 200, { "content-type": type, "cache-control": "public, max-age=86400, immutable" });
+
+export const consoleRoutes = new Hono<Env>()
+  .use("*", headers)
+  .use("*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store");
+  })
+  .get(ASSET_PATHS.css.replace("/console", ""), asset(CONSOLE_CSS, "text/css; charset=utf-8"))
+  .get(ASSET_PATHS.js.replace("/console", ""), asset(CONSOLE_JS, "text/javascript; charset=utf-8"))
+  .use("*", sameOriginOnly)
+  .route("/", loginPages)
+  .use("*", signedIn)
+  .route("/", overviewPage)
+  .route("/dead-letters", deadLettersPage)
+  .route("/dead-letters", deadLetterPage)
+  .route("/", replayPages)
+  .route("/events", eventLookupPage)
+  .route("/rollups", rollupsPage)
+  .all("*", (c) => page(c, 404, "Not found", "There is no console page here."))
+  .onError((err, c) => {
+    if (err instanceof ApiError) return page(c, err.status, err.status === 404 ? "Not found" : "Cannot do that", err.message);
+    if (err instanceof HTTPException && err.status < 500) return page(c, err.status, "Cannot do that", err.message);
+    log("error", "console.failed", { method: c.req.method, path: c.req.path, ...errorFields(err) });
+    return page(
+      c,
+      500,
+      "Something went wrong",
+      "The request failed on the server and was not completed. The error is in the Worker's logs.",
+    );
+  });

@@ -1,0 +1,56 @@
+/** The page shell every console page shares: navigation, the stylesheet and script (no inline ones: the CSP forbids them). */
+import type { Child } from "hono/jsx";
+import { ASSET_PATHS } from "./assets.ts";
+
+export type Section = "overview" | "dead-letters" | "events" | "rollups";
+
+const NAV: { section: Section; href: string; label: string }[] = [
+  { section: "overview", href: "/console", label: "Overview" },
+  { section: "dead-letters", href: "/console/dead-letters", label: "Dead letters" },
+  { section: "events", href: "/console/events", label: "Event lookup" },
+  { section: "rollups", href: "/console/rollups", label: "Rollups" },
+];
+
+export function Layout(props: { title: string; section?: Section; children: Child; loggedIn?: boolean }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · Eventline console`}</title>
+        <link rel="stylesheet" href={ASSET_PATHS.css} />
+        <script src={ASSET_PATHS.js} defer />
+      </head>
+      <body>
+        <header class="top">
+          <a class="brand" href="/console">
+            Eventline <span>console</span>
+          </a>
+          {props.loggedIn !== false && (
+            <>
+              <nav aria-label="Sections">
+                {NAV.map((n) => (
+                  <a href={n.href} aria-current={n.section === props.section ? "page" : undefined}>
+                    {n.label}
+                  </a>
+                ))}
+              </nav>
+              <form method="post" action="/console/logout" class="logout">
+                <button type="submit">Log out</button>
+              </form>
+            </>
+          )}
+        </header>
+        <main>
+          <h1>{props.title}</h1>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** A message instead of an empty table: what is missing and what to do about it. */
+export function Empty(props: { children: Child }) {
+  return <p class="empty">{props.children}</p>;
+}

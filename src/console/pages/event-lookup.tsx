@@ -1,0 +1,79 @@
+/** "Did my event land?": source + id → the stored event, or "not stored", and any dead letters for that id. */
+import { Hono } from "hono";
+import * as z from "zod/mini";
+import { lookupEvent } from "../../admin/dead-letter-operations.ts";
+import { type ConsumerEnv, dbConfig } from "../../config/consumer-env.ts";
+import { createDb } from "../../db/client.ts";
+import { eventId, sourceName } from "../../events/fields.ts";
+import { parseOrThrow } from "../../http/validate.ts";
+import { formatInstant, prettyJson } from "../format.ts";
+import { Layout } from "../layout.tsx";
+
+const lookupQuery = z.object({ source: sourceName, id: eventId });
+
+export const eventLookupPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async (c) => {
+  const { source = "", id = "" } = c.req.query();
+  const asked = source !== "" || id !== "";
+  const found = asked
+    ? await lookupEvent(createDb(dbConfig(c.env).databaseUrl), ...pair(parseOrThrow("query", lookupQuery, { source, id })))
+    : null;
+
+  return c.html(
+    <Layout title="Event lookup" section="events">
+      <form class="filters" method="get" action="/console/events">
+        <label>
+          Source
+          <input name="source" value={source} required />
+        </label>
+        <label>
+          Event id
+          <input name="id" value={id} required size={40} />
+        </label>
+        <button type="submit">Look up</button>
+      </form>
+      {found?.event && (
+        <>
+          <h2 data-lookup-result="stored">Stored</h2>
+          <dl class="fields">
+            <dt>Type</dt>
+            <dd>{found.event.type}</dd>
+            <dt>Occurred at</dt>
+            <dd>{formatInstant(found.event.occurredAt)}</dd>
+            <dt>Received at</dt>
+            <dd>{formatInstant(found.event.receivedAt)}</dd>
+          </dl>
+          <h2>Payload</h2>
+          <pre>{prettyJson(found.event.payload)}</pre>
+          {found.event.attributes !== null && (
+            <>
+              <h2>Attributes</h2>
+              <pre>{prettyJson(found.event.attributes)}</pre>
+            </>
+          )}
+        </>
+      )}
+      {found && !found.event && (
+        <p class="notice" data-lookup-result="not-stored">
+          Not stored: no event <code>{id}</code> from source <code>{source}</code> is in the events table
+          {found.deadLetters.length
+            ? ", but it has dead letters (below)."
+            : ", and it has no dead letter either. It may still be on its way, or was never accepted."}
+        </p>
+      )}
+      {found && found.deadLetters.length > 0 && (
+        <>
+          <h2>Dead letters for this id</h2>
+          <ul>
+            {found.deadLetters.map((d) => (
+              <li>
+                <a href={`/console/dead-letters/${d.id}`}>{formatInstant(d.lastFailedAt)}</a> — <code>{d.errorCode}</code>, {d.status}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Layout>,
+  );
+});
+
+const pair = (q: { source: string; id: string }) => [q.source, q.id] as const;

@@ -1,0 +1,51 @@
+/** Log in with the admin token (an ingest key cannot), log out. The token goes in a POST body, never a URL. */
+import { Hono } from "hono";
+import { checkAdminToken } from "../../auth/admin-auth.ts";
+import type { ConsumerEnv } from "../../config/consumer-env.ts";
+import { Layout } from "../layout.tsx";
+import { endSession, startSession } from "../session.ts";
+
+const REFUSALS = {
+  ingest_key: "That is an ingest API key; the console takes the admin token.",
+  unknown: "That is not the admin token.",
+  disabled: "The console is disabled: ADMIN_TOKEN_SHA256 is not set on this Worker.",
+} as const;
+
+function LoginPage(props: { error?: string; next: string }) {
+  return (
+    <Layout title="Log in" loggedIn={false}>
+      <form method="post" action="/console/login" class="login">
+        {props.error && (
+          <p class="error" role="alert">
+            {props.error}
+          </p>
+        )}
+        <input type="hidden" name="next" value={props.next} />
+        <label>
+          Admin token
+          <input type="password" name="token" autocomplete="current-password" required autofocus />
+        </label>
+        <button type="submit">Log in</button>
+      </form>
+    </Layout>
+  );
+}
+
+/** Only a path inside the console: a login link cannot send the operator elsewhere. */
+const safeNext = (next: unknown) => (typeof next === "string" && /^\/console(\/[^/\\]|$|\?)/.test(next) ? next : "/console");
+
+export const loginPages = new Hono<{ Bindings: ConsumerEnv }>()
+  .get("/login", (c) => c.html(<LoginPage next={safeNext(c.req.query("next"))} />))
+  .post("/login", async (c) => {
+    const form = await c.req.parseBody();
+    const token = typeof form.token === "string" ? form.token.trim() : "";
+    const check = token ? await checkAdminToken(token, c.env) : "unknown";
+    if (check !== "admin")
+      return c.html(<LoginPage error={REFUSALS[check]} next={safeNext(form.next)} />, check === "ingest_key" ? 403 : 401);
+    await startSession(c, c.env.ADMIN_TOKEN_SHA256!);
+    return c.redirect(safeNext(form.next), 303);
+  })
+  .post("/logout", (c) => {
+    endSession(c);
+    return c.redirect("/console/login", 303);
+  });

@@ -1,0 +1,120 @@
+/** Overview: the stage counters, what waits for an operator, and 30 days of events and dead letters. */
+import { Hono } from "hono";
+import { type ConsumerEnv, dbConfig } from "../../config/consumer-env.ts";
+import { createDb } from "../../db/client.ts";
+import { deadLettersPerDay, eventsPerDayBySource } from "../../db/daily-series.ts";
+import { readStats, STAGES } from "../../db/read-stats.ts";
+import { lastDays } from "../chart-scale.ts";
+import { DailyBars } from "../charts.tsx";
+import { formatAge, formatCount, formatInstant } from "../format.ts";
+import { Empty, Layout } from "../layout.tsx";
+
+const CHART_DAYS = 30;
+/** Sources beyond this many (by volume) share one chart, so the page stays readable with hundreds of tenants. */
+const CHARTED_SOURCES = 6;
+
+/** Each stage as README.md ("Operations") defines it: counted in the statements that do the work. */
+const STAGE_LABELS: Record<(typeof STAGES)[number], [string, string]> = {
+  accepted: ["Accepted", "first deliveries that reached a committed write"],
+  written: ["Written", "new rows in events"],
+  duplicates: ["Duplicates", "deliveries of an id already stored"],
+  retried: ["Retried", "redeliveries that reached a committed write"],
+  dead_lettered: ["Dead-lettered", "events that became dead letters"],
+  replayed: ["Replayed", "dead letters re-enqueued by a replay"],
+};
+
+export const overviewPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async (c) => {
+  const db = createDb(dbConfig(c.env).databaseUrl);
+  const now = new Date();
+  const days = lastDays(now.toISOString().slice(0, 10), CHART_DAYS);
+  const [stats, perSource, dead] = await Promise.all([readStats(db), eventsPerDayBySource(db, days[0]!), deadLettersPerDay(db, days[0]!)]);
+
+  const totals = new Map<string, number>();
+  for (const r of perSource) totals.set(r.source, (totals.get(r.source) ?? 0) + r.count);
+  const ranked = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)! || a.localeCompare(b));
+  const charted = ranked.slice(0, CHARTED_SOURCES);
+  const series = new Map<string, Map<string, number>>();
+  for (const r of perSource) {
+    const name = charted.includes(r.source) ? r.source : "all other sources";
+    const s = series.get(name) ?? series.set(name, new Map()).get(name)!;
+    s.set(r.day, (s.get(r.day) ?? 0) + r.count);
+  }
+  const pending = stats.deadLetters.pending ?? 0;
+  const run = stats.lastRollupRun;
+
+  return c.html(
+    <Layout title="Overview" section="overview">
+      <h2>Stages</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Stage</th>
+            <th scope="col">Counts</th>
+            <th scope="col" class="num">
+              Today (UTC)
+            </th>
+            <th scope="col" class="num">
+              All time
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {STAGES.map((s) => (
+            <tr>
+              <th scope="row">{STAGE_LABELS[s][0]}</th>
+              <td>{STAGE_LABELS[s][1]}</td>
+              <td class="num" data-stage-today={s}>
+                {formatCount(stats.today[s])}
+              </td>
+              <td class="num" data-stage-total={s}>
+                {formatCount(stats.stages[s])}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Waiting for an operator</h2>
+      <div class="cards">
+        <a class="card" href="/console/dead-letters?status=pending">
+          <div class="n" data-pending-dead-letters>
+            {formatCount(pending)}
+          </div>
+          <div class="l">pending dead letters</div>
+        </a>
+        <div class="card">
+          <div class="n">
+            {stats.oldestPendingDeadLetter ? formatAge(now.getTime() - new Date(stats.oldestPendingDeadLetter).getTime()) : "–"}
+          </div>
+          <div class="l">age of the oldest pending letter</div>
+        </div>
+        <div class="card">
+          <div class="n">{formatCount(stats.pendingRollupDeltas)}</div>
+          <div class="l">rollup keys waiting for the cron</div>
+        </div>
+        <div class="card">
+          <div class="n">{run ? run.status : "never"}</div>
+          <div class="l">{run ? `last rollup run (${run.kind}), ${formatInstant(run.startedAt)}` : "no rollup run yet"}</div>
+        </div>
+      </div>
+
+      <h2>Events per day, last {CHART_DAYS} days (from the rollups)</h2>
+      {series.size === 0 ? (
+        <Empty>
+          No rollups in the last {CHART_DAYS} days. Rollups are counted by the daily cron, or now with a backfill on the Rollups page.
+        </Empty>
+      ) : (
+        <div class="charts">
+          {[...series].map(([source, counts]) => (
+            <DailyBars label={source} days={days} counts={counts} />
+          ))}
+        </div>
+      )}
+
+      <h2>Dead letters per day of first failure</h2>
+      <div class="charts">
+        <DailyBars label="dead letters" days={days} counts={new Map(dead.map((d) => [d.day, d.count]))} tone="bad" />
+      </div>
+    </Layout>,
+  );
+});

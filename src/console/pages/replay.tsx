@@ -1,0 +1,184 @@
+/**
+ * Replay and discard from the console: a dry run first (how many letters,
+ * from which sources, of which types and codes), then the job, whose page
+ * keeps continuing it until done (the script polls; without it, a button).
+ */
+import { Hono } from "hono";
+import * as z from "zod/mini";
+import { discardRequestSchema, discardWhere, replayRequestSchema, toSelection } from "../../admin/dead-letter-filter.ts";
+import { previewReplay, startReplay } from "../../admin/dead-letter-operations.ts";
+import { continueReplay } from "../../admin/replay-dead-letters.ts";
+import { type ConsumerEnv, dbConfig } from "../../config/consumer-env.ts";
+import { createDb } from "../../db/client.ts";
+import { discardDeadLetters } from "../../db/dead-letters.ts";
+import { getReplayJob } from "../../db/replay-jobs.ts";
+import { ApiError } from "../../errors/api-error.ts";
+import { parseOrThrow } from "../../http/validate.ts";
+import { selectionFields } from "../console-form.ts";
+import { formatCount, formatInstant } from "../format.ts";
+import { Layout } from "../layout.tsx";
+
+/** A console request works on a replay this long, then shows progress and continues in the next request. */
+export const CONSOLE_BUDGET_MS = 5_000;
+
+const db = (env: ConsumerEnv) => createDb(dbConfig(env).databaseUrl);
+
+function Counts(props: { title: string; counts: Record<string, number> }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{props.title}</th>
+          <th scope="col" class="num">
+            Letters
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {Object.entries(props.counts).map(([k, n]) => (
+          <tr>
+            <td>{k}</td>
+            <td class="num">{formatCount(n)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The selection again, as hidden fields, so that "confirm" replays exactly what the dry run counted. */
+function SelectionFields(props: { selection: { ids?: string[]; filter?: Record<string, string> } }) {
+  const { ids, filter } = props.selection;
+  if (ids)
+    return (
+      <>
+        {ids.map((id) => (
+          <input type="hidden" name="ids" value={id} />
+        ))}
+      </>
+    );
+  return (
+    <>
+      <input type="hidden" name="scope" value="filter" />
+      {Object.entries(filter ?? {}).map(([k, v]) => (
+        <input type="hidden" name={k} value={v} />
+      ))}
+    </>
+  );
+}
+
+export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
+  .post("/replay/preview", async (c) => {
+    const fields = selectionFields(await c.req.parseBody({ all: true }));
+    const selection = toSelection(parseOrThrow("form", replayRequestSchema, fields));
+    const preview = await previewReplay(db(c.env), selection);
+    return c.html(
+      <Layout title="Replay: dry run" section="dead-letters">
+        <p>
+          This replay would re-enqueue <strong data-dry-run-count>{formatCount(preview.count)}</strong> dead letters (discarded ones are
+          never replayed). Events already stored are counted as duplicates, not written twice.
+        </p>
+        <div class="charts">
+          <Counts title="Source" counts={preview.bySource} />
+          <Counts title="Event type" counts={preview.byType} />
+          <Counts title="Error code" counts={preview.byCode} />
+        </div>
+        {preview.count > 0 ? (
+          <form method="post" action="/console/replay" class="actions">
+            <SelectionFields selection={fields} />
+            <button type="submit">
+              Replay {formatCount(preview.count)} {preview.count === 1 ? "letter" : "letters"}
+            </button>
+            <a href="/console/dead-letters">Cancel</a>
+          </form>
+        ) : (
+          <p class="notice">Nothing to replay.</p>
+        )}
+      </Layout>,
+    );
+  })
+  .post("/replay", async (c) => {
+    const selection = toSelection(parseOrThrow("form", replayRequestSchema, selectionFields(await c.req.parseBody({ all: true }))));
+    const job = await startReplay(db(c.env), c.env.EVENTS_QUEUE, selection, CONSOLE_BUDGET_MS);
+    return c.redirect(`/console/replay-jobs/${job!.id}`, 303);
+  })
+  .get("/replay-jobs/:id", async (c) => {
+    const job = await findJob(c.env, c.req.param("id"));
+    const done = job.enqueued + job.skipped;
+    const state = { status: job.status, total: job.total, enqueued: job.enqueued, skipped: job.skipped };
+    return c.html(
+      <Layout title="Replay job" section="dead-letters">
+        <section data-replay-job={JSON.stringify(state)} data-continue-url={`/console/replay-jobs/${job.id}/continue.json`}>
+          <dl class="fields">
+            <dt>Job</dt>
+            <dd>
+              <code>{job.id}</code>
+            </dd>
+            <dt>Status</dt>
+            <dd data-field="status">{job.status}</dd>
+            <dt>Re-enqueued</dt>
+            <dd>
+              <span data-field="enqueued">{job.enqueued}</span> of {job.total}
+            </dd>
+            <dt>Skipped (body not replayable)</dt>
+            <dd data-field="skipped">{job.skipped}</dd>
+            <dt>Started</dt>
+            <dd>{formatInstant(job.createdAt)}</dd>
+            {job.error && (
+              <>
+                <dt>Error</dt>
+                <dd class="error">{job.error}</dd>
+              </>
+            )}
+          </dl>
+          <p>
+            <label>
+              Progress
+              <progress max={Math.max(job.total, 1)} value={Math.min(done, Math.max(job.total, 1))} />
+            </label>
+          </p>
+          {job.status === "running" && (
+            <form method="post" action={`/console/replay-jobs/${job.id}/continue`}>
+              <button type="submit">Continue</button>
+            </form>
+          )}
+        </section>
+        <p>
+          <a href="/console/dead-letters">Back to dead letters</a>
+        </p>
+      </Layout>,
+    );
+  })
+  .post("/replay-jobs/:id/continue", async (c) => {
+    const job = await continueJob(c.env, c.req.param("id"));
+    return c.redirect(`/console/replay-jobs/${job.id}`, 303);
+  })
+  .post("/replay-jobs/:id/continue.json", async (c) => c.json(await continueJob(c.env, c.req.param("id"))))
+  .post("/discard", async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const body = parseOrThrow("form", discardRequestSchema, { ...selectionFields(form), reason: form.reason });
+    const discarded = await discardDeadLetters(db(c.env), discardWhere(toSelection(body)), body.reason);
+    return c.html(
+      <Layout title="Discarded" section="dead-letters">
+        <p data-discarded>
+          Discarded {formatCount(discarded)} dead {discarded === 1 ? "letter" : "letters"}. They stay visible (status discarded, with the
+          reason) until the retention purge, and are never replayed.
+        </p>
+        <p>
+          <a href="/console/dead-letters">Back to dead letters</a>
+        </p>
+      </Layout>,
+    );
+  });
+
+async function findJob(env: ConsumerEnv, id: string) {
+  const job = z.uuid().safeParse(id).success ? await getReplayJob(db(env), id) : null;
+  if (!job) throw new ApiError(404, "not_found", `replay job ${id} not found`);
+  return job;
+}
+
+async function continueJob(env: ConsumerEnv, id: string) {
+  const job = z.uuid().safeParse(id).success ? await continueReplay(db(env), env.EVENTS_QUEUE, id, CONSOLE_BUDGET_MS) : null;
+  if (!job) throw new ApiError(404, "not_found", `replay job ${id} not found`);
+  return job;
+}

@@ -1,0 +1,29 @@
+/** Per-day series for the operator console's charts: one statement each, days in UTC. */
+import type { RawSql } from "./client.ts";
+import { utcDay } from "./sql-fragments.ts";
+
+export interface DayCount {
+  /** YYYY-MM-DD */
+  day: string;
+  count: number;
+}
+
+/** Events per day and source since `from` (a UTC day), from the rollups: what the cron has counted. */
+export async function eventsPerDayBySource(db: RawSql, from: string): Promise<(DayCount & { source: string })[]> {
+  const rows = await db.$queryRawUnsafe<{ day: string; source: string; count: number }[]>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, source, sum(count)::int AS count
+     FROM daily_rollups WHERE day >= $1::date GROUP BY day, source ORDER BY day, source`,
+    from,
+  );
+  return rows.map((r) => ({ day: r.day, source: r.source, count: Number(r.count) }));
+}
+
+/** Dead letters per day of their first failure since `from` (a UTC day), whatever their status now. */
+export async function deadLettersPerDay(db: RawSql, from: string): Promise<DayCount[]> {
+  const rows = await db.$queryRawUnsafe<{ day: string; count: number }[]>(
+    `SELECT to_char(${utcDay("first_failed_at")}, 'YYYY-MM-DD') AS day, count(*)::int AS count
+     FROM dead_letters WHERE first_failed_at >= $1::date GROUP BY 1 ORDER BY 1`,
+    from,
+  );
+  return rows.map((r) => ({ day: r.day, count: Number(r.count) }));
+}
