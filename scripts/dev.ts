@@ -32,6 +32,7 @@ console.log(`
 [eventline] ready — producer, consumers and cron are running (both Workers in one local runtime)
   ingest URL      ${stack.ingestUrl}/v1/events        (producer Worker)
   operations URL  ${stack.opsUrl}   (consumer Worker: /admin/…, /v1/rollups)
+  console         ${stack.opsUrl}/console   (operator console: log in with the admin token)
   pool URL        ${stack.poolUrl}   (DATABASE_URL, what the consumer uses)
   direct URL      ${stack.directUrl}   (DIRECT_URL, for migrations and psql)
   API key         ${stack.secrets.apiKey}   (source "${stack.secrets.source}")
