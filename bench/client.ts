@@ -13,17 +13,14 @@
 //   npm run bench:client [-- --events 20000 --rounds 5]
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { Eventline } from "../client/src/index.ts";
-import { startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
+import { startBenchStack } from "./lib/bench-stack.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
 import { median } from "./lib/events.ts";
 
@@ -125,14 +122,8 @@ sink.stop();
 // 2. The local stack. Fresh keys per run keep the per-key rate limit (6,000 requests/min) out of the way.
 const keys = Array.from({ length: 4 * ROUNDS }, () => generateApiKey());
 const database = await startDatabaseProcess();
-const stateDir = await mkdtemp(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "eventline-bench-client-"));
-const log = await open(join(stateDir, "workers.log"), "w");
-const stack = await startLocalStack({
-  stateDir,
-  directUrl: database.directUrl,
-  databaseUrl: database.poolUrl,
-  ports: { ingest: 0, ops: 0 },
-  workersStdio: log.fd,
+const { stack, stop } = await startBenchStack({
+  database,
   apiKeys: (await Promise.all(keys.map(async (k) => `bench-client:${await sha256Hex(k)}`))).join("\n"),
 });
 const db = new pg.Client({ connectionString: database.directUrl });
@@ -148,10 +139,8 @@ try {
   await compare("local stack (both Workers, queue, database)", stack.ingestUrl, () => keys[keyIndex++]!, drain);
 } finally {
   await db.end();
-  await stack.stop();
+  await stop();
   await database.stop();
-  await log.close();
-  await rm(stateDir, { recursive: true, force: true });
 }
 
 console.log(

@@ -1,50 +1,14 @@
-// bench/ingest: requests/s and latency of POST /v1/events on the local stack
-// (both Workers in one local runtime, the real local queue, consumer and
-// database running), for single events and 100-event batches, in the same run
-// as two baselines served by the benchmark's build of the producer
-// (bench/worker/):
-//   - bare 202: only answers 202 (the goal: 100-event ingest ≥ 70% of it);
-//   - enqueue only: the binding calls an ingest request makes (rate limiter,
-//     the sendBatch of the body's events packed as ingest packs them) and
-//     nothing else. Both bindings are local simulators with a cost of their
-//     own; this is the ceiling for any ingest route here (goal: single-event
-//     ingest ≥ 90% of it).
-// While a route is loaded, the database is held (one open transaction on the
-// embedded Postgres, which is one session): the consumer waits instead of
-// writing, as it would on other machines in production, so its and the
-// database's CPU on these 2 cores do not count against the routes that
-// enqueue. Each run is then drained (the consumer writes everything accepted).
-// Also, per route: queue messages and Queue operations per event (from the
-// packing the route does, next to one message per event), the CPU each part
-// of the local pipeline spends per request (drain included), and for
-// 100-event requests the end-to-end rate from the first POST to the last row
-// with nothing held, against a direct insert of the same events through the
-// same pool (no Workers, no queue).
-//
-// Two configurations:
-//   1. wrangler.toml as shipped;
-//   2. the same without the [[env.producer.ratelimits]] binding: locally every
-//      limit() call is a fetch into the rate limiter's simulator (in production
-//      a counter cached on the machine), so this shows what the simulator costs.
-//
-//   npm run bench:ingest [-- --seconds 8 --connections 10]
-//
-// Every run that enqueues is drained (the consumer has written every accepted
-// event) before the next starts. State lives on /dev/shm where there is one.
-import { existsSync } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { withAccelerate } from "@prisma/extension-accelerate";
 import pg from "pg";
-import { writeEditedWranglerConfig } from "../scripts/local-stack/edited-wrangler-config.ts";
-import { type LocalStack, startLocalStack } from "../scripts/local-stack/start-local-stack.ts";
+import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { packEvents } from "../src/queue/pack-events.ts";
+import { STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
 import { makeEvents } from "./lib/events.ts";
 import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
@@ -100,34 +64,14 @@ async function drain() {
   throw new Error(`consumer did not write ${acceptedEvents} events within 180 s`);
 }
 
-const STATE_ROOT = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-
-async function startStack(withoutRateLimiter: boolean) {
-  const stateDir = await mkdtemp(join(STATE_ROOT, "eventline-bench-"));
-  const log = await open(join(stateDir, "workers.log"), "w");
+function startStack(withoutRateLimiter: boolean) {
   // The benchmark's build of the producer: the production entry plus the baseline routes (bench/worker/).
   const edits: [RegExp, string][] = [
     [/^main = ".*\/src\/producer\.ts"$/m, `main = ${JSON.stringify(resolve("bench/worker/bench-entry.ts"))}`],
   ];
   // The producer's [[ratelimits]] table, up to the next table.
   if (withoutRateLimiter) edits.push([/^\[\[env\.producer\.ratelimits\]\][\s\S]*?(?=^\[)/m, ""]);
-  const stack = await startLocalStack({
-    stateDir,
-    directUrl: database.directUrl,
-    databaseUrl: database.poolUrl,
-    ports: { ingest: 0, ops: 0 },
-    workersStdio: log.fd,
-    wranglerConfig: await writeEditedWranglerConfig(stateDir, edits),
-    apiKeys,
-  });
-  return {
-    stack,
-    async stop() {
-      await stack.stop();
-      await log.close();
-      await rm(stateDir, { recursive: true, force: true });
-    },
-  };
+  return startBenchStack({ database, apiKeys, edits });
 }
 
 interface Route {

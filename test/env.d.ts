@@ -7,6 +7,10 @@ type WorkerBindings = ProducerEnv & ConsumerEnv;
 
 declare global {
   namespace Cloudflare {
+    /** Both Workers' main modules export a default ExportedHandler; the consumer's stands for either (`exports.default.fetch`). */
+    interface GlobalProps {
+      mainModule: typeof import("../src/consumer.ts");
+    }
     interface Env extends WorkerBindings {
       /** A pool URL whose endpoint accepts connections and never answers (test/support/hanging-endpoint.global.ts). */
       HANGING_POOL_URL: string;

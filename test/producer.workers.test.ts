@@ -11,7 +11,7 @@ import { TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from ".
 import { enqueued, enqueuedEvent } from "./support/recorded-messages.ts";
 import { uniq } from "./support/uniq.ts";
 
-const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+const worker = exports.default;
 const post = (body: string, headers: Record<string, string> = {}, query = "") =>
   worker.fetch(
     new Request(`http://eventline.test/v1/events${query}`, {

@@ -4,7 +4,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { TEST_ADMIN_TOKEN, TEST_KEYS } from "../support/credentials.ts";
 
-const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+const worker = exports.default;
 const call = async (path: string, init: RequestInit = {}, token = TEST_ADMIN_TOKEN) => {
   const res = await worker.fetch(
     new Request(`http://eventline.test${path}`, {

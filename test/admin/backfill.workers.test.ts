@@ -6,9 +6,10 @@ import { backfillBounds } from "../../src/rollups/backfill-range.ts";
 import { runBackfill } from "../../src/rollups/run-backfill.ts";
 import { runRollup } from "../../src/rollups/run-rollup.ts";
 import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
+import { eventOnDay } from "../support/packets.ts";
 import { db } from "../support/worker-db.ts";
 
-const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+const worker = exports.default;
 const postAdmin = (path: string, body: unknown, token = TEST_ADMIN_TOKEN) =>
   worker.fetch(
     new Request(`http://eventline.test${path}`, {
@@ -19,15 +20,7 @@ const postAdmin = (path: string, body: unknown, token = TEST_ADMIN_TOKEN) =>
   );
 
 const source = TEST_SOURCES.tenantB;
-const at = (day: string, type: string, i: number) => ({
-  v: 1 as const,
-  source,
-  id: `rr-${day}-${type}-${i}`,
-  type,
-  occurredAt: `${day}T12:00:00.000Z`,
-  receivedAt: `${day}T12:00:00.000Z`,
-  payload: {},
-});
+const at = (day: string, type: string, i: number) => eventOnDay(source, day, type, i);
 
 describe("POST /admin/rollups/backfill", () => {
   it("recomputes a damaged range and journals a backfill run", async () => {

@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { toReplayMessages } from "../../src/admin/replay-selection.ts";
+import { eventMessage } from "../support/packets.ts";
 
 describe("toReplayMessages", () => {
   it("replays valid event messages and skips bodies that would only dead-letter again", () => {
-    const good = {
-      v: 1,
-      source: "s",
-      id: "e1",
-      type: "t",
-      occurredAt: "2026-11-01T00:00:00.000Z",
-      receivedAt: "2026-11-01T00:00:00.000Z",
-      payload: {},
-    };
+    const good = eventMessage({ payload: {} });
     const r = toReplayMessages([
       { id: "l1", body: good },
       { id: "l2", body: { v: 1, source: "s", id: "e2", type: "NOT VALID" } },

@@ -9,7 +9,7 @@ import { TEST_ADMIN_TOKEN } from "../support/credentials.ts";
 import { batchOf, DEAD_LETTER_QUEUE, deliver, event, packet } from "../support/queue-batches.ts";
 import { db, eventsFor, eventually, uniq } from "../support/worker-db.ts";
 
-const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+const worker = exports.default;
 
 describe("replaying dead letters", () => {
   it("replays one event of an unpacked packet: it becomes a row, its packet-mates stay letters", async () => {

@@ -9,7 +9,7 @@ import benchEntry from "../../bench/worker/bench-entry.ts";
 import { enqueuedEvent } from "../support/recorded-messages.ts";
 import { uniq } from "../support/uniq.ts";
 
-const production = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+const production = exports.default;
 const post = (path: string, body: string) =>
   new Request(`http://127.0.0.1:8787${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
 const bench = (req: Request) => benchEntry.fetch(req as Parameters<typeof benchEntry.fetch>[0], env, createExecutionContext());

@@ -172,6 +172,7 @@ describe("operator console in a browser", () => {
     await page.getByLabel("Reason to discard", { exact: true }).fill("test data, not needed");
     await page.getByRole("button", { name: "Discard selected" }).click();
     await expectText("[data-discarded]", "Discarded 1 dead letter.", "contains");
+    await visit("discarded");
     const [discarded] = await sql("SELECT status, discard_reason FROM dead_letters WHERE event_id = $1", [`${run}-fail-2`]);
     expect(discarded).toEqual({ status: "discarded", discard_reason: "test data, not needed" });
 
@@ -194,6 +195,7 @@ describe("operator console in a browser", () => {
     // Today's counts still wait in the consumers' deltas (a backfill nets them out): apply them now.
     await page.getByRole("button", { name: "Run the rollup now" }).click();
     await expectText("[data-rollup-run]", "Complete", "contains");
+    await visit("rollup-run");
     await page.goto(url(`/console/rollups?from=${today}&to=${today}&source=${stack.secrets.source}`));
     const okRow = page.locator("[data-rollups] tbody tr").filter({ hasText: "console.ok" });
     // biome-ignore lint/performance/useDomNodeTextContent: as above, the rendered text.

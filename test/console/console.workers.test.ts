@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { TEST_ADMIN_TOKEN, TEST_KEYS } from "../support/credentials.ts";
 import { db } from "../support/worker-db.ts";
 
-const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+const worker = exports.default;
 const HOST = "https://ops.eventline.test";
 
 const request = (path: string, init: RequestInit & { origin?: string | null; base?: string } = {}) => {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { toDeadLetter } from "../../src/consumers/dead-letter-record.ts";
 import { findUnstorable, isStorableText } from "../../src/events/storable.ts";
+import { eventMessage } from "../support/packets.ts";
 
-const message = {
-  v: 1,
-  source: "s",
-  id: "e1",
-  type: "t",
-  occurredAt: "2026-11-01T00:00:00.000Z",
-  receivedAt: "2026-11-01T00:00:00.000Z",
-  payload: { a: 1 },
-};
+const message = eventMessage();
 const letterFor = (body: unknown, errorMessage = "boom") =>
   toDeadLetter({ messageId: "m1", body, attempts: 2, errorCode: "sqlstate_22P05", errorMessage });
 

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { PermanentError } from "../../src/errors/permanent-error.ts";
 import { decodeEventMessage, decodeMessage } from "../../src/events/decode-message.ts";
+import { eventMessage } from "../support/packets.ts";
 
-const message = {
-  v: 1,
-  source: "s",
-  id: "e1",
-  type: "t",
-  occurredAt: "2026-11-01T00:00:00.000Z",
-  receivedAt: "2026-11-01T00:00:00.000Z",
-  payload: { a: 1 },
-};
+const message = eventMessage();
 
 const failure = (body: unknown) => {
   try {

@@ -4,22 +4,15 @@ import { describe, expect, it } from "vitest";
 import { insertEvents } from "../../src/db/insert-events.ts";
 import { runRollup } from "../../src/rollups/run-rollup.ts";
 import { TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
+import { eventOnDay } from "../support/packets.ts";
 import { db } from "../support/worker-db.ts";
 
-const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+const worker = exports.default;
 const get = (path: string, key: string) =>
   worker.fetch(new Request(`http://eventline.test${path}`, { headers: { authorization: `Bearer ${key}` } }));
 
 const source = TEST_SOURCES.tenantB;
-const at = (day: string, type: string, i: number) => ({
-  v: 1 as const,
-  source,
-  id: `rr-${day}-${type}-${i}`,
-  type,
-  occurredAt: `${day}T12:00:00.000Z`,
-  receivedAt: `${day}T12:00:00.000Z`,
-  payload: {},
-});
+const at = (day: string, type: string, i: number) => eventOnDay(source, day, type, i);
 
 describe("GET /v1/rollups", () => {
   it("returns the key's own rollups sorted by day and type, page by page", async () => {

@@ -1,0 +1,39 @@
+// Both Workers for a benchmark, on the benchmark's database process: state in
+// /dev/shm where there is one (the local rate limiter writes SQLite on every
+// limit()), the Workers' output in a log file, everything removed on stop.
+import { existsSync } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeEditedWranglerConfig } from "../../scripts/local-stack/edited-wrangler-config.ts";
+import { type LocalStack, startLocalStack } from "../../scripts/local-stack/start-local-stack.ts";
+import type { DatabaseProcess } from "./database-process.ts";
+
+export const STATE_ROOT = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+
+export async function startBenchStack(opts: {
+  database: DatabaseProcess;
+  apiKeys: string;
+  /** Rewrites of wrangler.toml lines for this stack only. */
+  edits?: [RegExp, string][];
+}): Promise<{ stack: LocalStack; stop(): Promise<void> }> {
+  const stateDir = await mkdtemp(join(STATE_ROOT, "eventline-bench-"));
+  const log = await open(join(stateDir, "workers.log"), "w");
+  const stack = await startLocalStack({
+    stateDir,
+    directUrl: opts.database.directUrl,
+    databaseUrl: opts.database.poolUrl,
+    ports: { ingest: 0, ops: 0 },
+    workersStdio: log.fd,
+    wranglerConfig: opts.edits?.length ? await writeEditedWranglerConfig(stateDir, opts.edits) : undefined,
+    apiKeys: opts.apiKeys,
+  });
+  return {
+    stack,
+    async stop() {
+      await stack.stop();
+      await log.close();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
