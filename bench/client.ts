@@ -11,13 +11,13 @@
 // also gives each event an id, a timestamp and an outcome.
 //
 //   npm run bench:client [-- --events 20000 --rounds 5]
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { Eventline } from "../client/src/index.ts";
+import { spawnProcessGroup } from "../scripts/lib/process-group.ts";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
 import { startBenchStack } from "./lib/bench-stack.ts";
@@ -77,19 +77,12 @@ async function measure(send: Sender, url: string, apiKey: string, tag: string, a
   return { eventsPerSec: (EVENTS / ms) * 1000, cpuUsPerEvent: (used.user + used.system) / EVENTS };
 }
 
-async function startSink(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "lib/ingest-sink-entry.ts")], {
-    detached: true,
+async function startSink(): Promise<{ url: string; stop(): Promise<void> }> {
+  const { child, stop } = spawnProcessGroup(join(import.meta.dirname, "lib/ingest-sink-entry.ts"), {
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const kill = () => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {}
-  };
-  process.once("exit", kill);
   const [line] = await once(createInterface({ input: child.stdout! }), "line");
-  return { url: (JSON.parse(String(line)) as { url: string }).url, stop: kill };
+  return { url: (JSON.parse(String(line)) as { url: string }).url, stop };
 }
 
 const rows: { target: string; sender: string; runs: Run[] }[] = [];
@@ -117,7 +110,7 @@ async function compare(target: string, url: string, apiKey: () => string, after?
 // 1. The sink.
 const sink = await startSink();
 await compare("sink (sender cost only)", sink.url, () => "unused");
-sink.stop();
+await sink.stop();
 
 // 2. The local stack. Fresh keys per run keep the per-key rate limit (6,000 requests/min) out of the way.
 const keys = Array.from({ length: 4 * ROUNDS }, () => generateApiKey());

@@ -3,8 +3,9 @@
 // (workerd) and every helper it spawned, and benchmarks can tell its CPU time
 // from the rest. Secrets travel over the IPC channel, never on a command line
 // or in the environment, where `ps` would show them.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
+import { spawnProcessGroup } from "../lib/process-group.ts";
 import { OFFLINE_ENV } from "./offline-env.ts";
 import type { WorkersConfig, WorkersMessage } from "./workers-process-entry.ts";
 
@@ -22,31 +23,10 @@ export async function startWorkers(
   opts: { stdio?: "inherit" | "ignore" | number; readyTimeoutMs?: number } = {},
 ): Promise<LocalWorkers> {
   const out = opts.stdio ?? "inherit";
-  const child = spawn(process.execPath, [resolve("scripts/local-stack/workers-process-entry.ts")], {
-    detached: true, // own process group: see stop()
+  const { child, stop } = spawnProcessGroup(resolve("scripts/local-stack/workers-process-entry.ts"), {
     stdio: ["ignore", out, out, "ipc"],
     env: { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: out === "inherit" ? process.env.FORCE_COLOR : "0" },
   });
-  const killGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {}
-  };
-  // Safety net: if this process exits without stop() (process.exit, an uncaught error), take the group down with it.
-  const killOnExit = () => killGroup("SIGKILL");
-  process.once("exit", killOnExit);
-  child.once("exit", () => process.removeListener("exit", killOnExit));
-
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
-    killGroup("SIGTERM");
-    const timer = setTimeout(() => killGroup("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-    // workerd and helpers in the group that outlived their parent.
-    killGroup("SIGKILL");
-  };
 
   try {
     const ready = await new Promise<Extract<WorkersMessage, { type: "ready" }>>((ok, fail) => {
