@@ -3,21 +3,27 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import { adminAuth } from "../auth/admin-auth.ts";
-import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
-import { createDb } from "../db/client.ts";
-import { discardDeadLetters, getDeadLetter } from "../db/dead-letters.ts";
+import type { ConsumerEnv } from "../config/consumer-env.ts";
+import { requestDb } from "../db/client.ts";
+import { discardDeadLetters } from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
 import { readStats } from "../db/read-stats.ts";
-import { getReplayJob } from "../db/replay-jobs.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { eventId, sourceName } from "../events/fields.ts";
 import { validate } from "../http/validate.ts";
-import { backfillBounds, backfillRequestSchema } from "../rollups/backfill-range.ts";
-import { runBackfill } from "../rollups/run-backfill.ts";
+import { backfillRequestSchema } from "../rollups/backfill-range.ts";
+import { runBackfillRequest } from "../rollups/run-backfill.ts";
 import { runRollup } from "../rollups/run-rollup.ts";
 import { discardRequestSchema, discardWhere, replayRequestSchema, toSelection } from "./dead-letter-filter.ts";
-import { deadLetterListQuery, listDeadLetterPage, previewReplay, startReplay } from "./dead-letter-operations.ts";
-import { continueReplay } from "./replay-dead-letters.ts";
+import {
+  continueReplayJob,
+  deadLetterListQuery,
+  findDeadLetter,
+  findReplayJob,
+  listDeadLetterPage,
+  previewReplay,
+  startReplay,
+} from "./dead-letter-operations.ts";
 
 /** An admin request stops starting new chunks (rollup, replay) after this long; the CLI calls again to continue. */
 export const ADMIN_BUDGET_MS = 20_000;
@@ -38,61 +44,47 @@ adminRoutes.use(
     },
   }),
 );
-const db = (env: ConsumerEnv) => createDb(dbConfig(env).databaseUrl);
 const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 
 adminRoutes.get("/events/:source/:id", validate("param", z.object({ source: sourceName, id: eventId })), async (c) => {
   const { source, id } = c.req.valid("param");
-  const event = await getEvent(db(c.env), source, id);
+  const event = await getEvent(requestDb(c.env), source, id);
   if (!event) throw notFound(`event ${source}/${id}`);
   return c.json(event);
 });
 
 adminRoutes.get("/dead-letters", validate("query", deadLetterListQuery), async (c) =>
-  c.json(await listDeadLetterPage(db(c.env), c.req.valid("query"))),
+  c.json(await listDeadLetterPage(requestDb(c.env), c.req.valid("query"))),
 );
 
-adminRoutes.get("/dead-letters/:id", async (c) => {
-  const id = c.req.param("id");
-  const letter = z.uuid().safeParse(id).success ? await getDeadLetter(db(c.env), id) : null;
-  if (!letter) throw notFound(`dead letter ${id}`);
-  return c.json(letter);
-});
+adminRoutes.get("/dead-letters/:id", async (c) => c.json(await findDeadLetter(requestDb(c.env), c.req.param("id"))));
 
 adminRoutes.post("/dead-letters/replay", validate("json", replayRequestSchema), async (c) => {
   const body = c.req.valid("json");
   const selection = toSelection(body);
-  if (body.dryRun) return c.json(await previewReplay(db(c.env), selection));
-  return c.json(await startReplay(db(c.env), c.env.EVENTS_QUEUE, selection, ADMIN_BUDGET_MS), 202);
+  if (body.dryRun) return c.json(await previewReplay(requestDb(c.env), selection));
+  return c.json(await startReplay(requestDb(c.env), c.env.EVENTS_QUEUE, selection, ADMIN_BUDGET_MS), 202);
 });
 
-adminRoutes.get("/replay-jobs/:id", async (c) => {
-  const id = c.req.param("id");
-  const job = z.uuid().safeParse(id).success ? await getReplayJob(db(c.env), id) : null;
-  if (!job) throw notFound(`replay job ${id}`);
-  return c.json(job);
-});
+adminRoutes.get("/replay-jobs/:id", async (c) => c.json(await findReplayJob(requestDb(c.env), c.req.param("id"))));
 
-adminRoutes.post("/replay-jobs/:id/continue", async (c) => {
-  const id = c.req.param("id");
-  const job = z.uuid().safeParse(id).success ? await continueReplay(db(c.env), c.env.EVENTS_QUEUE, id, ADMIN_BUDGET_MS) : null;
-  if (!job) throw notFound(`replay job ${id}`);
-  return c.json(job);
-});
+adminRoutes.post("/replay-jobs/:id/continue", async (c) =>
+  c.json(await continueReplayJob(requestDb(c.env), c.env.EVENTS_QUEUE, c.req.param("id"), ADMIN_BUDGET_MS)),
+);
 
 adminRoutes.post("/dead-letters/discard", validate("json", discardRequestSchema), async (c) => {
   const body = c.req.valid("json");
-  const discarded = await discardDeadLetters(db(c.env), discardWhere(toSelection(body)), body.reason);
+  const discarded = await discardDeadLetters(requestDb(c.env), discardWhere(toSelection(body)), body.reason);
   return c.json({ discarded });
 });
 
-adminRoutes.get("/stats", async (c) => c.json(await readStats(db(c.env))));
+adminRoutes.get("/stats", async (c) => c.json(await readStats(requestDb(c.env))));
 
 /** Recomputes the range window by window within the budget; when `complete` is false, call again with from = nextFrom. */
 adminRoutes.post("/rollups/backfill", validate("json", backfillRequestSchema), async (c) => {
   const r = c.req.valid("json");
-  return c.json(await runBackfill(db(c.env), { ...backfillBounds(r), source: r.source, type: r.type, budgetMs: ADMIN_BUDGET_MS }));
+  return c.json(await runBackfillRequest(requestDb(c.env), r, ADMIN_BUDGET_MS));
 });
 
 /** Applies the pending rollup deltas now (what the cron does), within the budget. */
-adminRoutes.post("/rollups/run", async (c) => c.json(await runRollup(db(c.env), { kind: "manual", budgetMs: ADMIN_BUDGET_MS })));
+adminRoutes.post("/rollups/run", async (c) => c.json(await runRollup(requestDb(c.env), { kind: "manual", budgetMs: ADMIN_BUDGET_MS })));

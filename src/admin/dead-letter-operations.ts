@@ -4,9 +4,10 @@
  */
 import * as z from "zod/mini";
 import type { Db } from "../db/client.ts";
-import { countDeadLetters, countDeadLettersBy, listDeadLetters } from "../db/dead-letters.ts";
+import { countDeadLetters, countDeadLettersBy, getDeadLetter, listDeadLetters } from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
-import { createReplayJob } from "../db/replay-jobs.ts";
+import { createReplayJob, getReplayJob } from "../db/replay-jobs.ts";
+import { ApiError } from "../errors/api-error.ts";
 import { isoInstant, wholeNumber } from "../events/fields.ts";
 import { encodeCursor, readCursor } from "../http/cursor.ts";
 import { type DeadLetterFilter, deadLetterFilterSchema, deadLetterWhere, replayWhere, type Selection } from "./dead-letter-filter.ts";
@@ -49,6 +50,27 @@ export async function previewReplay(db: Db, selection: Selection) {
     listDeadLetters(db, where, undefined, 20),
   ]);
   return { dryRun: true as const, count, bySource, byType, byCode, sample };
+}
+
+/** A letter by id; 404 when there is none (an id that is not a UUID names none). */
+export async function findDeadLetter(db: Db, id: string) {
+  const letter = z.uuid().safeParse(id).success ? await getDeadLetter(db, id) : null;
+  if (!letter) throw new ApiError(404, "not_found", `dead letter ${id} not found`);
+  return letter;
+}
+
+/** A replay job by id; 404 when there is none. */
+export async function findReplayJob(db: Db, id: string) {
+  const job = z.uuid().safeParse(id).success ? await getReplayJob(db, id) : null;
+  if (!job) throw new ApiError(404, "not_found", `replay job ${id} not found`);
+  return job;
+}
+
+/** Works on a replay job until the budget is spent (nothing if it is done); 404 when there is none. */
+export async function continueReplayJob(db: Db, queue: Queue<string>, id: string, budgetMs: number) {
+  const job = z.uuid().safeParse(id).success ? await continueReplay(db, queue, id, budgetMs) : null;
+  if (!job) throw new ApiError(404, "not_found", `replay job ${id} not found`);
+  return job;
 }
 
 /** Creates a replay job for the selection and works on it until the budget is spent; continue it with continueReplay. */

@@ -3,8 +3,8 @@
  * since the last run, then purge dead letters past their retention.
  */
 
-import { type ConsumerEnv, dbConfig, deadLetterRetentionDays } from "../config/consumer-env.ts";
-import { createDb } from "../db/client.ts";
+import { type ConsumerEnv, deadLetterRetentionDays } from "../config/consumer-env.ts";
+import { requestDb } from "../db/client.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
 import { log } from "../lib/log.ts";
 import { DAY_MS } from "../rollups/backfill-range.ts";
@@ -21,7 +21,7 @@ export async function runCronJobs(
   controller: Pick<ScheduledController, "scheduledTime" | "cron">,
   env: ConsumerEnv,
 ): Promise<RollupRunReport> {
-  const db = createDb(dbConfig(env).databaseUrl);
+  const db = requestDb(env);
   const report = await runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS });
   const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * DAY_MS);
   const purged = await purgeDeadLetters(db, before);

@@ -7,10 +7,16 @@
  * Built from the invocation's env, never at module load.
  */
 import { withAccelerate } from "@prisma/extension-accelerate";
+import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 
 export function createDb(accelerateUrl: string) {
   return new PrismaClient({ accelerateUrl }).$extends(withAccelerate());
+}
+
+/** A client for one HTTP request or cron invocation, from its env's DATABASE_URL. */
+export function requestDb(env: Pick<ConsumerEnv, "DATABASE_URL" | "DATABASE_TIMEOUT_SECONDS">) {
+  return createDb(dbConfig(env).databaseUrl);
 }
 
 export type Db = ReturnType<typeof createDb>;

@@ -7,7 +7,7 @@ import type { Db } from "../db/client.ts";
 import { recomputeRange } from "../db/recompute-range.ts";
 import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { BACKFILL_WINDOW_POLICY, DAY_MS, nextWindowDays, windowFrom } from "./backfill-range.ts";
+import { BACKFILL_WINDOW_POLICY, type BackfillRequest, backfillBounds, DAY_MS, nextWindowDays, windowFrom } from "./backfill-range.ts";
 
 export interface BackfillOptions {
   from: Date;
@@ -28,6 +28,11 @@ export interface BackfillReport {
   /** First day (YYYY-MM-DD) still to do, or null when the whole range is done. */
   nextFrom: string | null;
   complete: boolean;
+}
+
+/** A backfill of what an operator asked for (admin API, console), within a time budget. */
+export function runBackfillRequest(db: Db, r: BackfillRequest, budgetMs: number): Promise<BackfillReport> {
+  return runBackfill(db, { ...backfillBounds(r), source: r.source, type: r.type, budgetMs });
 }
 
 export async function runBackfill(db: Db, o: BackfillOptions): Promise<BackfillReport> {

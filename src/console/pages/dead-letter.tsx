@@ -1,17 +1,13 @@
 /** One dead letter: the original body, the error, its history and its replays; replay or discard it. */
 import { Hono } from "hono";
-import * as z from "zod/mini";
-import { type ConsumerEnv, dbConfig } from "../../config/consumer-env.ts";
-import { createDb } from "../../db/client.ts";
-import { getDeadLetter } from "../../db/dead-letters.ts";
-import { ApiError } from "../../errors/api-error.ts";
+import { findDeadLetter } from "../../admin/dead-letter-operations.ts";
+import type { ConsumerEnv } from "../../config/consumer-env.ts";
+import { requestDb } from "../../db/client.ts";
 import { formatInstant, prettyJson } from "../format.ts";
 import { Layout } from "../layout.tsx";
 
 export const deadLetterPage = new Hono<{ Bindings: ConsumerEnv }>().get("/:id", async (c) => {
-  const id = c.req.param("id");
-  const letter = z.uuid().safeParse(id).success ? await getDeadLetter(createDb(dbConfig(c.env).databaseUrl), id) : null;
-  if (!letter) throw new ApiError(404, "not_found", `dead letter ${id} not found`);
+  const letter = await findDeadLetter(requestDb(c.env), c.req.param("id"));
 
   // The history is what the row records: first and last failure, then the operator's decisions.
   const history: [string, Date | null, string][] = [

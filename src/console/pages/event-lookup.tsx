@@ -2,8 +2,8 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import { lookupEvent } from "../../admin/dead-letter-operations.ts";
-import { type ConsumerEnv, dbConfig } from "../../config/consumer-env.ts";
-import { createDb } from "../../db/client.ts";
+import type { ConsumerEnv } from "../../config/consumer-env.ts";
+import { requestDb } from "../../db/client.ts";
 import { eventId, sourceName } from "../../events/fields.ts";
 import { parseOrThrow } from "../../http/validate.ts";
 import { formatInstant, prettyJson } from "../format.ts";
@@ -14,9 +14,7 @@ const lookupQuery = z.object({ source: sourceName, id: eventId });
 export const eventLookupPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async (c) => {
   const { source = "", id = "" } = c.req.query();
   const asked = source !== "" || id !== "";
-  const found = asked
-    ? await lookupEvent(createDb(dbConfig(c.env).databaseUrl), ...pair(parseOrThrow("query", lookupQuery, { source, id })))
-    : null;
+  const found = asked ? await lookupEvent(requestDb(c.env), ...pair(parseOrThrow("query", lookupQuery, { source, id }))) : null;
 
   return c.html(
     <Layout title="Event lookup" section="events">

@@ -4,15 +4,11 @@
  * keeps continuing it until done (the script polls; without it, a button).
  */
 import { Hono } from "hono";
-import * as z from "zod/mini";
 import { discardRequestSchema, discardWhere, replayRequestSchema, toSelection } from "../../admin/dead-letter-filter.ts";
-import { previewReplay, startReplay } from "../../admin/dead-letter-operations.ts";
-import { continueReplay } from "../../admin/replay-dead-letters.ts";
-import { type ConsumerEnv, dbConfig } from "../../config/consumer-env.ts";
-import { createDb } from "../../db/client.ts";
+import { continueReplayJob, findReplayJob, previewReplay, startReplay } from "../../admin/dead-letter-operations.ts";
+import type { ConsumerEnv } from "../../config/consumer-env.ts";
+import { requestDb } from "../../db/client.ts";
 import { discardDeadLetters } from "../../db/dead-letters.ts";
-import { getReplayJob } from "../../db/replay-jobs.ts";
-import { ApiError } from "../../errors/api-error.ts";
 import { parseOrThrow } from "../../http/validate.ts";
 import { selectionFields } from "../console-form.ts";
 import { formatCount, formatInstant } from "../format.ts";
@@ -20,8 +16,6 @@ import { Layout } from "../layout.tsx";
 
 /** A console request works on a replay this long, then shows progress and continues in the next request. */
 export const CONSOLE_BUDGET_MS = 5_000;
-
-const db = (env: ConsumerEnv) => createDb(dbConfig(env).databaseUrl);
 
 function Counts(props: { title: string; counts: Record<string, number> }) {
   return (
@@ -71,7 +65,7 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
   .post("/replay/preview", async (c) => {
     const fields = selectionFields(await c.req.parseBody({ all: true }));
     const selection = toSelection(parseOrThrow("form", replayRequestSchema, fields));
-    const preview = await previewReplay(db(c.env), selection);
+    const preview = await previewReplay(requestDb(c.env), selection);
     return c.html(
       <Layout title="Replay: dry run" section="dead-letters">
         <p>
@@ -99,11 +93,11 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
   })
   .post("/replay", async (c) => {
     const selection = toSelection(parseOrThrow("form", replayRequestSchema, selectionFields(await c.req.parseBody({ all: true }))));
-    const job = await startReplay(db(c.env), c.env.EVENTS_QUEUE, selection, CONSOLE_BUDGET_MS);
+    const job = await startReplay(requestDb(c.env), c.env.EVENTS_QUEUE, selection, CONSOLE_BUDGET_MS);
     return c.redirect(`/console/replay-jobs/${job!.id}`, 303);
   })
   .get("/replay-jobs/:id", async (c) => {
-    const job = await findJob(c.env, c.req.param("id"));
+    const job = await findReplayJob(requestDb(c.env), c.req.param("id"));
     const done = job.enqueued + job.skipped;
     const state = { status: job.status, total: job.total, enqueued: job.enqueued, skipped: job.skipped };
     return c.html(
@@ -150,14 +144,16 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
     );
   })
   .post("/replay-jobs/:id/continue", async (c) => {
-    const job = await continueJob(c.env, c.req.param("id"));
+    const job = await continueReplayJob(requestDb(c.env), c.env.EVENTS_QUEUE, c.req.param("id"), CONSOLE_BUDGET_MS);
     return c.redirect(`/console/replay-jobs/${job.id}`, 303);
   })
-  .post("/replay-jobs/:id/continue.json", async (c) => c.json(await continueJob(c.env, c.req.param("id"))))
+  .post("/replay-jobs/:id/continue.json", async (c) =>
+    c.json(await continueReplayJob(requestDb(c.env), c.env.EVENTS_QUEUE, c.req.param("id"), CONSOLE_BUDGET_MS)),
+  )
   .post("/discard", async (c) => {
     const form = await c.req.parseBody({ all: true });
     const body = parseOrThrow("form", discardRequestSchema, { ...selectionFields(form), reason: form.reason });
-    const discarded = await discardDeadLetters(db(c.env), discardWhere(toSelection(body)), body.reason);
+    const discarded = await discardDeadLetters(requestDb(c.env), discardWhere(toSelection(body)), body.reason);
     return c.html(
       <Layout title="Discarded" section="dead-letters">
         <p data-discarded>
@@ -170,15 +166,3 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
       </Layout>,
     );
   });
-
-async function findJob(env: ConsumerEnv, id: string) {
-  const job = z.uuid().safeParse(id).success ? await getReplayJob(db(env), id) : null;
-  if (!job) throw new ApiError(404, "not_found", `replay job ${id} not found`);
-  return job;
-}
-
-async function continueJob(env: ConsumerEnv, id: string) {
-  const job = z.uuid().safeParse(id).success ? await continueReplay(db(env), env.EVENTS_QUEUE, id, CONSOLE_BUDGET_MS) : null;
-  if (!job) throw new ApiError(404, "not_found", `replay job ${id} not found`);
-  return job;
-}

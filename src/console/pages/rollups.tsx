@@ -1,14 +1,14 @@
 /** Rollups per source, type and day for a range, and a backfill that follows `nextFrom` to the end with a progress bar. */
 import { Hono } from "hono";
 import * as z from "zod/mini";
-import { type ConsumerEnv, dbConfig } from "../../config/consumer-env.ts";
-import { createDb } from "../../db/client.ts";
+import type { ConsumerEnv } from "../../config/consumer-env.ts";
+import { requestDb } from "../../db/client.ts";
 import { rollupTable } from "../../db/list-rollups.ts";
 import { ApiError } from "../../errors/api-error.ts";
 import { eventType, sourceName, utcDay } from "../../events/fields.ts";
 import { parseOrThrow } from "../../http/validate.ts";
-import { backfillBounds, backfillRequestSchema, DAY_MS } from "../../rollups/backfill-range.ts";
-import { runBackfill } from "../../rollups/run-backfill.ts";
+import { backfillRequestSchema, DAY_MS } from "../../rollups/backfill-range.ts";
+import { runBackfillRequest } from "../../rollups/run-backfill.ts";
 import { runRollup } from "../../rollups/run-rollup.ts";
 import { formatCount, formatInstant } from "../format.ts";
 import { Empty, Layout } from "../layout.tsx";
@@ -19,7 +19,6 @@ const MAX_ROWS = 1000;
 
 const tableQuery = z.object({ from: utcDay, to: utcDay, source: z.optional(sourceName), type: z.optional(eventType) });
 
-const db = (env: ConsumerEnv) => createDb(dbConfig(env).databaseUrl);
 const nonEmpty = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === "string" && v !== ""));
 
 function BackfillForm(props: { from: string; to: string; source?: string; type?: string }) {
@@ -66,7 +65,7 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
     const raw = nonEmpty(c.req.query());
     const q = parseOrThrow("query", tableQuery, { from: new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10), to: today, ...raw });
     const day = (d: string) => new Date(`${d}T00:00:00Z`);
-    const rows = await rollupTable(db(c.env), { from: day(q.from), to: day(q.to), source: q.source, type: q.type, limit: MAX_ROWS });
+    const rows = await rollupTable(requestDb(c.env), { from: day(q.from), to: day(q.to), source: q.source, type: q.type, limit: MAX_ROWS });
     return c.html(
       <Layout title="Rollups" section="rollups">
         <form class="filters" method="get" action="/console/rollups">
@@ -140,7 +139,7 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
   })
   .post("/backfill", async (c) => {
     const r = parseOrThrow("form", backfillRequestSchema, nonEmpty(await c.req.parseBody()));
-    const report = await runBackfill(db(c.env), { ...backfillBounds(r), source: r.source, type: r.type, budgetMs: CONSOLE_BUDGET_MS });
+    const report = await runBackfillRequest(requestDb(c.env), r, CONSOLE_BUDGET_MS);
     return c.html(
       <Layout title="Backfill" section="rollups">
         <p data-backfill-result>
@@ -156,7 +155,7 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
     );
   })
   .post("/run", async (c) => {
-    const report = await runRollup(db(c.env), { kind: "manual", budgetMs: CONSOLE_BUDGET_MS });
+    const report = await runRollup(requestDb(c.env), { kind: "manual", budgetMs: CONSOLE_BUDGET_MS });
     return c.html(
       <Layout title="Rollup run" section="rollups">
         <p data-rollup-run>
@@ -174,5 +173,5 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
       throw new ApiError(400, "invalid_json", "body is not JSON", { cause: err });
     });
     const r = parseOrThrow("body", backfillRequestSchema, nonEmpty(body));
-    return c.json(await runBackfill(db(c.env), { ...backfillBounds(r), source: r.source, type: r.type, budgetMs: CONSOLE_BUDGET_MS }));
+    return c.json(await runBackfillRequest(requestDb(c.env), r, CONSOLE_BUDGET_MS));
   });
