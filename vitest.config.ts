@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
 import { OFFLINE_ENV } from "./scripts/local-stack/offline-env.ts";
 import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./test/support/credentials.ts";
 
@@ -10,10 +11,25 @@ Object.assign(process.env, OFFLINE_ENV);
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const apiKeys = (Object.keys(TEST_KEYS) as (keyof typeof TEST_KEYS)[]).map((k) => `${TEST_SOURCES[k]}:${sha256(TEST_KEYS[k])}`).join("\n");
 
+/**
+ * pg reaches workerd's sockets through pg-cloudflare, whose package exports it
+ * only under the "workerd" condition; Vite's resolver in the workers projects
+ * does not pick that condition for it (without this: "CloudflareSocket is not a
+ * constructor"). Root level: per-project plugins and aliases did not take.
+ */
+const pgCloudflare: Plugin = {
+  name: "eventline:pg-cloudflare",
+  enforce: "pre",
+  resolveId(id) {
+    if (id === "pg-cloudflare") return createRequire(import.meta.url).resolve("pg-cloudflare/package.json").replace(/package\.json$/, "dist/index.js");
+  },
+};
+
 /** Each Worker's handlers run in workerd with that Worker's own wrangler.toml environment. */
 const PRODUCER_TESTS = ["test/producer.workers.test.ts", "test/bench/**/*.workers.test.ts"];
 
 export default defineConfig({
+  plugins: [pgCloudflare],
   test: {
     projects: [
       {
@@ -58,14 +74,18 @@ export default defineConfig({
         },
       },
       {
-        // The consumer Worker's queue, scheduled and fetch handlers, with the real local database through the pool.
+        // The consumer Worker's queue, scheduled and fetch handlers, with the real local database through the
+        // Hyperdrive binding; outage tests swap in a binding whose database hangs or refuses.
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml", environment: "consumer" },
             miniflare: {
+              hyperdrives: {
+                HYPERDRIVE: inject("directUrl"),
+                HANGING_HYPERDRIVE: inject("hangingDatabaseUrl"),
+                REFUSING_HYPERDRIVE: inject("refusingDatabaseUrl"),
+              },
               bindings: {
-                DATABASE_URL: inject("poolUrl"),
-                HANGING_POOL_URL: inject("hangingPoolUrl"),
                 API_KEYS: apiKeys,
                 ADMIN_TOKEN_SHA256: sha256(TEST_ADMIN_TOKEN),
               },

@@ -15,10 +15,8 @@ const logLevel = process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : 
 const stack = await startLocalStack({
   stateDir,
   directUrl: process.env.DIRECT_URL,
-  databaseUrl: process.env.DATABASE_URL,
   ports: {
     postgres: port("EVENTLINE_PG_PORT", 54329),
-    pool: port("EVENTLINE_POOL_PORT", 54330),
     ingest: port("EVENTLINE_PORT", 8787),
     ops: port("EVENTLINE_OPS_PORT", 8788),
   },
@@ -33,8 +31,8 @@ console.log(`
   ingest URL      ${stack.ingestUrl}/v1/events        (producer Worker)
   operations URL  ${stack.opsUrl}   (consumer Worker: /admin/…, /v1/rollups)
   console         ${stack.opsUrl}/console   (operator console: log in with the admin token)
-  pool URL        ${stack.poolUrl}   (DATABASE_URL, what the consumer uses)
-  direct URL      ${stack.directUrl}   (DIRECT_URL, for migrations and psql)
+  database        ${stack.directUrl}
+                  (the consumer's HYPERDRIVE binding connects here; DIRECT_URL for migrations and psql)
   API key         ${stack.secrets.apiKey}   (source "${stack.secrets.source}")
   admin token     ${stack.secrets.adminToken}
 

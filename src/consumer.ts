@@ -3,7 +3,7 @@
  * (events and dead letters), the Cron Trigger, and the database-backed HTTP
  * for operators and readers — the admin API, the operator console and
  * GET /v1/rollups — on its own
- * hostname. The only Worker that holds DATABASE_URL.
+ * hostname. The only Worker that reaches the database (HYPERDRIVE).
  */
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/admin-routes.ts";
@@ -13,12 +13,14 @@ import { consoleRoutes } from "./console/console-routes.tsx";
 import { handleDeadLetterBatch } from "./consumers/dead-letter-consumer.ts";
 import { handleEventBatch } from "./consumers/events-consumer.ts";
 import { runCronJobs } from "./cron/cron-jobs.ts";
+import { closeRequestDatabase } from "./db/request-database.ts";
 import { notFound } from "./http/not-found.ts";
 import { renderError } from "./http/render-error.ts";
 import { setLogLevel } from "./lib/log.ts";
 import { rollupRoutes } from "./rollups/rollup-routes.ts";
 
 export const consumerApp = new Hono<{ Bindings: ConsumerEnv }>()
+  .use(closeRequestDatabase)
   .get("/healthz", (c) => c.json({ status: "ok" }))
   .route("/", rollupRoutes)
   .route("/admin", adminRoutes)
@@ -31,13 +33,13 @@ export default {
     setLogLevel(logLevel(env));
     return consumerApp.fetch(request, env, ctx);
   },
-  async queue(batch, env) {
+  async queue(batch, env, ctx) {
     setLogLevel(logLevel(env));
-    if (batch.queue === deadLetterQueueName(env)) await handleDeadLetterBatch(batch, env);
-    else await handleEventBatch(batch, env);
+    if (batch.queue === deadLetterQueueName(env)) await handleDeadLetterBatch(batch, env, ctx);
+    else await handleEventBatch(batch, env, ctx);
   },
-  async scheduled(controller, env) {
+  async scheduled(controller, env, ctx) {
     setLogLevel(logLevel(env));
-    await runCronJobs(controller, env);
+    await runCronJobs(controller, env, ctx);
   },
 } satisfies ExportedHandler<ConsumerEnv>;

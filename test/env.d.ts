@@ -12,8 +12,10 @@ declare global {
       mainModule: typeof import("../src/consumer.ts");
     }
     interface Env extends WorkerBindings {
-      /** A pool URL whose endpoint accepts connections and never answers (test/support/hanging-endpoint.global.ts). */
-      HANGING_POOL_URL: string;
+      /** A Hyperdrive binding whose database accepts connections and never answers (test/support/hanging-endpoint.global.ts). */
+      HANGING_HYPERDRIVE: Hyperdrive;
+      /** A Hyperdrive binding whose database hangs up on every connection. */
+      REFUSING_HYPERDRIVE: Hyperdrive;
       /** What the producer enqueued, recorded by test/support/queue-recorder.worker.js (producer project). */
       RECORDED: KVNamespace;
     }

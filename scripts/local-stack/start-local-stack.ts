@@ -1,10 +1,10 @@
-// The whole pipeline on one machine, offline: embedded Postgres → local
-// Accelerate-protocol endpoint → migrations → both Workers in one local
-// runtime (producer, consumers and cron; the local queue crosses between them).
-// DIRECT_URL / DATABASE_URL point it at a real Postgres / pool instead.
+// The whole pipeline on one machine, offline: embedded Postgres → migrations →
+// both Workers in one local runtime (producer, consumers and cron; the local
+// queue crosses between them), the consumer's HYPERDRIVE binding pointed
+// straight at the database (the local binding does not pool).
+// DIRECT_URL points it at a real Postgres instead.
 import { join, resolve } from "node:path";
 import { applyMigrations } from "../db/migrate.ts";
-import { type AccelerateEndpoint, startAccelerateEndpoint } from "./accelerate-endpoint.ts";
 import { type DevSecrets, loadDevSecrets } from "./dev-secrets.ts";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { type LocalWorkers, startWorkers } from "./workers-process.ts";
@@ -15,8 +15,7 @@ export interface LocalStackOptions {
   /** In-memory database instead of one under stateDir (tests). */
   ephemeral?: boolean;
   directUrl?: string;
-  databaseUrl?: string;
-  ports?: { postgres?: number; pool?: number; ingest?: number; ops?: number };
+  ports?: { postgres?: number; ingest?: number; ops?: number };
   /** Where the Workers' output goes: "inherit" for npm run dev, a file descriptor or "ignore" for tests. */
   workersStdio?: "inherit" | "ignore" | number;
   /** Var overrides per Worker (e.g. LOG_LEVEL). */
@@ -29,19 +28,16 @@ export interface LocalStackOptions {
   wranglerConfig?: string;
   /** Reload the Workers when src/ changes (npm run dev). */
   watch?: boolean;
-  /** The local pool's own log output (its request errors are noisy while a test stops the database on purpose). */
-  poolLogLevel?: "off" | "error" | "warn" | "info";
   log?: (line: string) => void;
 }
 
 export interface LocalStack {
   ingestUrl: string;
   opsUrl: string;
-  poolUrl: string;
+  /** What the consumer's HYPERDRIVE binding connects to (locally: the database itself). */
   directUrl: string;
   secrets: DevSecrets;
   postgres?: EmbeddedPostgres;
-  pool?: AccelerateEndpoint;
   workers: LocalWorkers;
   stop(): Promise<void>;
 }
@@ -69,15 +65,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const applied = await applyMigrations(directUrl);
     say(applied.length ? `migrations applied: ${applied.join(", ")}` : "migrations: database is up to date");
 
-    let pool: AccelerateEndpoint | undefined;
-    let poolUrl = opts.databaseUrl;
-    if (!poolUrl) {
-      pool = await startAccelerateEndpoint({ databaseUrl: directUrl, port: opts.ports?.pool ?? 0, logLevel: opts.poolLogLevel });
-      stoppers.push(() => pool!.stop());
-      poolUrl = pool.url;
-      say(`local Accelerate endpoint ready at ${poolUrl}`);
-    }
-
     const secrets = await loadDevSecrets(opts.stateDir);
     const apiKeys = opts.apiKeys ?? secrets.vars.API_KEYS;
     const workers = await startWorkers(
@@ -87,15 +74,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         // Each Worker gets only its own secrets: the producer never sees the database or the admin token.
         secrets: {
           producer: { API_KEYS: apiKeys, ...(opts.signingSecrets ? { SIGNING_SECRETS: opts.signingSecrets } : {}) },
-          consumer: { API_KEYS: apiKeys, DATABASE_URL: poolUrl, ADMIN_TOKEN_SHA256: secrets.vars.ADMIN_TOKEN_SHA256 },
+          consumer: { API_KEYS: apiKeys, ADMIN_TOKEN_SHA256: secrets.vars.ADMIN_TOKEN_SHA256 },
         },
+        hyperdrive: directUrl,
         vars: opts.vars,
         watch: opts.watch,
       },
       { stdio: opts.workersStdio },
     );
     stoppers.push(() => workers.stop());
-    stack = { ingestUrl: workers.ingestUrl, opsUrl: workers.opsUrl, poolUrl, directUrl, secrets, postgres, pool, workers, stop };
+    stack = { ingestUrl: workers.ingestUrl, opsUrl: workers.opsUrl, directUrl, secrets, postgres, workers, stop };
     return stack;
   } catch (err) {
     await stop();

@@ -19,6 +19,8 @@ export interface WorkersConfig {
   ports: { ingest: number; ops: number };
   /** Secret bindings per Worker (never on a command line: they arrive over IPC). */
   secrets: { producer: Record<string, string>; consumer: Record<string, string> };
+  /** The database the consumer's HYPERDRIVE binding connects to (a postgres:// URL with a password). */
+  hyperdrive: string;
   /** Var overrides per Worker. */
   vars?: { producer?: Record<string, string>; consumer?: Record<string, string> };
   /** Reload both Workers when a file under src/ changes (npm run dev). */
@@ -37,6 +39,8 @@ process.once("message", (config: WorkersConfig) => {
 });
 
 async function start(config: WorkersConfig) {
+  // wrangler reads the local Hyperdrive target from here before the config's localConnectionString.
+  process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = config.hyperdrive;
   const names = {
     producer: unstable_readConfig({ config: config.configPath, env: "producer" }).name!,
     consumer: unstable_readConfig({ config: config.configPath, env: "consumer" }).name!,

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import { adminAuth } from "../auth/admin-auth.ts";
 import type { ConsumerEnv } from "../config/consumer-env.ts";
-import { requestDb } from "../db/client.ts";
+import { requestDb } from "../db/request-database.ts";
 import { discardDeadLetters } from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
 import { readStats } from "../db/read-stats.ts";
@@ -48,43 +48,43 @@ const notFound = (what: string) => new ApiError(404, "not_found", `${what} not f
 
 adminRoutes.get("/events/:source/:id", validate("param", z.object({ source: sourceName, id: eventId })), async (c) => {
   const { source, id } = c.req.valid("param");
-  const event = await getEvent(requestDb(c.env), source, id);
+  const event = await getEvent(requestDb(c), source, id);
   if (!event) throw notFound(`event ${source}/${id}`);
   return c.json(event);
 });
 
 adminRoutes.get("/dead-letters", validate("query", deadLetterListQuery), async (c) =>
-  c.json(await listDeadLetterPage(requestDb(c.env), c.req.valid("query"))),
+  c.json(await listDeadLetterPage(requestDb(c), c.req.valid("query"))),
 );
 
-adminRoutes.get("/dead-letters/:id", async (c) => c.json(await findDeadLetter(requestDb(c.env), c.req.param("id"))));
+adminRoutes.get("/dead-letters/:id", async (c) => c.json(await findDeadLetter(requestDb(c), c.req.param("id"))));
 
 adminRoutes.post("/dead-letters/replay", validate("json", replayRequestSchema), async (c) => {
   const body = c.req.valid("json");
   const selection = toSelection(body);
-  if (body.dryRun) return c.json(await previewReplay(requestDb(c.env), selection));
-  return c.json(await startReplay(requestDb(c.env), c.env.EVENTS_QUEUE, selection, ADMIN_BUDGET_MS), 202);
+  if (body.dryRun) return c.json(await previewReplay(requestDb(c), selection));
+  return c.json(await startReplay(requestDb(c), c.env.EVENTS_QUEUE, selection, ADMIN_BUDGET_MS), 202);
 });
 
-adminRoutes.get("/replay-jobs/:id", async (c) => c.json(await findReplayJob(requestDb(c.env), c.req.param("id"))));
+adminRoutes.get("/replay-jobs/:id", async (c) => c.json(await findReplayJob(requestDb(c), c.req.param("id"))));
 
 adminRoutes.post("/replay-jobs/:id/continue", async (c) =>
-  c.json(await continueReplayJob(requestDb(c.env), c.env.EVENTS_QUEUE, c.req.param("id"), ADMIN_BUDGET_MS)),
+  c.json(await continueReplayJob(requestDb(c), c.env.EVENTS_QUEUE, c.req.param("id"), ADMIN_BUDGET_MS)),
 );
 
 adminRoutes.post("/dead-letters/discard", validate("json", discardRequestSchema), async (c) => {
   const body = c.req.valid("json");
-  const discarded = await discardDeadLetters(requestDb(c.env), discardWhere(toSelection(body)), body.reason);
+  const discarded = await discardDeadLetters(requestDb(c), discardWhere(toSelection(body)), body.reason);
   return c.json({ discarded });
 });
 
-adminRoutes.get("/stats", async (c) => c.json(await readStats(requestDb(c.env))));
+adminRoutes.get("/stats", async (c) => c.json(await readStats(requestDb(c))));
 
 /** Recomputes the range window by window within the budget; when `complete` is false, call again with from = nextFrom. */
 adminRoutes.post("/rollups/backfill", validate("json", backfillRequestSchema), async (c) => {
   const r = c.req.valid("json");
-  return c.json(await runBackfillRequest(requestDb(c.env), r, ADMIN_BUDGET_MS));
+  return c.json(await runBackfillRequest(requestDb(c), r, ADMIN_BUDGET_MS));
 });
 
 /** Applies the pending rollup deltas now (what the cron does), within the budget. */
-adminRoutes.post("/rollups/run", async (c) => c.json(await runRollup(requestDb(c.env), { kind: "manual", budgetMs: ADMIN_BUDGET_MS })));
+adminRoutes.post("/rollups/run", async (c) => c.json(await runRollup(requestDb(c), { kind: "manual", budgetMs: ADMIN_BUDGET_MS })));

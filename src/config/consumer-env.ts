@@ -1,15 +1,19 @@
 /**
  * The consumer Worker's bindings ([env.consumer] in wrangler.toml): the
- * queues, the Accelerate pool URL, the admin token's hash, retention.
+ * queues, the database (Hyperdrive, or a pooled URL), the admin token's hash,
+ * retention.
  */
 import * as z from "zod/mini";
 import { wholeNumber } from "../events/fields.ts";
+import { ConfigError } from "../errors/config-error.ts";
 import { readEnv } from "./read-env.ts";
 
 export interface ConsumerEnv {
   /** Producer binding of the main queue, for replays. */
   EVENTS_QUEUE: Queue<string>;
-  /** Accelerate pool URL (prisma+postgres://… or prisma://…). Secret. */
+  /** Cloudflare Hyperdrive in front of Postgres: the connection pool of production. */
+  HYPERDRIVE?: Hyperdrive;
+  /** Without HYPERDRIVE: a pooled postgres:// endpoint (PgBouncer, Neon/Supabase pooler, Prisma Postgres). Secret. */
   DATABASE_URL?: string;
   /** A consumer's database call is abandoned (and its messages retried) after this long. */
   DATABASE_TIMEOUT_SECONDS?: string;
@@ -24,19 +28,33 @@ export interface ConsumerEnv {
   LOG_LEVEL?: string;
 }
 
+/** Where README → "Moving from Accelerate" lives, for the error an old deployment meets. */
+const ACCELERATE_RETIRED =
+  "is a Prisma Accelerate URL; Accelerate was retired on 2026-12-01. Bind Hyperdrive (HYPERDRIVE) or set a postgres:// URL of a pooled endpoint: see docs/configuration.md#moving-from-accelerate";
+
 const dbSchema = z.object({
-  DATABASE_URL: z
-    .string({ error: "is not set (the Accelerate pool URL; see README → Configuration)" })
-    .check(
-      z.regex(/^prisma(\+postgres)?:\/\//, "must be an Accelerate URL (prisma+postgres://… or prisma://…), not a direct postgres:// URL"),
-    ),
-  // Above Accelerate's own 10 s query timeout, which normally answers first; this catches a call that hangs.
-  DATABASE_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.minimum(0.1), z.maximum(600)), 12),
+  DATABASE_URL: z.optional(
+    z
+      .string()
+      .check(
+        z.refine((u) => !/^prisma(\+postgres)?:\/\//i.test(u), ACCELERATE_RETIRED),
+        z.regex(/^postgres(ql)?:\/\//i, "must be a postgres:// URL of a pooled endpoint"),
+      ),
+  ),
+  // The client-side deadline of a database call and the server-side statement_timeout of the consumer's statements.
+  DATABASE_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.minimum(0.1), z.maximum(55)), 12),
 });
 
-export function dbConfig(env: Pick<ConsumerEnv, "DATABASE_URL" | "DATABASE_TIMEOUT_SECONDS">): { databaseUrl: string; timeoutMs: number } {
+/** The connection string this invocation uses (Hyperdrive's first) and the deadline of one database call. */
+export function dbConfig(env: Pick<ConsumerEnv, "HYPERDRIVE" | "DATABASE_URL" | "DATABASE_TIMEOUT_SECONDS">): {
+  connectionString: string;
+  timeoutMs: number;
+} {
   const c = readEnv(dbSchema, env, "database config");
-  return { databaseUrl: c.DATABASE_URL, timeoutMs: c.DATABASE_TIMEOUT_SECONDS * 1000 };
+  const connectionString = env.HYPERDRIVE?.connectionString ?? c.DATABASE_URL;
+  if (!connectionString)
+    throw new ConfigError("database config: no database (bind HYPERDRIVE, or set DATABASE_URL to a pooled postgres:// URL; see docs/configuration.md)");
+  return { connectionString, timeoutMs: c.DATABASE_TIMEOUT_SECONDS * 1000 };
 }
 
 const retentionSchema = z.object({ DEAD_LETTER_RETENTION_DAYS: wholeNumber(1, 3650, 30) });

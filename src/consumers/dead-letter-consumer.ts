@@ -8,8 +8,8 @@
  * retried too (up to this consumer's own max_retries, set high in
  * wrangler.toml): a dead letter is never dropped silently.
  */
-import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
-import { consumerClient } from "../db/client.ts";
+import type { ConsumerEnv } from "../config/consumer-env.ts";
+import { type Database, openDatabase } from "../db/client.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { persistDeadLetters } from "./persist-dead-letters.ts";
 import { eventLetter, readBatch } from "./read-batch.ts";
@@ -17,10 +17,10 @@ import { retryWithBackoff } from "./retry-policy.ts";
 
 const RETRIES_EXHAUSTED = "retries_exhausted";
 
-export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: ConsumerEnv): Promise<void> {
-  let cfg: ReturnType<typeof dbConfig>;
+export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: ConsumerEnv, ctx: ExecutionContext): Promise<void> {
+  let database: Database;
   try {
-    cfg = dbConfig(env);
+    database = openDatabase(env);
   } catch (err) {
     log("error", "dlq.config_invalid", errorFields(err));
     retryWithBackoff(batch.messages);
@@ -32,7 +32,13 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: C
   };
   const { events, letters } = readBatch(batch.messages, RETRIES_EXHAUSTED);
   const all = [...events.map((e) => eventLetter(e.msg, e.event, reason)), ...letters];
-  const { stored, unstored } = await persistDeadLetters(consumerClient(cfg.databaseUrl), all, { timeoutMs: cfg.timeoutMs });
+  let outcome: Awaited<ReturnType<typeof persistDeadLetters<Message<unknown>>>>;
+  try {
+    outcome = await persistDeadLetters(database.pg, all, { timeoutMs: database.timeoutMs });
+  } finally {
+    ctx.waitUntil(database.close());
+  }
+  const { stored, unstored } = outcome;
   const retry = new Set(unstored);
   for (const m of batch.messages) if (!retry.has(m)) m.ack();
   retryWithBackoff([...retry]);

@@ -14,8 +14,8 @@
  *   After max_retries the queue moves them to the dead-letter queue
  * - messages are acked one by one (never ackAll/retryAll for one bad message)
  */
-import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
-import { consumerClient, type RawSql } from "../db/client.ts";
+import type { ConsumerEnv } from "../config/consumer-env.ts";
+import { type Database, openDatabase } from "../db/client.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { persistDeadLetters } from "./persist-dead-letters.ts";
 import { type BatchLetter, eventLetter, readBatch } from "./read-batch.ts";
@@ -35,7 +35,7 @@ export interface BatchReport {
   statements: number;
 }
 
-export async function handleEventBatch(batch: MessageBatch<unknown>, env: ConsumerEnv): Promise<BatchReport> {
+export async function handleEventBatch(batch: MessageBatch<unknown>, env: ConsumerEnv, ctx: ExecutionContext): Promise<BatchReport> {
   const started = Date.now();
   const report: BatchReport = {
     messages: batch.messages.length,
@@ -46,18 +46,26 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Consum
     retried: 0,
     statements: 0,
   };
-  let db: RawSql;
-  let timeoutMs: number;
+  let database: Database;
   try {
-    const cfg = dbConfig(env);
-    db = consumerClient(cfg.databaseUrl);
-    timeoutMs = cfg.timeoutMs;
+    database = openDatabase(env);
   } catch (err) {
     // Misconfiguration says nothing about the messages: keep them.
     log("error", "consumer.config_invalid", errorFields(err));
     report.retried += retryWithBackoff(batch.messages);
     return report;
   }
+  try {
+    await writeBatch(batch, database, report);
+  } finally {
+    ctx.waitUntil(database.close());
+  }
+  log("info", "consumer.batch", { queue: batch.queue, ...report, ms: Date.now() - started });
+  return report;
+}
+
+async function writeBatch(batch: MessageBatch<unknown>, database: Database, report: BatchReport): Promise<void> {
+  const { pg: db, timeoutMs } = database;
 
   const { events, letters } = readBatch(batch.messages);
   report.events = events.length + letters.length;
@@ -89,6 +97,4 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Consum
 
   for (const m of batch.messages) if (!retry.has(m)) m.ack();
   report.retried = retryWithBackoff([...retry]);
-  log("info", "consumer.batch", { queue: batch.queue, ...report, ms: Date.now() - started });
-  return report;
 }

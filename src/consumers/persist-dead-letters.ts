@@ -6,7 +6,7 @@
  * written. Returns which messages have their letter stored (ack them) and
  * which do not (retry them: the letter is not lost).
  */
-import type { RawSql } from "../db/client.ts";
+import type { PgQueryable } from "../db/client.ts";
 import { upsertDeadLetters } from "../db/upsert-dead-letters.ts";
 import { classifyDbError } from "../errors/classify-db-error.ts";
 import { errorFields, log } from "../lib/log.ts";
@@ -21,7 +21,7 @@ export interface LetterToWrite<M> {
 
 /** `stored` and `unstored` list a message once per letter: a message with any letter unstored must be retried. */
 export async function persistDeadLetters<M>(
-  db: RawSql,
+  db: PgQueryable,
   items: readonly LetterToWrite<M>[],
   opts: { timeoutMs: number },
 ): Promise<{ stored: M[]; unstored: M[] }> {
@@ -46,6 +46,7 @@ export async function persistDeadLetters<M>(
           upsertDeadLetters(
             db,
             g.map((x) => x.letter),
+            opts.timeoutMs,
           ),
         opts,
       ),

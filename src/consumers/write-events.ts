@@ -7,7 +7,7 @@
  * - failed: a retryable error; its message goes back to the queue.
  */
 import { LIMITS } from "../config/limits.ts";
-import type { RawSql } from "../db/client.ts";
+import type { PgQueryable } from "../db/client.ts";
 import { insertEvents } from "../db/insert-events.ts";
 import { classifyDbError } from "../errors/classify-db-error.ts";
 import type { PermanentError } from "../errors/permanent-error.ts";
@@ -35,7 +35,7 @@ export interface WriteVerdicts<T> {
 }
 
 export async function writeEvents<T extends EventToWrite>(
-  db: RawSql,
+  db: PgQueryable,
   items: readonly T[],
   opts: { timeoutMs: number },
 ): Promise<WriteVerdicts<T>> {
@@ -49,6 +49,7 @@ export async function writeEvents<T extends EventToWrite>(
           db,
           chunk.map((x) => x.event),
           { firstDeliveries: chunk.length - redeliveries, redeliveries },
+          opts.timeoutMs,
         ),
       opts,
     );

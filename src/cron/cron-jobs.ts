@@ -4,7 +4,7 @@
  */
 
 import { type ConsumerEnv, deadLetterRetentionDays } from "../config/consumer-env.ts";
-import { requestDb } from "../db/client.ts";
+import { openDatabase } from "../db/client.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
 import { log } from "../lib/log.ts";
 import { DAY_MS } from "../rollups/backfill-range.ts";
@@ -20,11 +20,17 @@ export const SCHEDULED_BUDGET_MS = 60_000;
 export async function runCronJobs(
   controller: Pick<ScheduledController, "scheduledTime" | "cron">,
   env: ConsumerEnv,
+  ctx: Pick<ExecutionContext, "waitUntil">,
 ): Promise<RollupRunReport> {
-  const db = requestDb(env);
-  const report = await runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS });
-  const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * DAY_MS);
-  const purged = await purgeDeadLetters(db, before);
-  if (purged > 0) log("info", "dead_letters.purged", { purged, before: before.toISOString() });
-  return report;
+  const database = openDatabase(env);
+  try {
+    const db = database.prisma;
+    const report = await runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS });
+    const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * DAY_MS);
+    const purged = await purgeDeadLetters(db, before);
+    if (purged > 0) log("info", "dead_letters.purged", { purged, before: before.toISOString() });
+    return report;
+  } finally {
+    ctx.waitUntil(database.close());
+  }
 }

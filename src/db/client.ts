@@ -1,48 +1,63 @@
 /**
- * The Worker's database client: Prisma Client in front of the Accelerate pool.
- * No Rust query engine ships with the Worker (only the small wasm query
- * compiler), and the pool holds the Postgres connections, so thousands of
- * isolates never exhaust the database's connection limit.
+ * The consumer Worker's database connection, one per invocation (a queue
+ * batch, an HTTP request, a cron run): node-postgres on the connection string
+ * of the HYPERDRIVE binding (Cloudflare's pool, kept warm near the database),
+ * or of DATABASE_URL (a pooled postgres:// endpoint) without the binding.
+ * Prisma 7 with @prisma/adapter-pg runs on the same connection for the model
+ * API; no Rust engine ships with the Worker (only Prisma's wasm query compiler).
  *
- * Built from the invocation's env, never at module load.
+ * Never at module scope: a client kept across invocations hangs every second
+ * request in workerd (prisma/orm #30255, LOCAL-STACK.md). The invocation
+ * hands close() to waitUntil; workerd drops the socket when it ends anyway.
  */
-import { withAccelerate } from "@prisma/extension-accelerate";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { errorFields, log } from "../lib/log.ts";
 
-export function createDb(accelerateUrl: string) {
-  return new PrismaClient({ accelerateUrl }).$extends(withAccelerate());
+/** What the consumer's hot statements need: node-postgres's query, on a Client or a Pool. */
+export type PgQueryable = Pick<pg.ClientBase, "query">;
+
+export type Db = PrismaClient;
+
+export interface Database {
+  /** node-postgres on this invocation's connection: the consumer's statements. */
+  readonly pg: PgQueryable;
+  /** Prisma on the same connection, built on first use (admin API, console, cron). */
+  readonly prisma: Db;
+  /** The client-side deadline for one call (DATABASE_TIMEOUT_SECONDS); the same figure bounds it server-side. */
+  readonly timeoutMs: number;
+  close(): Promise<void>;
 }
 
-/** A client for one HTTP request or cron invocation, from its env's DATABASE_URL. */
-export function requestDb(env: Pick<ConsumerEnv, "DATABASE_URL" | "DATABASE_TIMEOUT_SECONDS">) {
-  return createDb(dbConfig(env).databaseUrl);
+type DatabaseEnv = Pick<ConsumerEnv, "HYPERDRIVE" | "DATABASE_URL" | "DATABASE_TIMEOUT_SECONDS">;
+
+/** Opens (lazily: the first query connects) this invocation's connection. Throws ConfigError for a missing or retired URL. */
+export function openDatabase(env: DatabaseEnv): Database {
+  const { connectionString, timeoutMs } = dbConfig(env);
+  // One connection: an invocation's statements run one after another, and Hyperdrive multiplexes across invocations.
+  const pool = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: timeoutMs });
+  // An idle connection dropped by the server is an event, not an unhandled error that fails the invocation.
+  pool.on("error", (err) => log("warn", "database.connection_lost", errorFields(err)));
+  let prisma: Db | undefined;
+  return {
+    pg: pool,
+    get prisma() {
+      prisma ??= new PrismaClient({ adapter: new PrismaPg(pool) });
+      return prisma;
+    },
+    timeoutMs,
+    async close() {
+      await pool.end().catch(() => {});
+    },
+  };
 }
-
-export type Db = ReturnType<typeof createDb>;
-
-let consumerDb: { url: string; db: Db } | undefined;
 
 /**
- * One client per isolate for the queue consumers, kept across batches:
- * building a client cost 2–3 ms of CPU per batch, about a fifth of what a
- * 100-event batch costs the Worker (bench/ingest's CPU accounting).
- *
- * Safe to share because the consumers send only raw queries: each is a fetch
- * to the pool started by, and belonging to, the batch that awaits it (the
- * client batches only findUnique calls, which the consumers never make), and
- * the client holds no socket — the pool does. Rebuilt when the URL changes
- * (a rotated secret). The HTTP routes keep a client per request.
- */
-export function consumerClient(accelerateUrl: string): Db {
-  if (consumerDb?.url !== accelerateUrl) consumerDb = { url: accelerateUrl, db: createDb(accelerateUrl) };
-  return consumerDb.db;
-}
-
-/**
- * The slice of a Prisma client the SQL operations need. Structural, so the
- * same operation runs through the Worker client and through the Node client
- * used by benchmarks and ops scripts.
+ * The slice of a Prisma client the SQL operations that need batch
+ * transactions use. Structural, so the same operation runs through the
+ * Worker's client and through the Node client of benchmarks and scripts.
  */
 export interface RawSql {
   $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;

@@ -16,13 +16,15 @@
  *
  * The statement lives in a PL/pgSQL function (db/functions.ts), whose plan
  * each pooled connection caches: planning the statement sent as text cost
- * about a quarter of its time at 100 events (bench/consumer.ts).
+ * about a quarter of its time at 100 events (bench/consumer.ts). It is sent
+ * with its server-side deadline in one round trip (timed-statement.ts).
  *
  * Returns how many of the events were inserted (the rest were duplicates).
  */
 import type { EventMessage } from "../events/event-message.ts";
-import type { RawSql } from "./client.ts";
+import type { PgQueryable } from "./client.ts";
 import { addRollupDelta, countStages, SHARD, utcDay } from "./sql-fragments.ts";
+import { integerLiteral, jsonbLiteral, lastRows, timedQuery } from "./timed-statement.ts";
 
 /** How many of the events are first deliveries and how many redeliveries (from the queue's attempts). */
 export interface DeliveryCounts {
@@ -66,16 +68,23 @@ END
 $function$;`;
 }
 
-/** $1 events (jsonb), $2 first deliveries, $3 redeliveries. */
+/** The statement as parameters would carry it: $1 events (jsonb), $2 first deliveries, $3 redeliveries (bench/consumer.ts compares the two forms). */
 export const INSERT_EVENTS_SQL = "SELECT eventline_insert_events($1::jsonb, $2::bigint, $3::bigint) AS written";
 
-export async function insertEvents(db: RawSql, events: readonly EventMessage[], deliveries?: DeliveryCounts): Promise<number> {
+/** Hyperdrive's own limit on a statement; the consumer passes DATABASE_TIMEOUT_SECONDS, well below it. */
+export const MAX_STATEMENT_MS = 60_000;
+
+export async function insertEvents(
+  sql: PgQueryable,
+  events: readonly EventMessage[],
+  deliveries?: DeliveryCounts,
+  timeoutMs = MAX_STATEMENT_MS,
+): Promise<number> {
   if (events.length === 0) return 0;
-  const [r] = await db.$queryRawUnsafe<{ written: bigint | number }[]>(
-    INSERT_EVENTS_SQL,
-    JSON.stringify(events),
-    deliveries?.firstDeliveries ?? 0,
-    deliveries?.redeliveries ?? 0,
+  const text = timedQuery(
+    timeoutMs,
+    `SELECT eventline_insert_events(${jsonbLiteral(events)}, ${integerLiteral(deliveries?.firstDeliveries ?? 0)}, ${integerLiteral(deliveries?.redeliveries ?? 0)}) AS written`,
   );
+  const [r] = lastRows<{ written: string | number }>(await sql.query(text));
   return Number(r?.written ?? 0);
 }

@@ -6,8 +6,10 @@
  * instead of adding a second one. A discarded letter keeps its status and
  * reason: an operator's decision is not undone by the same event failing again.
  */
-import type { RawSql } from "./client.ts";
+import type { PgQueryable } from "./client.ts";
+import { MAX_STATEMENT_MS } from "./insert-events.ts";
 import { countStages } from "./sql-fragments.ts";
+import { integerLiteral, jsonbLiteral, timedQuery } from "./timed-statement.ts";
 
 export interface DeadLetterInput {
   key: string;
@@ -23,14 +25,14 @@ export interface DeadLetterInput {
   attempts: number;
 }
 
-/** $1 letters (jsonb), $2 how many. */
-const UPSERT_SQL = `
+/** LETTERS: the letters (a jsonb literal), COUNT: how many. */
+const upsertSql = (letters: string, count: string) => `
     WITH counted AS (
-      ${countStages({ dead_lettered: "$2::bigint" })}
+      ${countStages({ dead_lettered: `${count}::bigint` })}
     )
     INSERT INTO dead_letters (id, key, source, event_type, event_id, body, body_text, error_code, error_message, attempts)
     SELECT gen_random_uuid(), r.key, r.source, r."eventType", r."eventId", r.body, r."bodyText", r."errorCode", r."errorMessage", r.attempts
-    FROM jsonb_to_recordset($1::jsonb) AS r(
+    FROM jsonb_to_recordset(${letters}) AS r(
       key text, source text, "eventType" text, "eventId" text, body jsonb, "bodyText" text, "errorCode" text, "errorMessage" text, attempts int
     )
     ON CONFLICT (key) DO UPDATE SET
@@ -43,7 +45,7 @@ const UPSERT_SQL = `
       -- A discarded letter stays discarded (its new failure is recorded); a replayed one is pending again.
       status = CASE WHEN dead_letters.status = 'discarded' THEN dead_letters.status ELSE 'pending'::dead_letter_status END`;
 
-export async function upsertDeadLetters(db: RawSql, letters: readonly DeadLetterInput[]): Promise<number> {
-  if (letters.length === 0) return 0;
-  return db.$executeRawUnsafe(UPSERT_SQL, JSON.stringify(letters), letters.length);
+export async function upsertDeadLetters(sql: PgQueryable, letters: readonly DeadLetterInput[], timeoutMs = MAX_STATEMENT_MS): Promise<void> {
+  if (letters.length === 0) return;
+  await sql.query(timedQuery(timeoutMs, upsertSql(jsonbLiteral(letters), integerLiteral(letters.length))));
 }

@@ -1,6 +1,9 @@
 /**
  * Decides, from error codes only, whether a failed database write is worth
- * retrying. The rule: a failure is permanent only when the data itself is at
+ * retrying, for both shapes a failure takes here: node-postgres's (the
+ * SQLSTATE in `code`, beside `severity`: the consumer's statements) and
+ * Prisma's over @prisma/adapter-pg (P2010 with the SQLSTATE under
+ * meta.driverAdapterError.cause.originalCode: the admin API and cron). The rule: a failure is permanent only when the data itself is at
  * fault (Postgres classes 22 and 23, Prisma's data-validation codes). Anything
  * about the pool, network, configuration or schema is retryable — retrying
  * keeps the message, and a message that never succeeds still ends in the
@@ -44,6 +47,8 @@ const PERMANENT_ADAPTER_KINDS = new Set([
 interface ErrorShape {
   name?: unknown;
   code?: unknown;
+  /** node-postgres's DatabaseError has one; its `code` is then a SQLSTATE. */
+  severity?: unknown;
   meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown; code?: unknown } } };
 }
 
@@ -55,7 +60,8 @@ export function classifyDbError(err: unknown): ClassifiedError {
   const message = err instanceof Error ? err.message : String(err);
   const prismaCode = typeof e.code === "string" && /^P\d{4}$/.test(e.code) ? e.code : undefined;
   const cause = e.meta?.driverAdapterError?.cause;
-  const sqlstate = [cause?.originalCode, cause?.code].find((c): c is string => typeof c === "string" && /^[0-9A-Z]{5}$/.test(c));
+  const pgCode = typeof e.severity === "string" ? e.code : undefined;
+  const sqlstate = [pgCode, cause?.originalCode, cause?.code].find((c): c is string => typeof c === "string" && /^[0-9A-Z]{5}$/.test(c));
   const kind = typeof cause?.kind === "string" ? cause.kind : undefined;
 
   if (sqlstate) {

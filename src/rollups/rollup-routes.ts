@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import * as z from "zod/mini";
 import { type ApiKeyVariables, apiKeyAuth } from "../auth/api-key-auth.ts";
 import type { ConsumerEnv } from "../config/consumer-env.ts";
-import { requestDb } from "../db/client.ts";
+import { requestDb } from "../db/request-database.ts";
 import { listRollups } from "../db/list-rollups.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { eventType, sourceName, utcDay, wholeNumber } from "../events/fields.ts";
@@ -38,7 +38,7 @@ rollupRoutes.get("/v1/rollups", apiKeyAuth, validate("query", query), async (c) 
     const [day, type] = readCursor(q.cursor, cursorSchema);
     after = { day: new Date(`${day}T00:00:00Z`), type };
   }
-  const rows = await listRollups(requestDb(c.env), {
+  const rows = await listRollups(requestDb(c), {
     source: c.var.source,
     from: new Date(`${q.from}T00:00:00Z`),
     to: new Date(`${q.to}T00:00:00Z`),

@@ -7,7 +7,7 @@ import { runBackfill } from "../../src/rollups/run-backfill.ts";
 import { runRollup } from "../../src/rollups/run-rollup.ts";
 import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
 import { eventOnDay } from "../support/packets.ts";
-import { db } from "../support/worker-db.ts";
+import { db, sql } from "../support/worker-db.ts";
 
 const worker = exports.default;
 const postAdmin = (path: string, body: unknown, token = TEST_ADMIN_TOKEN) =>
@@ -24,7 +24,7 @@ const at = (day: string, type: string, i: number) => eventOnDay(source, day, typ
 
 describe("POST /admin/rollups/backfill", () => {
   it("recomputes a damaged range and journals a backfill run", async () => {
-    await insertEvents(db(), [at("2025-02-01", "y", 1), at("2025-02-01", "y", 2)]);
+    await insertEvents(sql(), [at("2025-02-01", "y", 1), at("2025-02-01", "y", 2)]);
     await runRollup(db(), { kind: "scheduled", budgetMs: 30_000 });
     await db().dailyRollup.updateMany({ where: { source, day: new Date("2025-02-01T00:00:00Z") }, data: { count: 999 } });
     const res = await postAdmin("/admin/rollups/backfill", { from: "2025-02-01", to: "2025-02-01", source });
@@ -35,7 +35,7 @@ describe("POST /admin/rollups/backfill", () => {
   });
 
   it("recomputes only the type asked for, and removes a row no event supports", async () => {
-    await insertEvents(db(), [at("2025-04-01", "p", 1), at("2025-04-01", "q", 1)]);
+    await insertEvents(sql(), [at("2025-04-01", "p", 1), at("2025-04-01", "q", 1)]);
     await runRollup(db(), { kind: "scheduled", budgetMs: 30_000 });
     const day = new Date("2025-04-01T00:00:00Z");
     await db().dailyRollup.updateMany({ where: { source, day }, data: { count: 50 } });
@@ -51,7 +51,7 @@ describe("POST /admin/rollups/backfill", () => {
 
   it("resumes a long range from nextFrom when the time budget runs out", async () => {
     const events = ["2025-03-01", "2025-03-09", "2025-03-20"].map((d, i) => at(d, "z", i));
-    await insertEvents(db(), events);
+    await insertEvents(sql(), events);
     await db().rollupDelta.deleteMany({ where: { source, type: "z" } }); // only the backfill can count them now
     // A zero budget does exactly one window per call.
     const first = await runBackfill(db(), {

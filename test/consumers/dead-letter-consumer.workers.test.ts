@@ -60,7 +60,7 @@ describe("dead-letter consumer", () => {
 
   it("retries dead letters when the database is down instead of dropping them", async () => {
     const batch = dlqBatch([text(event("x"))]);
-    const result = await deliver(batch, { ...testEnv, DATABASE_URL: "prisma+postgres://127.0.0.1:9/?api_key=unreachable" });
+    const result = await deliver(batch, { ...testEnv, HYPERDRIVE: testEnv.REFUSING_HYPERDRIVE });
     expect(result.explicitAcks).toEqual([]);
     expect(result.retryMessages).toEqual([expect.objectContaining({ msgId: batch.messages[0]!.id })]);
   });

@@ -75,12 +75,12 @@ describe("events consumer", () => {
     });
   });
 
-  it("retries every message with a backoff delay when the database cannot be reached, and acks none", async () => {
+  it("retries every message with a backoff delay when the database hangs up on every connection, and acks none", async () => {
     const source = uniq("src");
     const batch = batchOf([event(source), event(source)], 3);
     // getQueueResult does not report delays; record them on the way through (the real retry still runs).
     const retrySpies = batch.messages.map((m) => vi.spyOn(m, "retry"));
-    const result = await deliver(batch, { ...testEnv, DATABASE_URL: "prisma+postgres://127.0.0.1:9/?api_key=unreachable" });
+    const result = await deliver(batch, { ...testEnv, HYPERDRIVE: env.REFUSING_HYPERDRIVE });
     expect(result.explicitAcks).toEqual([]);
     expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(batch.messages.map((m) => m.id).sort());
     // attempts=3 → exponential delay 20 s, equal jitter → between 10 and 20 s.
@@ -92,11 +92,22 @@ describe("events consumer", () => {
     expect(await eventsFor(source)).toHaveLength(0);
   });
 
-  it("retries everything, without writing, when DATABASE_URL is not a pool URL", async () => {
+  it.each([
+    ["a retired Accelerate URL", "prisma+postgres://accelerate.prisma-data.net/?api_key=old"],
+    ["no database at all", undefined],
+  ])("retries everything, without writing, when the only database is %s", async (_, url) => {
     const batch = batchOf([event(uniq("src"))]);
-    const result = await deliver(batch, { ...testEnv, DATABASE_URL: "postgresql://direct@127.0.0.1/db" });
+    const result = await deliver(batch, { ...testEnv, HYPERDRIVE: undefined, DATABASE_URL: url });
     expect(result.retryMessages).toHaveLength(1);
     expect(result.explicitAcks).toEqual([]);
+  });
+
+  it("writes through DATABASE_URL when there is no Hyperdrive binding", async () => {
+    const source = uniq("src");
+    const batch = batchOf([text(event(source))]);
+    const result = await deliver(batch, { ...testEnv, HYPERDRIVE: undefined, DATABASE_URL: env.HYPERDRIVE!.connectionString });
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await eventsFor(source)).toHaveLength(1);
   });
 
   it("contains hostile bodies: each becomes its own dead letter, every valid event is written, nothing is retried", async () => {
@@ -138,7 +149,7 @@ describe("events consumer", () => {
   it("abandons a database call past DATABASE_TIMEOUT_SECONDS and hands the batch back to the queue", async () => {
     const batch = batchOf([text(event(uniq("src"))), text(event(uniq("src")))]);
     // Without the deadline this invocation would wait on the endpoint until the test times out.
-    const result = await deliver(batch, { ...testEnv, DATABASE_URL: env.HANGING_POOL_URL, DATABASE_TIMEOUT_SECONDS: "0.5" });
+    const result = await deliver(batch, { ...testEnv, HYPERDRIVE: env.HANGING_HYPERDRIVE, DATABASE_TIMEOUT_SECONDS: "0.5" });
     expect(result.explicitAcks).toEqual([]);
     expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(batch.messages.map((m) => m.id).sort());
   });

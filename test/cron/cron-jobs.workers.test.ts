@@ -11,7 +11,7 @@ import type { EventMessage } from "../../src/events/event-message.ts";
 import { runBackfill } from "../../src/rollups/run-backfill.ts";
 import { runRollup } from "../../src/rollups/run-rollup.ts";
 import { prng } from "../support/prng.ts";
-import { db, testEnv, uniq } from "../support/worker-db.ts";
+import { db, sql, testEnv, uniq } from "../support/worker-db.ts";
 
 const worker = entry as Required<Pick<ExportedHandler<ConsumerEnv>, "scheduled">>;
 
@@ -65,7 +65,7 @@ describe("scheduled rollup", () => {
     for (let round = 0; round < 4; round++) {
       // Later rounds land on days that were already rolled up, and repeat ids.
       const batch = randomEvents(rand, source, 20 + rand.int(80), ids);
-      for (let i = 0; i < batch.length; i += 100) await insertEvents(db(), batch.slice(i, i + 100));
+      for (let i = 0; i < batch.length; i += 100) await insertEvents(sql(), batch.slice(i, i + 100));
       ids.push(...batch.map((e) => e.id));
       await cron();
       expect(await rollupOf(source)).toEqual(await groupByOf(source));
@@ -93,7 +93,7 @@ describe("scheduled rollup", () => {
     await cron(); // start with no deltas pending
     const source = uniq("crash");
     const rand = prng(99);
-    await insertEvents(db(), randomEvents(rand, source, 100, []));
+    await insertEvents(sql(), randomEvents(rand, source, 100, []));
     let chunk = 0;
     const failing = async (d: Parameters<typeof applyRollupDeltas>[0], limit: number) => {
       if (++chunk === 3) throw new Error("simulated crash on chunk 3");
@@ -113,11 +113,11 @@ describe("scheduled rollup", () => {
     const source = uniq("bfpending");
     const other = uniq("bfother");
     const rand = prng(7);
-    await insertEvents(db(), [...randomEvents(rand, source, 60, []), ...randomEvents(rand, other, 30, [])]);
+    await insertEvents(sql(), [...randomEvents(rand, source, 60, []), ...randomEvents(rand, other, 30, [])]);
     // The range covers every event of `source`, whose deltas are still pending: the next run must not count them twice.
     await runBackfill(db(), { from: new Date("2026-10-29T00:00:00Z"), to: new Date("2026-11-05T00:00:00Z"), source, budgetMs: 30_000 });
     expect(await db().rollupDelta.count({ where: { source } })).toBeGreaterThan(0);
-    await insertEvents(db(), randomEvents(rand, source, 40, [])); // written after the backfill: adds to the same deltas
+    await insertEvents(sql(), randomEvents(rand, source, 40, [])); // written after the backfill: adds to the same deltas
     await cron();
     expect(await rollupOf(source)).toEqual(await groupByOf(source));
     expect(await rollupOf(other)).toEqual(await groupByOf(other));

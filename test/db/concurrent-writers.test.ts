@@ -45,7 +45,7 @@ describe("insertEvents with many concurrent connections (real PostgreSQL)", () =
         for (let b = 0; b < BATCHES; b++) {
           const batch = Array.from({ length: PER_BATCH }, (_, i) => event(i % 5 === 0 ? `shared-${b}-${i}` : `w${w}-${b}-${i}`));
           sent += batch.length;
-          await insertEvents(pgRawSql(client), batch, { firstDeliveries: batch.length, redeliveries: 0 });
+          await insertEvents(client, batch, { firstDeliveries: batch.length, redeliveries: 0 });
         }
       }),
     );

@@ -5,7 +5,7 @@ import { insertEvents } from "../../src/db/insert-events.ts";
 import { runRollup } from "../../src/rollups/run-rollup.ts";
 import { TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
 import { eventOnDay } from "../support/packets.ts";
-import { db } from "../support/worker-db.ts";
+import { db, sql } from "../support/worker-db.ts";
 
 const worker = exports.default;
 const get = (path: string, key: string) =>
@@ -16,7 +16,7 @@ const at = (day: string, type: string, i: number) => eventOnDay(source, day, typ
 
 describe("GET /v1/rollups", () => {
   it("returns the key's own rollups sorted by day and type, page by page", async () => {
-    await insertEvents(db(), [
+    await insertEvents(sql(), [
       at("2025-01-01", "x", 1),
       at("2025-01-01", "x", 2),
       at("2025-01-01", "a", 1),

@@ -31,7 +31,6 @@ export async function startE2eStack(
     stateDir,
     ports: { ingest: 0, ops: 0 },
     workersStdio: log.fd,
-    poolLogLevel: "off",
     wranglerConfig,
     ...credentials,
   });

@@ -1,26 +1,40 @@
-// globalSetup for the workers project: an endpoint that accepts connections
-// and never answers, standing in for a pool whose database hangs.
-import { createServer, type Socket } from "node:net";
+// globalSetup for the consumer project: two databases that fail, for the
+// outage tests to swap into the Hyperdrive binding: one accepts connections
+// and never answers (a database that hangs), one accepts and hangs up at once
+// (a database that refuses its clients).
+import { createServer, type Server, type Socket } from "node:net";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    hangingPoolUrl: string;
+    hangingDatabaseUrl: string;
+    refusingDatabaseUrl: string;
   }
 }
 
-export default async function setup(project: TestProject) {
+async function listen(onSocket: (s: Socket) => void): Promise<{ url: string; server: Server; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    socket.on("data", () => {}); // read and say nothing
+    socket.on("error", () => {});
+    onSocket(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
-  project.provide("hangingPoolUrl", `prisma+postgres://127.0.0.1:${port}/?api_key=hangs`);
+  // A password: the local Hyperdrive binding refuses a URL without one.
+  return { url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`, server, sockets };
+}
+
+export default async function setup(project: TestProject) {
+  const hanging = await listen((s) => s.on("data", () => {})); // read and say nothing
+  const refusing = await listen((s) => s.destroy());
+  project.provide("hangingDatabaseUrl", hanging.url);
+  project.provide("refusingDatabaseUrl", refusing.url);
   return async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const e of [hanging, refusing]) {
+      for (const s of e.sockets) s.destroy();
+      await new Promise<void>((resolve) => e.server.close(() => resolve()));
+    }
   };
 }

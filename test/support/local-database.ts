@@ -1,12 +1,11 @@
-// The real local database for tests: embedded Postgres (in memory), the
-// checked-in migrations applied offline, and the local Accelerate endpoint.
+// The real local database for tests: embedded Postgres (in memory) with the
+// checked-in migrations applied offline. The Workers reach it through their
+// Hyperdrive binding, which locally connects straight to it.
 import { applyMigrations } from "../../scripts/db/migrate.ts";
-import { startAccelerateEndpoint } from "../../scripts/local-stack/accelerate-endpoint.ts";
 import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres.ts";
 
 export interface LocalDatabase {
   directUrl: string;
-  poolUrl: string;
   stop(): Promise<void>;
 }
 
@@ -14,15 +13,7 @@ export async function startLocalDatabase(): Promise<LocalDatabase> {
   const pg = await startEmbeddedPostgres();
   try {
     await applyMigrations(pg.url);
-    const pool = await startAccelerateEndpoint({ databaseUrl: pg.url, logLevel: "off" });
-    return {
-      directUrl: pg.url,
-      poolUrl: pool.url,
-      async stop() {
-        await pool.stop();
-        await pg.stop();
-      },
-    };
+    return { directUrl: pg.url, stop: () => pg.stop() };
   } catch (err) {
     await pg.stop();
     throw err;

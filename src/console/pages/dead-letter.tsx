@@ -2,12 +2,12 @@
 import { Hono } from "hono";
 import { findDeadLetter } from "../../admin/dead-letter-operations.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
-import { requestDb } from "../../db/client.ts";
+import { requestDb } from "../../db/request-database.ts";
 import { formatInstant, prettyJson } from "../format.ts";
 import { Layout } from "../layout.tsx";
 
 export const deadLetterPage = new Hono<{ Bindings: ConsumerEnv }>().get("/:id", async (c) => {
-  const letter = await findDeadLetter(requestDb(c.env), c.req.param("id"));
+  const letter = await findDeadLetter(requestDb(c), c.req.param("id"));
 
   // The history is what the row records: first and last failure, then the operator's decisions.
   const history: [string, Date | null, string][] = [

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { DEAD_LETTER_STATUSES } from "../../admin/dead-letter-filter.ts";
 import { deadLetterListQuery, listDeadLetterPage } from "../../admin/dead-letter-operations.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
-import { requestDb } from "../../db/client.ts";
+import { requestDb } from "../../db/request-database.ts";
 import { parseOrThrow } from "../../http/validate.ts";
 import { filterFields, queryString } from "../console-form.ts";
 import { formatCount, formatInstant } from "../format.ts";
@@ -19,7 +19,7 @@ export const deadLettersPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
     limit: String(PAGE_SIZE),
     ...(raw.cursor ? { cursor: raw.cursor } : {}),
   });
-  const page = await listDeadLetterPage(requestDb(c.env), query);
+  const page = await listDeadLetterPage(requestDb(c), query);
   const day = (v: string | undefined) => v?.slice(0, 10);
   const hidden = Object.entries(filter).map(([name, value]) => <input type="hidden" name={name} value={value} />);
 

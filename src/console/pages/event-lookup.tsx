@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import * as z from "zod/mini";
 import { lookupEvent } from "../../admin/dead-letter-operations.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
-import { requestDb } from "../../db/client.ts";
+import { requestDb } from "../../db/request-database.ts";
 import { eventId, sourceName } from "../../events/fields.ts";
 import { parseOrThrow } from "../../http/validate.ts";
 import { formatInstant, prettyJson } from "../format.ts";
@@ -14,7 +14,7 @@ const lookupQuery = z.object({ source: sourceName, id: eventId });
 export const eventLookupPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async (c) => {
   const { source = "", id = "" } = c.req.query();
   const asked = source !== "" || id !== "";
-  const found = asked ? await lookupEvent(requestDb(c.env), ...pair(parseOrThrow("query", lookupQuery, { source, id }))) : null;
+  const found = asked ? await lookupEvent(requestDb(c), ...pair(parseOrThrow("query", lookupQuery, { source, id }))) : null;
 
   return c.html(
     <Layout title="Event lookup" section="events">

@@ -1,7 +1,7 @@
 /** Overview: the stage counters, what waits for an operator, and 30 days of events and dead letters. */
 import { Hono } from "hono";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
-import { requestDb } from "../../db/client.ts";
+import { requestDb } from "../../db/request-database.ts";
 import { deadLettersPerDay, eventsPerDayBySource } from "../../db/daily-series.ts";
 import { readStats, STAGES } from "../../db/read-stats.ts";
 import { lastDays } from "../chart-scale.ts";
@@ -24,7 +24,7 @@ const STAGE_LABELS: Record<(typeof STAGES)[number], [string, string]> = {
 };
 
 export const overviewPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async (c) => {
-  const db = requestDb(c.env);
+  const db = requestDb(c);
   const now = new Date();
   const days = lastDays(now.toISOString().slice(0, 10), CHART_DAYS);
   const [stats, perSource, dead] = await Promise.all([readStats(db), eventsPerDayBySource(db, days[0]!), deadLettersPerDay(db, days[0]!)]);

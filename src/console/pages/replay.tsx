@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { discardRequestSchema, discardWhere, replayRequestSchema, toSelection } from "../../admin/dead-letter-filter.ts";
 import { continueReplayJob, findReplayJob, previewReplay, startReplay } from "../../admin/dead-letter-operations.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
-import { requestDb } from "../../db/client.ts";
+import { requestDb } from "../../db/request-database.ts";
 import { discardDeadLetters } from "../../db/dead-letters.ts";
 import { parseOrThrow } from "../../http/validate.ts";
 import { selectionFields } from "../console-form.ts";
@@ -65,7 +65,7 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
   .post("/replay/preview", async (c) => {
     const fields = selectionFields(await c.req.parseBody({ all: true }));
     const selection = toSelection(parseOrThrow("form", replayRequestSchema, fields));
-    const preview = await previewReplay(requestDb(c.env), selection);
+    const preview = await previewReplay(requestDb(c), selection);
     return c.html(
       <Layout title="Replay: dry run" section="dead-letters">
         <p>
@@ -93,11 +93,11 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
   })
   .post("/replay", async (c) => {
     const selection = toSelection(parseOrThrow("form", replayRequestSchema, selectionFields(await c.req.parseBody({ all: true }))));
-    const job = await startReplay(requestDb(c.env), c.env.EVENTS_QUEUE, selection, CONSOLE_BUDGET_MS);
+    const job = await startReplay(requestDb(c), c.env.EVENTS_QUEUE, selection, CONSOLE_BUDGET_MS);
     return c.redirect(`/console/replay-jobs/${job!.id}`, 303);
   })
   .get("/replay-jobs/:id", async (c) => {
-    const job = await findReplayJob(requestDb(c.env), c.req.param("id"));
+    const job = await findReplayJob(requestDb(c), c.req.param("id"));
     const done = job.enqueued + job.skipped;
     const state = { status: job.status, total: job.total, enqueued: job.enqueued, skipped: job.skipped };
     return c.html(
@@ -144,16 +144,16 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
     );
   })
   .post("/replay-jobs/:id/continue", async (c) => {
-    const job = await continueReplayJob(requestDb(c.env), c.env.EVENTS_QUEUE, c.req.param("id"), CONSOLE_BUDGET_MS);
+    const job = await continueReplayJob(requestDb(c), c.env.EVENTS_QUEUE, c.req.param("id"), CONSOLE_BUDGET_MS);
     return c.redirect(`/console/replay-jobs/${job.id}`, 303);
   })
   .post("/replay-jobs/:id/continue.json", async (c) =>
-    c.json(await continueReplayJob(requestDb(c.env), c.env.EVENTS_QUEUE, c.req.param("id"), CONSOLE_BUDGET_MS)),
+    c.json(await continueReplayJob(requestDb(c), c.env.EVENTS_QUEUE, c.req.param("id"), CONSOLE_BUDGET_MS)),
   )
   .post("/discard", async (c) => {
     const form = await c.req.parseBody({ all: true });
     const body = parseOrThrow("form", discardRequestSchema, { ...selectionFields(form), reason: form.reason });
-    const discarded = await discardDeadLetters(requestDb(c.env), discardWhere(toSelection(body)), body.reason);
+    const discarded = await discardDeadLetters(requestDb(c), discardWhere(toSelection(body)), body.reason);
     return c.html(
       <Layout title="Discarded" section="dead-letters">
         <p data-discarded>

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
-import { requestDb } from "../../db/client.ts";
+import { requestDb } from "../../db/request-database.ts";
 import { rollupTable } from "../../db/list-rollups.ts";
 import { ApiError } from "../../errors/api-error.ts";
 import { eventType, sourceName, utcDay } from "../../events/fields.ts";
@@ -65,7 +65,7 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
     const raw = nonEmpty(c.req.query());
     const q = parseOrThrow("query", tableQuery, { from: new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10), to: today, ...raw });
     const day = (d: string) => new Date(`${d}T00:00:00Z`);
-    const rows = await rollupTable(requestDb(c.env), { from: day(q.from), to: day(q.to), source: q.source, type: q.type, limit: MAX_ROWS });
+    const rows = await rollupTable(requestDb(c), { from: day(q.from), to: day(q.to), source: q.source, type: q.type, limit: MAX_ROWS });
     return c.html(
       <Layout title="Rollups" section="rollups">
         <form class="filters" method="get" action="/console/rollups">
@@ -139,7 +139,7 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
   })
   .post("/backfill", async (c) => {
     const r = parseOrThrow("form", backfillRequestSchema, nonEmpty(await c.req.parseBody()));
-    const report = await runBackfillRequest(requestDb(c.env), r, CONSOLE_BUDGET_MS);
+    const report = await runBackfillRequest(requestDb(c), r, CONSOLE_BUDGET_MS);
     return c.html(
       <Layout title="Backfill" section="rollups">
         <p data-backfill-result>
@@ -155,7 +155,7 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
     );
   })
   .post("/run", async (c) => {
-    const report = await runRollup(requestDb(c.env), { kind: "manual", budgetMs: CONSOLE_BUDGET_MS });
+    const report = await runRollup(requestDb(c), { kind: "manual", budgetMs: CONSOLE_BUDGET_MS });
     return c.html(
       <Layout title="Rollup run" section="rollups">
         <p data-rollup-run>
@@ -173,5 +173,5 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
       throw new ApiError(400, "invalid_json", "body is not JSON", { cause: err });
     });
     const r = parseOrThrow("body", backfillRequestSchema, nonEmpty(body));
-    return c.json(await runBackfillRequest(requestDb(c.env), r, CONSOLE_BUDGET_MS));
+    return c.json(await runBackfillRequest(requestDb(c), r, CONSOLE_BUDGET_MS));
   });

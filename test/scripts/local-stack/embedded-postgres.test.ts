@@ -1,8 +1,8 @@
 // PGlite is a single session shared by every connection. These tests pin
 // down that concurrent clients never see each other's results, through the
-// socket directly and through the Accelerate pool (LOCAL-STACK.md: the naive
+// socket directly and through Prisma's pg adapter (LOCAL-STACK.md: the naive
 // sharing returned other clients' rows under exactly this load).
-import { withAccelerate } from "@prisma/extension-accelerate";
+import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "../../../src/generated/prisma-node/client.ts";
@@ -53,8 +53,8 @@ describe("embedded Postgres under concurrent clients", () => {
     expect({ wrong, errors }).toEqual({ wrong: 0, errors: 0 });
   });
 
-  it("gives each of 10 concurrent pool clients its own results for 200 KB parameters", async () => {
-    const clients = Array.from({ length: CLIENTS }, () => new PrismaClient({ accelerateUrl: db.poolUrl }).$extends(withAccelerate()));
+  it("gives each of 10 concurrent Prisma clients (adapter-pg, as the Worker's) its own results for 200 KB parameters", async () => {
+    const clients = Array.from({ length: CLIENTS }, () => new PrismaClient({ adapter: new PrismaPg({ connectionString: db.directUrl, max: 1 }) }));
     let wrong = 0;
     let errors = 0;
     await Promise.all(
@@ -69,6 +69,7 @@ describe("embedded Postgres under concurrent clients", () => {
         }
       }),
     );
+    await Promise.all(clients.map((c) => c.$disconnect()));
     expect({ wrong, errors }).toEqual({ wrong: 0, errors: 0 });
   });
 

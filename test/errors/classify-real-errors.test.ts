@@ -1,0 +1,57 @@
+// classifyDbError on the errors the drivers really throw, from a real
+// PostgreSQL: node-postgres's (the consumer's statements) and Prisma's over
+// @prisma/adapter-pg (admin API, cron). Both shapes must give the same verdict.
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
+import { PrismaClient } from "../../src/generated/prisma-node/client.ts";
+import { classifyDbError } from "../../src/errors/classify-db-error.ts";
+import { PermanentError } from "../../src/errors/permanent-error.ts";
+import { RetryableError } from "../../src/errors/retryable-error.ts";
+
+let server: RealPostgres;
+let client: pg.Client;
+let prisma: PrismaClient;
+beforeAll(async () => {
+  server = await startRealPostgres({ fsync: "off" });
+  client = new pg.Client({ connectionString: server.url });
+  client.on("error", () => {});
+  await client.connect();
+  prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: server.url }) });
+});
+afterAll(async () => {
+  await client?.end();
+  await prisma?.$disconnect();
+  await server?.stop();
+});
+
+const thrown = (p: PromiseLike<unknown>) => Promise.resolve(p).then(
+  () => expect.fail("the statement succeeded"),
+  (err: unknown) => err,
+);
+
+describe("classifyDbError on real driver errors", () => {
+  it.each([
+    ["22P02", "SELECT 'x'::int"],
+    ["22012", "SELECT 1/0"],
+    ["57014", "SET statement_timeout = 50; SELECT pg_sleep(1)"],
+    ["42P01", "SELECT * FROM no_such_table"],
+  ])("gives SQLSTATE %s the same verdict through node-postgres and through Prisma", async (sqlstate, statement) => {
+    const viaPg = classifyDbError(await thrown(client.query(statement)));
+    // Prisma's raw queries take one statement: the timeout case sets it for the session first.
+    const [first, last] = statement.includes(";") ? statement.split("; ") : [undefined, statement];
+    if (first) await prisma.$executeRawUnsafe(first);
+    const viaPrisma = classifyDbError(await thrown(prisma.$queryRawUnsafe(last!)));
+    expect(viaPg.code).toBe(`sqlstate_${sqlstate}`);
+    expect(viaPrisma.code).toBe(`sqlstate_${sqlstate}`);
+    const permanent = sqlstate.startsWith("22");
+    for (const c of [viaPg, viaPrisma]) expect(c).toBeInstanceOf(permanent ? PermanentError : RetryableError);
+  });
+
+  it("treats a refused connection as retryable", async () => {
+    const closed = new pg.Client({ connectionString: "postgresql://postgres:postgres@127.0.0.1:9/postgres" });
+    closed.on("error", () => {});
+    expect(classifyDbError(await thrown(closed.connect()))).toBeInstanceOf(RetryableError);
+  });
+});
