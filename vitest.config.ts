@@ -3,7 +3,14 @@ import { createRequire } from "node:module";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type Plugin } from "vitest/config";
 import { OFFLINE_ENV } from "./scripts/local-stack/offline-env.ts";
-import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./test/support/credentials.ts";
+import {
+  TEST_ADMIN_TOKEN,
+  TEST_CONSOLE_SESSION_SECRET,
+  TEST_KEYS,
+  TEST_RATE_LIMIT,
+  TEST_SIGNING_SECRET,
+  TEST_SOURCES,
+} from "./test/support/credentials.ts";
 
 // Nothing in a test run may try to reach the internet (wrangler metrics, update checks, cf fetch).
 Object.assign(process.env, OFFLINE_ENV);
@@ -21,7 +28,10 @@ const pgCloudflare: Plugin = {
   name: "eventline:pg-cloudflare",
   enforce: "pre",
   resolveId(id) {
-    if (id === "pg-cloudflare") return createRequire(import.meta.url).resolve("pg-cloudflare/package.json").replace(/package\.json$/, "dist/index.js");
+    if (id === "pg-cloudflare")
+      return createRequire(import.meta.url)
+        .resolve("pg-cloudflare/package.json")
+        .replace(/package\.json$/, "dist/index.js");
   },
 };
 
@@ -88,6 +98,7 @@ export default defineConfig({
               bindings: {
                 API_KEYS: apiKeys,
                 ADMIN_TOKEN_SHA256: sha256(TEST_ADMIN_TOKEN),
+                CONSOLE_SESSION_SECRET: TEST_CONSOLE_SESSION_SECRET,
               },
             },
           })),

@@ -1,11 +1,11 @@
-// bench/consumer: the consumer's write path, on the same databases in the same run.
+// bench/consumer: the consumer's SQL, from Node, on the same databases in the same run
+// (bench/consumer-workerd.ts measures it sent from inside workerd through the Hyperdrive binding).
 //
-// 1. Statement forms, batches of 100 and 1,000 rows, one writer:
-//      chosen         insertEvents(): the consumer's statement, through the Accelerate client + local pool
-//      createMany     Prisma createMany(skipDuplicates) through the same client and pool
-//      pg-insert      raw multi-row INSERT … VALUES, node-postgres, direct connection (the baseline)
-//      chosen-direct  the very same statement text on a direct connection: the SQL's cost without the pool hop
-//      pg-copy        COPY FROM STDIN, direct connection (not idempotent; for reference)
+// 1. Statement forms, batches of 100 and 1,000 rows, one writer, one open connection:
+//      chosen         insertEvents(): the consumer's statement as it sends it (node-postgres, one round trip with its timeout)
+//      createMany     Prisma createMany(skipDuplicates) through Prisma 7 + @prisma/adapter-pg
+//      pg-insert      raw multi-row INSERT … VALUES, node-postgres (the baseline)
+//      pg-copy        COPY FROM STDIN (not idempotent; for reference)
 //    against a real PostgreSQL (Debian package, started here, fsync on) and the embedded PGlite.
 // 2. Concurrency (real PostgreSQL, fsync on): 1, 8, 32 and 64 writers, each its own
 //    connection, 100-row batches, the hot case (every row one source/type/day)
@@ -15,22 +15,17 @@
 //      chosen     the consumer's statement: its function (rollup deltas and stage counters sharded per connection)
 //      unsharded  the same statement with every writer on one shard (the design before): what sharding buys
 //    and what the active backends waited on (pg_stat_activity samples).
-// 3. Events per statement through the pool: time and response size of one
-//    statement of 100, 1,000 and 5,000 events (LIMITS.maxEventsPerStatement).
-// Also: Postgres connections seen while 50 consumer invocations write at once.
 //
 //   npm run bench:consumer [-- --rows 20000 --targets real,embedded --repeats 3 --writers 1,8,32,64]
 
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import { withAccelerate } from "@prisma/extension-accelerate";
+import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { applyMigrations } from "../scripts/db/migrate.ts";
-import { pgRawSql } from "../scripts/db/pg-raw-sql.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
-import { startAccelerateEndpoint } from "../scripts/local-stack/accelerate-endpoint.ts";
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
 import { INSERT_EVENTS_SQL, insertEvents, insertEventsFunction } from "../src/db/insert-events.ts";
 import type { EventMessage } from "../src/events/event-message.ts";
@@ -53,14 +48,14 @@ const BATCHES_PER_WRITER = Number(args["batches-per-writer"]);
 
 type Writer = (batch: EventMessage[]) => Promise<unknown>;
 
-async function benchForms(name: string, directUrl: string, poolUrl: string) {
-  const client = new PrismaClient({ accelerateUrl: poolUrl }).$extends(withAccelerate());
+async function benchForms(name: string, directUrl: string) {
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: directUrl, max: 1 }) });
   const direct = new pg.Client({ connectionString: directUrl });
   await direct.connect();
   const truncate = () => direct.query("TRUNCATE events, rollup_deltas, stage_counters");
 
   const writers: Record<string, Writer> = {
-    chosen: (b) => insertEvents(client, b),
+    chosen: (b) => insertEvents(direct, b),
     createMany: (b) =>
       client.event.createMany({
         data: b.map((e) => ({
@@ -85,8 +80,6 @@ async function benchForms(name: string, directUrl: string, poolUrl: string) {
         params,
       );
     },
-    // The chosen statement sent directly: separates the cost of the SQL form from the cost of the pool hop.
-    "chosen-direct": (b) => insertEvents(pgRawSql(direct), b),
     "pg-copy": async (b) => {
       // COPY has no ON CONFLICT: fastest, but not idempotent (shown for reference only).
       const esc = (s: string) => s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
@@ -121,6 +114,7 @@ async function benchForms(name: string, directUrl: string, poolUrl: string) {
     }
   }
   await direct.end();
+  await client.$disconnect();
   return results;
 }
 
@@ -239,67 +233,12 @@ async function benchConcurrency(directUrl: string) {
   return results;
 }
 
-/** One statement of n events through the pool: how long it takes (Accelerate's query timeout: 10 s) and how large its parameter is. */
-async function benchStatementSize(directUrl: string, poolUrl: string) {
-  const client = new PrismaClient({ accelerateUrl: poolUrl }).$extends(withAccelerate());
-  const direct = new pg.Client({ connectionString: directUrl });
-  await direct.connect();
-  const out: { events: number; ms: number; requestBytes: number }[] = [];
-  for (const n of [100, 1000, 5000]) {
-    const ms: number[] = [];
-    let requestBytes = 0;
-    for (let r = 0; r < 5; r++) {
-      await direct.query("TRUNCATE events, rollup_deltas, stage_counters");
-      const events = makeEvents(n, `size-${n}-${r}`);
-      requestBytes = JSON.stringify(events).length;
-      const t0 = performance.now();
-      await insertEvents(client, events);
-      ms.push(performance.now() - t0);
-    }
-    out.push({ events: n, ms: Math.round(median(ms)), requestBytes });
-    console.error(`[bench] statement of ${n} events via pool: ${ms.map(Math.round).join(", ")} ms, ${requestBytes} bytes of events`);
-  }
-  await direct.end();
-  return out;
-}
-
-/** 50 consumer invocations at once, each with its own client (as 50 isolates would be), 100 rows each. */
-async function benchConnections(name: string, directUrl: string, poolUrl: string) {
-  const direct = new pg.Client({ connectionString: directUrl });
-  await direct.connect();
-  // PGlite is one session: pg_stat_activity there says nothing about connections, so only the real server is sampled.
-  let maxConnections: number | null = name === "real" ? 0 : null;
-  let sampling = name === "real";
-  const sampler = (async () => {
-    while (sampling) {
-      const r = await direct.query(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
-      );
-      maxConnections = Math.max(maxConnections ?? 0, r.rows[0].n);
-      await new Promise((res) => setTimeout(res, 10));
-    }
-  })();
-  const invocations = Array.from({ length: 50 }, () => new PrismaClient({ accelerateUrl: poolUrl }).$extends(withAccelerate()));
-  await Promise.all(invocations.map((c, i) => insertEvents(c, makeEvents(100, `${name}-conc-${i}`))));
-  sampling = false;
-  await sampler;
-  await direct.end();
-  return maxConnections;
-}
-
 async function benchTarget(name: string, directUrl: string) {
   await applyMigrations(directUrl);
-  const pool = await startAccelerateEndpoint({ databaseUrl: directUrl, logLevel: "off" });
-  try {
-    return {
-      forms: await benchForms(name, directUrl, pool.url),
-      concurrency: name === "real" ? await benchConcurrency(directUrl) : [],
-      statementSize: name === "real" ? await benchStatementSize(directUrl, pool.url) : [],
-      maxPostgresConnections: await benchConnections(name, directUrl, pool.url),
-    };
-  } finally {
-    await pool.stop();
-  }
+  return {
+    forms: await benchForms(name, directUrl),
+    concurrency: name === "real" ? await benchConcurrency(directUrl) : [],
+  };
 }
 
 const report: Record<string, Awaited<ReturnType<typeof benchTarget>>> = {};
@@ -320,14 +259,11 @@ for (const [target, t] of Object.entries(report)) {
   console.log("| method | batch 100 rows/s | batch 1000 rows/s | vs pg-insert (100 / 1000) |");
   console.log("|---|---|---|---|");
   const get = (m: string, b: number) => t.forms.find((r) => r.method === m && r.batch === b)?.rowsPerSec;
-  for (const m of ["chosen", "createMany", "chosen-direct", "pg-insert", "pg-copy"]) {
+  for (const m of ["chosen", "createMany", "pg-insert", "pg-copy"]) {
     console.log(
       `| ${m} | ${get(m, 100) ?? "–"} | ${get(m, 1000) ?? "–"} | ${pct(get(m, 100), get("pg-insert", 100))} / ${pct(get(m, 1000), get("pg-insert", 1000))} |`,
     );
   }
-  console.log(
-    `50 concurrent invocations: ${t.maxPostgresConnections ?? "n/a (single session)"} Postgres connections at most (pool limit 10)`,
-  );
   if (t.concurrency.length) {
     console.log(`\nConcurrent writers (100-row batches, ${BATCHES_PER_WRITER} per writer, median of ${REPEATS})`);
     console.log(
@@ -345,12 +281,6 @@ for (const [target, t] of Object.entries(report)) {
         );
       }
     }
-  }
-  if (t.statementSize.length) {
-    console.log("\nOne statement through the pool");
-    console.log("| events | ms | bytes of events sent |");
-    console.log("|---|---|---|");
-    for (const s of t.statementSize) console.log(`| ${s.events} | ${s.ms} | ${s.requestBytes} |`);
   }
 }
 console.log(`\n${JSON.stringify(report)}`);

@@ -1,12 +1,10 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { withAccelerate } from "@prisma/extension-accelerate";
 import pg from "pg";
 import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
-import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { packEvents } from "../src/queue/pack-events.ts";
 import { STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
@@ -147,10 +145,14 @@ const boundedRun = (stack: LocalStack, route: Route, total: number, hold = true)
     },
   );
 
-/** The database's own ceiling for the same work: 100-event statements through the same pool, CONNECTIONS at a time. */
+/** The database's own ceiling for the same work: the consumer's 100-event statements from Node, CONNECTIONS connections at a time. */
 async function directInsertRate(): Promise<number> {
-  const clients = Array.from({ length: CONNECTIONS }, () =>
-    new PrismaClient({ accelerateUrl: database.poolUrl }).$extends(withAccelerate()),
+  const clients = await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      const c = new pg.Client({ connectionString: database.directUrl });
+      await c.connect();
+      return c;
+    }),
   );
   const per = Math.ceil((BATCH_REQUESTS * 100) / CONNECTIONS / 100);
   const t0 = performance.now();
@@ -160,6 +162,7 @@ async function directInsertRate(): Promise<number> {
     }),
   );
   const rate = Math.round((CONNECTIONS * per * 100) / ((performance.now() - t0) / 1000));
+  await Promise.all(clients.map((c) => c.end()));
   acceptedEvents += CONNECTIONS * per * 100;
   return rate;
 }
@@ -271,7 +274,7 @@ console.log(
 console.log("|---|---|---|");
 for (const [route, rates] of shipped.endToEnd)
   console.log(`| ${route.name} → queue → consumer → Postgres | ${median(rates)} | ${pct(median(rates), direct)} |`);
-console.log(`| direct insert (insertEvents through the pool, ${CONNECTIONS} writers, 100-event statements) | ${direct} | 100% |`);
+console.log(`| direct insert (insertEvents from Node, ${CONNECTIONS} writers, 100-event statements) | ${direct} | 100% |`);
 
 const allRuns = results.flatMap((r) => r.tables.flat().map(([, , run]) => run));
 const parts = [...new Set(allRuns.flatMap((run) => [...run.cpu.keys()]))].filter((p) =>

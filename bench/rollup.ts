@@ -2,18 +2,17 @@
 // same run, on a real PostgreSQL (Debian package, started here).
 //   1. N events (default 1,000,000: 90 days × 20 source/type pairs = 1,800 keys) generated straight into Postgres
 //   2. bare:        SELECT day, source, type, count, min, max FROM events GROUP BY … (direct connection)
-//   3. full run:    the whole range recomputed from events (runBackfill: windows sized by time, via the Accelerate client + local pool)
+//   3. full run:    the whole range recomputed from events (runBackfill: windows sized by time, via the Prisma client on @prisma/adapter-pg)
 //      deltas run:  the deltas the consumer accumulates while writing those events (one per key), applied by one scheduled run
 //   4. incremental: 10,000 late events written by the consumer's insertEvents (which adds them to their keys' deltas), then a scheduled run
 //   5. race:        4 writers, rollup runs and backfills at the same time; afterwards the rollup must equal a fresh GROUP BY
 //
 //   npm run bench:rollup [-- --events 1000000]
 import { parseArgs } from "node:util";
-import { withAccelerate } from "@prisma/extension-accelerate";
+import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
-import { startAccelerateEndpoint } from "../scripts/local-stack/accelerate-endpoint.ts";
 import type { Db } from "../src/db/client.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
@@ -35,9 +34,10 @@ const direct = new pg.Client({ connectionString: server.url });
 try {
   await applyMigrations(server.url);
   await direct.connect();
-  const pool = await startAccelerateEndpoint({ databaseUrl: server.url, logLevel: "off" });
-  // The Node build of the same client: structurally the Worker's Db.
-  const db = new PrismaClient({ accelerateUrl: pool.url }).$extends(withAccelerate()) as unknown as Db;
+  // The Node build of the same client, on the same adapter: structurally the Worker's Db.
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: server.url, max: 1 }) }) as unknown as Db;
+  // The consumer's statement on connections of its own, as concurrent consumer invocations write.
+  const writers4 = new pg.Pool({ connectionString: server.url, max: 4 });
 
   /** Every rollup row equals a fresh GROUP BY over events, and no key is missing or extra. */
   async function expectRollupEqualsGroupBy() {
@@ -111,7 +111,7 @@ try {
   async function lateRun(label: string, days: number, r: number) {
     for (let i = 0; i < 10_000; i += 100) {
       await insertEvents(
-        db,
+        writers4,
         Array.from({ length: 100 }, (_, j) => {
           const k = i + j;
           const day = DAYS - days + ((k * 7919) % days);
@@ -156,7 +156,7 @@ try {
   const writers = Array.from({ length: 4 }, async (_, w) => {
     for (let b = 0; b < 40; b++) {
       await insertEvents(
-        db,
+        writers4,
         Array.from({ length: 100 }, (_, j) => {
           const k = b * 100 + j;
           const at = new Date(START + (80 + ((k * 31 + w) % 10)) * DAY_MS + k * 1000).toISOString();
@@ -218,7 +218,8 @@ try {
   console.log(
     `\n${JSON.stringify({ events: N, bareMs: bareMs.map(Math.round), fullMs: fullMs.map(Math.round), deltasMs: deltasMs.map(Math.round), deltas: deltaCount, emptyMs: emptyMs.map(Math.round), incMs: incMs.map(Math.round), recentMs: recentMs.map(Math.round), keys: bareRows, incKeys, recentKeys, raceRuns, raceBackfills })}`,
   );
-  await pool.stop();
+  await writers4.end();
+  await db.$disconnect();
 } finally {
   await direct.end().catch(() => {});
   await server.stop();

@@ -5,7 +5,7 @@
 import { exports } from "cloudflare:workers";
 import { CloudEvent, HTTP } from "cloudevents";
 import { describe, expect, it } from "vitest";
-import { signBody } from "../client/src/signature.ts";
+import { signRequest } from "../client/src/signature.ts";
 import { LIMITS } from "../src/config/limits.ts";
 import { TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./support/credentials.ts";
 import { enqueued, enqueuedEvent } from "./support/recorded-messages.ts";
@@ -228,20 +228,68 @@ describe("CloudEvents through the cloudevents SDK's HTTP binding", () => {
 
 describe("signed sources", () => {
   const body = () => JSON.stringify({ id: uniq("sig"), type: "signed.event", payload: {} });
-  const postSigned = (b: string, signature?: string) =>
-    post(b, { authorization: `Bearer ${TEST_KEYS.signed}`, ...(signature ? { "x-eventline-signature": signature } : {}) });
+  const JSON_REQUEST = { method: "POST", target: "/v1/events", headers: { "content-type": "application/json" } };
+  /** The signature of `b` sent as a default JSON request at time t. */
+  const sign = (b: string, t: number, secret = TEST_SIGNING_SECRET) => signRequest(secret, JSON_REQUEST, b, t);
+  const postSigned = (b: string, signature?: string, headers: Record<string, string> = {}, query = "") =>
+    post(
+      b,
+      { authorization: `Bearer ${TEST_KEYS.signed}`, ...(signature ? { "x-eventline-signature": signature } : {}), ...headers },
+      query,
+    );
   const now = () => Math.floor(Date.now() / 1000);
 
   it("accepts a correctly signed request", async () => {
     const b = body();
-    expect((await postSigned(b, await signBody(TEST_SIGNING_SECRET, b, now()))).status).toBe(202);
+    expect((await postSigned(b, await sign(b, now()))).status).toBe(202);
+  });
+
+  it("accepts a signed CloudEvents binary-mode request, its ce-* headers signed with it", async () => {
+    const headers = {
+      "content-type": "application/json",
+      "ce-specversion": "1.0",
+      "ce-id": uniq("ce-signed"),
+      "ce-source": "/s",
+      "ce-type": "signed.ce",
+    };
+    const b = '{"n":1}';
+    const signature = await signRequest(TEST_SIGNING_SECRET, { ...JSON_REQUEST, headers }, b, now());
+    expect((await postSigned(b, signature, headers)).status).toBe(202);
+  });
+
+  it("refuses a captured request re-sent with other content-type or ce-* headers, or another query (B2)", async () => {
+    const b = '{"type":"signed.captured","payload":{"n":1}}';
+    const signature = await sign(b, now());
+    const swapped: [Record<string, string>, string][] = [
+      [
+        { "content-type": "application/json", "ce-specversion": "1.0", "ce-id": uniq("forged"), "ce-source": "/x", "ce-type": "forged" },
+        "",
+      ],
+      [{ "content-type": "application/cloudevents+json" }, ""],
+      [{ "content-type": "application/json", "ce-time": "2001-01-01T00:00:00Z" }, ""],
+      [{}, "?atomic=true"],
+    ];
+    for (const [headers, query] of swapped) {
+      const r = await asJson(await postSigned(b, signature, headers, query));
+      expect(r, JSON.stringify(headers) + query).toMatchObject({ status: 401, body: { code: "signature_invalid" } });
+    }
+  });
+
+  it("refuses a body-only v1 signature and a timestamp far ahead of the clock", async () => {
+    const b = body();
+    const v2 = (await sign(b, now())).split("v2=")[1];
+    expect(await asJson(await postSigned(b, `t=${now()},v1=${v2}`))).toMatchObject({ status: 401, body: { code: "signature_invalid" } });
+    expect(await asJson(await postSigned(b, await sign(b, now() + 120)))).toMatchObject({
+      status: 401,
+      body: { code: "signature_invalid" },
+    });
   });
 
   it("refuses a timestamp that is not a plain integer", async () => {
     const b = body();
-    const v1 = (await signBody(TEST_SIGNING_SECRET, b, now())).split("v1=")[1];
+    const v2 = (await sign(b, now())).split("v2=")[1];
     for (const t of [`${now()}.0`, `${now()}e0`, `0x${now().toString(16)}`]) {
-      expect((await asJson(await postSigned(b, `t=${t},v1=${v1}`))).body.code, t).toBe("signature_invalid");
+      expect((await asJson(await postSigned(b, `t=${t},v2=${v2}`))).body.code, t).toBe("signature_invalid");
     }
   });
 
@@ -252,7 +300,7 @@ describe("signed sources", () => {
         { type: "signed.replay", payload: { n: 2 } },
       ],
     });
-    const signature = await signBody(TEST_SIGNING_SECRET, b, now());
+    const signature = await sign(b, now());
     const first = await asJson(await postSigned(b, signature));
     const replay = await asJson(await postSigned(b, signature));
     expect(first.status).toBe(202);
@@ -268,9 +316,9 @@ describe("signed sources", () => {
   it("refuses missing, wrong and stale signatures", async () => {
     const b = body();
     expect((await asJson(await postSigned(b))).body.code).toBe("signature_required");
-    expect((await asJson(await postSigned(b, await signBody("wrong-secret-0123456789", b, now())))).body.code).toBe("signature_invalid");
-    expect((await asJson(await postSigned(b, await signBody(TEST_SIGNING_SECRET, `${b} `, now())))).body.code).toBe("signature_invalid");
-    const stale = await asJson(await postSigned(b, await signBody(TEST_SIGNING_SECRET, b, now() - 301)));
+    expect((await asJson(await postSigned(b, await sign(b, now(), "wrong-secret-0123456789")))).body.code).toBe("signature_invalid");
+    expect((await asJson(await postSigned(b, await sign(`${b} `, now())))).body.code).toBe("signature_invalid");
+    const stale = await asJson(await postSigned(b, await sign(b, now() - 301)));
     expect(stale).toMatchObject({ status: 401, body: { code: "signature_expired" } });
   });
 });
@@ -292,6 +340,13 @@ describe("rate limiting", () => {
 });
 
 describe("hostile but plausible input: a 4xx with a code and a path, never a 5xx, and accepted events intact", () => {
+  it('refuses the ids "." and "..", which no lookup path could name', async () => {
+    for (const id of [".", ".."]) {
+      const r = await asJson(await post(JSON.stringify({ id, type: "t", payload: {} })));
+      expect(r, id).toMatchObject({ status: 400, body: { rejected: [{ code: "invalid_field", path: "id" }] } });
+    }
+  });
+
   const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
 
   it("refuses deep nesting at any depth with 400, and keeps the other events of a batch", async () => {

@@ -12,7 +12,7 @@ import type { DatabaseProcess } from "./database-process.ts";
 export const STATE_ROOT = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 
 export async function startBenchStack(opts: {
-  database: DatabaseProcess;
+  database: Pick<DatabaseProcess, "directUrl">;
   apiKeys: string;
   /** Rewrites of wrangler.toml lines for this stack only. */
   edits?: [RegExp, string][];
@@ -22,7 +22,6 @@ export async function startBenchStack(opts: {
   const stack = await startLocalStack({
     stateDir,
     directUrl: opts.database.directUrl,
-    databaseUrl: opts.database.poolUrl,
     ports: { ingest: 0, ops: 0 },
     workersStdio: log.fd,
     wranglerConfig: opts.edits?.length ? await writeEditedWranglerConfig(stateDir, opts.edits) : undefined,

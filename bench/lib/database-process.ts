@@ -1,4 +1,4 @@
-// The embedded database (PGlite + the local Accelerate endpoint) in a child
+// The embedded database (PGlite) in a child
 // process of its own. PGlite runs Postgres as synchronous wasm on its host's
 // event loop: hosted in the benchmark's process, every batch the consumer
 // writes would stall the load generator, and only during ingest runs, never
@@ -10,7 +10,6 @@ import { spawnProcessGroup } from "../../scripts/lib/process-group.ts";
 
 export interface DatabaseProcess {
   directUrl: string;
-  poolUrl: string;
   /** Its process group id (= its pid). */
   pgid: number;
   stop(): Promise<void>;
@@ -26,10 +25,9 @@ export async function startDatabaseProcess(): Promise<DatabaseProcess> {
     once(lines, "line").then(([l]) => String(l)),
     once(child, "exit").then(([code]) => Promise.reject(new Error(`database process exited with code ${code} before it was ready`))),
   ]);
-  const { directUrl, poolUrl } = JSON.parse(first) as { directUrl: string; poolUrl: string };
+  const { directUrl } = JSON.parse(first) as { directUrl: string };
   return {
     directUrl,
-    poolUrl,
     pgid: group.pgid,
     stop: group.stop,
   };

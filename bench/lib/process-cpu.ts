@@ -8,7 +8,7 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 export interface ProcessGroups {
   /** Process group of the local Workers: the host process (node: wrangler's harness, the ports' servers), workerd. */
   workersPgid: number;
-  /** Process group of the database process (PGlite + local Accelerate endpoint). */
+  /** Process group of the database process (PGlite, or PostgreSQL). */
   databasePgid?: number;
 }
 
@@ -29,7 +29,7 @@ export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, numb
     const ms = ((Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND) * 1000;
     let part: string | undefined;
     if (Number(entry) === process.pid) part = "load generator (autocannon)";
-    else if (pgrp === groups.databasePgid) part = "database (PGlite + pool)";
+    else if (pgrp === groups.databasePgid) part = "database";
     else if (pgrp === groups.workersPgid)
       part =
         comm === "workerd"

@@ -107,7 +107,9 @@ async function post(batch: PendingEvent[], ctx: DeliveryContext): Promise<Verdic
     if (ctx.signingKey) {
       // Signed: the bytes that are signed are the bytes sent. (Unsigned, fetch encodes the text itself, without a copy.)
       const bytes = encoder.encode(text);
-      headers[SIGNATURE_HEADER] = await signatureHeader(await ctx.signingKey, bytes, Math.floor(Date.now() / 1000));
+      const { pathname, search } = new URL(ctx.endpoint);
+      const req = { method: "POST", target: `${pathname}${search}`, headers };
+      headers[SIGNATURE_HEADER] = await signatureHeader(await ctx.signingKey, req, bytes, Math.floor(Date.now() / 1000));
       body = bytes;
     }
     const res = await ctx.fetch(ctx.endpoint, { method: "POST", headers, body, signal: AbortSignal.timeout(ctx.timeoutMs) });

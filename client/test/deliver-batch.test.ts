@@ -117,6 +117,7 @@ describe("deliverBatch", () => {
     const { headers, body } = server.sent[0]!;
     const check = await verifySignature(
       headers.get("x-eventline-signature"),
+      { method: "POST", target: "/v1/events", headers },
       body,
       "a-secret-of-16-chars",
       Math.floor(Date.now() / 1000),

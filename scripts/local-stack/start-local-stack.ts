@@ -74,7 +74,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         // Each Worker gets only its own secrets: the producer never sees the database or the admin token.
         secrets: {
           producer: { API_KEYS: apiKeys, ...(opts.signingSecrets ? { SIGNING_SECRETS: opts.signingSecrets } : {}) },
-          consumer: { API_KEYS: apiKeys, ADMIN_TOKEN_SHA256: secrets.vars.ADMIN_TOKEN_SHA256 },
+          consumer: {
+            API_KEYS: apiKeys,
+            ADMIN_TOKEN_SHA256: secrets.vars.ADMIN_TOKEN_SHA256,
+            CONSOLE_SESSION_SECRET: secrets.vars.CONSOLE_SESSION_SECRET,
+          },
         },
         hyperdrive: directUrl,
         vars: opts.vars,

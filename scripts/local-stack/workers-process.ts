@@ -25,7 +25,13 @@ export async function startWorkers(
   const out = opts.stdio ?? "inherit";
   const { child, stop } = spawnProcessGroup(resolve("scripts/local-stack/workers-process-entry.ts"), {
     stdio: ["ignore", out, out, "ipc"],
-    env: { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: out === "inherit" ? process.env.FORCE_COLOR : "0" },
+    env: {
+      ...process.env,
+      ...OFFLINE_ENV,
+      // wrangler would load ./.env into both Workers: each Worker gets only its own secrets, over IPC (dev-secrets.ts).
+      CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "false",
+      FORCE_COLOR: out === "inherit" ? process.env.FORCE_COLOR : "0",
+    },
   });
 
   try {

@@ -1,15 +1,15 @@
 /** The admin API (ADMIN_TOKEN): what operators use to answer "did my event land?", "what failed?", and fix it. */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import * as z from "zod/mini";
 import { adminAuth } from "../auth/admin-auth.ts";
 import type { ConsumerEnv } from "../config/consumer-env.ts";
-import { requestDb } from "../db/request-database.ts";
 import { discardDeadLetters } from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
 import { readStats } from "../db/read-stats.ts";
+import { requestDb } from "../db/request-database.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { eventId, sourceName } from "../events/fields.ts";
+import { operatorBodyLimit } from "../http/operator-body-limit.ts";
 import { validate } from "../http/validate.ts";
 import { backfillRequestSchema } from "../rollups/backfill-range.ts";
 import { runBackfillRequest } from "../rollups/run-backfill.ts";
@@ -28,22 +28,9 @@ import {
 /** An admin request stops starting new chunks (rollup, replay) after this long; the CLI calls again to continue. */
 export const ADMIN_BUDGET_MS = 20_000;
 
-/** Largest admin request body: a replay or discard of 10,000 ids is ~400 KB. */
-export const ADMIN_MAX_BODY_BYTES = 1024 * 1024;
-
 export const adminRoutes = new Hono<{ Bindings: ConsumerEnv }>();
+adminRoutes.use("*", operatorBodyLimit);
 adminRoutes.use("*", adminAuth);
-adminRoutes.use(
-  "*",
-  bodyLimit({
-    maxSize: ADMIN_MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(413, "payload_too_large", `request body exceeds ${ADMIN_MAX_BODY_BYTES} bytes`, {
-        details: { limit: ADMIN_MAX_BODY_BYTES },
-      });
-    },
-  }),
-);
 const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 
 adminRoutes.get("/events/:source/:id", validate("param", z.object({ source: sourceName, id: eventId })), async (c) => {

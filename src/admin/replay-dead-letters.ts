@@ -1,13 +1,15 @@
 /**
- * Replays dead letters: re-enqueues their original events on the main queue
- * (packed per source, as the producer packs a request), then marks them replayed.
- * Enqueue happens before marking, so a crash between the two can only
- * re-enqueue, never lose: the event id makes a second copy a duplicate.
+ * Replays dead letters: claims a chunk (db/dead-letters.ts: of jobs racing
+ * over the same letters, one gets each), re-enqueues their original events on
+ * the main queue (packed per source, as the producer packs a request), then
+ * marks them replayed. Enqueue happens before marking, so a crash between the
+ * two can only re-enqueue after the claim expires, never lose: the event id
+ * makes a second copy a duplicate.
  * Works in chunks until the time budget is spent; the job row records
  * progress and the next call continues where this one stopped.
  */
 import type { Db } from "../db/client.ts";
-import { markReplayed, nextDeadLettersToReplay, tagSkippedForJob } from "../db/dead-letters.ts";
+import { claimDeadLetters, markReplayed, nextDeadLettersToReplay, releaseClaims, tagSkippedForJob } from "../db/dead-letters.ts";
 import { getReplayJob, recordReplayProgress } from "../db/replay-jobs.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { packEvents } from "../queue/pack-events.ts";
@@ -27,11 +29,18 @@ export async function continueReplay(db: Db, queue: Queue<string>, jobId: string
   if (job?.status !== "running") return job;
   const where = replayWhere(job.selection as Selection);
   while (Date.now() < deadline) {
-    const letters = await nextDeadLettersToReplay(db, where, jobId, LETTERS_PER_CHUNK);
-    if (letters.length === 0) {
+    const candidates = await nextDeadLettersToReplay(db, where, job, LETTERS_PER_CHUNK);
+    if (candidates.length === 0) {
       job = await recordReplayProgress(db, jobId, { enqueued: 0, skipped: 0, done: true });
       break;
     }
+    // Another job may have claimed some since: the next round no longer sees those.
+    const letters = await claimDeadLetters(
+      db,
+      candidates.map((l) => l.id),
+      job,
+    );
+    if (letters.length === 0) continue;
     const { replayable, skipped } = toReplayMessages(letters);
     // Re-packed per source, as the producer packs a request: the events keep their own receipt times.
     const now = new Date().toISOString();
@@ -42,6 +51,12 @@ export async function continueReplay(db: Db, queue: Queue<string>, jobId: string
     if (sentLetters.length) await markReplayed(db, sentLetters, jobId);
     if (error !== undefined) {
       log("error", "replay.failed", { jobId, ...errorFields(error) });
+      const sentIds = new Set(sentLetters);
+      await releaseClaims(
+        db,
+        replayable.map((r) => r.letterId).filter((id) => !sentIds.has(id)),
+        jobId,
+      );
       return recordReplayProgress(db, jobId, {
         enqueued: sentLetters.length,
         skipped: 0,

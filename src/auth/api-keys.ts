@@ -59,7 +59,12 @@ export function presentedKey(headers: Headers): string | undefined {
 
 /** A new key: 32 random bytes, base64url, with a recognizable prefix for secret scanners. */
 export function generateApiKey(): string {
+  return `evl_${generateSecret()}`;
+}
+
+/** 32 random bytes, base64url: 43 characters (API keys, the console's session secret). */
+export function generateSecret(): string {
   const bytes = new Uint8Array(32);
   crypto.getRandomValues(bytes);
-  return `evl_${toBase64url(bytes)}`;
+  return toBase64url(bytes);
 }

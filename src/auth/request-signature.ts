@@ -1,19 +1,24 @@
 /**
- * Optional per-source request signing, the scheme Stripe and GitHub webhooks
- * use: `X-Eventline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body bytes>`.
- * The MAC covers the body's exact bytes (a BOM or an invalid UTF-8 sequence
- * is part of what was signed), and the timestamp, which must be recent. Several
- * `v1=` values may be sent (e.g. while a secret rotates); one must match.
+ * Optional per-source request signing:
+ * `X-Eventline-Signature: t=<unix seconds>,v2=<hex HMAC-SHA256 of the canonical request>`.
+ * The MAC covers what changes a request's meaning (client/src/signature.ts):
+ * the method, path and query, content type, every `ce-*` header and the
+ * body's exact bytes (a BOM or an invalid UTF-8 sequence is part of what was
+ * signed), and the timestamp, which must be recent (at most
+ * SIGNATURE_TOLERANCE_SECONDS old, and only clock skew ahead). Several `v2=`
+ * values may be sent (e.g. while a secret rotates); one must match. `v1=`
+ * (the body alone) is no longer accepted: its headers could be swapped.
  *
- * A captured request can be replayed within the tolerance window; what makes
- * that harmless is the event id (see uuidv7.ts: events without one get ids
- * derived from the signature).
+ * A captured request can be re-sent unchanged within the tolerance window;
+ * what makes that harmless is the event id (see uuidv7.ts: events without one
+ * get ids derived from the signature).
  *
  * Secrets come from the SIGNING_SECRETS secret: `<source>:<secret>` per line.
  * The client library signs (client/src/signature.ts); this module verifies.
  */
 import { SIGNATURE_HEADER } from "../../client/src/protocol.ts";
-import { signatureOf, signingKey } from "../../client/src/signature.ts";
+import { type SignedRequest, signatureOf, signingKey } from "../../client/src/signature.ts";
+import { LIMITS } from "../config/limits.ts";
 import { ConfigError } from "../errors/config-error.ts";
 import { SOURCE_PATTERN } from "../events/fields.ts";
 import { timingSafeEqualString } from "./sha256.ts";
@@ -43,10 +48,11 @@ export function parseSigningSecrets(config: string | undefined): Map<string, str
 const TIMESTAMP = /^[0-9]{1,12}$/;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
-/** `t=<digits>,v1=<64 hex>[,v1=…]`; other schemes' entries (v0=…) are ignored, as Stripe does. */
-export function parseSignatureHeader(header: string): { timestamp: number; signatures: string[] } | undefined {
+/** `t=<digits>,v2=<64 hex>[,v2=…]`; other schemes' entries (v1=, v0=…) are ignored, as Stripe does. */
+export function parseSignatureHeader(header: string): { timestamp: number; signatures: string[]; legacy: boolean } | undefined {
   let timestamp: number | undefined;
   const signatures: string[] = [];
+  let legacy = false;
   for (const part of header.split(",")) {
     const eq = part.indexOf("=");
     const key = part.slice(0, eq).trim();
@@ -55,16 +61,17 @@ export function parseSignatureHeader(header: string): { timestamp: number; signa
     if (key === "t") {
       if (timestamp !== undefined || !TIMESTAMP.test(value)) return undefined;
       timestamp = Number(value);
-    } else if (key === "v1") {
+    } else if (key === "v2") {
       if (!HEX_SHA256.test(value.toLowerCase())) return undefined;
       signatures.push(value.toLowerCase());
-    }
+    } else if (key === "v1") legacy = true;
   }
-  return timestamp === undefined || signatures.length === 0 ? undefined : { timestamp, signatures };
+  return timestamp === undefined || (signatures.length === 0 && !legacy) ? undefined : { timestamp, signatures, legacy };
 }
 
 export async function verifySignature(
   header: string | null,
+  req: SignedRequest,
   body: Uint8Array,
   secret: string,
   nowSeconds: number,
@@ -72,16 +79,34 @@ export async function verifySignature(
 ): Promise<SignatureCheck> {
   if (!header) return { ok: false, reason: "signature_required", message: `this source requires ${SIGNATURE_HEADER}` };
   const parsed = parseSignatureHeader(header);
-  if (!parsed) return { ok: false, reason: "signature_invalid", message: 'expected "t=<unix seconds>,v1=<64 hex digits>"' };
-  if (Math.abs(nowSeconds - parsed.timestamp) > toleranceSeconds) {
-    return { ok: false, reason: "signature_expired", message: `timestamp is more than ${toleranceSeconds}s from the server clock` };
+  if (!parsed) return { ok: false, reason: "signature_invalid", message: 'expected "t=<unix seconds>,v2=<64 hex digits>"' };
+  if (parsed.signatures.length === 0)
+    return {
+      ok: false,
+      reason: "signature_invalid",
+      message:
+        "v1 signatures (the body alone) are no longer accepted: sign with v2, which covers the method, path, content type and ce-* headers too",
+    };
+  if (nowSeconds - parsed.timestamp > toleranceSeconds) {
+    return { ok: false, reason: "signature_expired", message: `timestamp is more than ${toleranceSeconds}s old` };
+  }
+  if (parsed.timestamp - nowSeconds > LIMITS.signatureFutureToleranceSeconds) {
+    return {
+      ok: false,
+      reason: "signature_invalid",
+      message: `timestamp is more than ${LIMITS.signatureFutureToleranceSeconds}s ahead of the server clock`,
+    };
   }
   // The client's own signing function (client/src/signature.ts): one definition of what is signed.
-  const expected = await signatureOf(await signingKey(secret), parsed.timestamp, body);
+  const expected = await signatureOf(await signingKey(secret), parsed.timestamp, req, body);
   // Every candidate is compared, matched or not, so the time taken says nothing about which one matched.
   let matched: string | undefined;
   for (const s of parsed.signatures) if (timingSafeEqualString(expected, s) && matched === undefined) matched = s;
   return matched
     ? { ok: true, timestamp: parsed.timestamp, signature: matched }
-    : { ok: false, reason: "signature_invalid", message: "signature does not match the body" };
+    : {
+        ok: false,
+        reason: "signature_invalid",
+        message: "signature does not match the request (method, path, content type, ce-* headers, body)",
+      };
 }

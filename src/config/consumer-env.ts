@@ -4,8 +4,8 @@
  * retention.
  */
 import * as z from "zod/mini";
-import { wholeNumber } from "../events/fields.ts";
 import { ConfigError } from "../errors/config-error.ts";
+import { wholeNumber } from "../events/fields.ts";
 import { readEnv } from "./read-env.ts";
 
 export interface ConsumerEnv {
@@ -19,6 +19,8 @@ export interface ConsumerEnv {
   DATABASE_TIMEOUT_SECONDS?: string;
   /** SHA-256 hex of the admin token. Secret. */
   ADMIN_TOKEN_SHA256?: string;
+  /** Signs the operator console's sessions: random, at least 32 characters, used for nothing else (npm run keys:create -- --console). Secret. */
+  CONSOLE_SESSION_SECRET?: string;
   /** Ingest keys, for the rollup read API (and to tell an ingest key from a wrong admin token). Secret. */
   API_KEYS?: string;
   /** Name of the dead-letter queue, to route its batches to the dead-letter consumer. */
@@ -34,12 +36,10 @@ const ACCELERATE_RETIRED =
 
 const dbSchema = z.object({
   DATABASE_URL: z.optional(
-    z
-      .string()
-      .check(
-        z.refine((u) => !/^prisma(\+postgres)?:\/\//i.test(u), ACCELERATE_RETIRED),
-        z.regex(/^postgres(ql)?:\/\//i, "must be a postgres:// URL of a pooled endpoint"),
-      ),
+    z.string().check(
+      z.refine((u) => !/^prisma(\+postgres)?:\/\//i.test(u), ACCELERATE_RETIRED),
+      z.regex(/^postgres(ql)?:\/\//i, "must be a postgres:// URL of a pooled endpoint"),
+    ),
   ),
   // The client-side deadline of a database call and the server-side statement_timeout of the consumer's statements.
   DATABASE_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.minimum(0.1), z.maximum(55)), 12),
@@ -53,7 +53,9 @@ export function dbConfig(env: Pick<ConsumerEnv, "HYPERDRIVE" | "DATABASE_URL" | 
   const c = readEnv(dbSchema, env, "database config");
   const connectionString = env.HYPERDRIVE?.connectionString ?? c.DATABASE_URL;
   if (!connectionString)
-    throw new ConfigError("database config: no database (bind HYPERDRIVE, or set DATABASE_URL to a pooled postgres:// URL; see docs/configuration.md)");
+    throw new ConfigError(
+      "database config: no database (bind HYPERDRIVE, or set DATABASE_URL to a pooled postgres:// URL; see docs/configuration.md)",
+    );
   return { connectionString, timeoutMs: c.DATABASE_TIMEOUT_SECONDS * 1000 };
 }
 

@@ -36,4 +36,6 @@ export const LIMITS = {
   defaultMaxFutureSkewSeconds: 300,
   /** Default tolerance for signed-request timestamps, seconds. */
   defaultSignatureToleranceSeconds: 300,
+  /** How far ahead of the server clock a signature's timestamp may be (clock skew only: a future t would stretch a capture's life). */
+  signatureFutureToleranceSeconds: 30,
 } as const;

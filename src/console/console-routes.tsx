@@ -11,6 +11,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ConsumerEnv } from "../config/consumer-env.ts";
 import { ApiError } from "../errors/api-error.ts";
+import { operatorBodyLimit } from "../http/operator-body-limit.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { ASSET_PATHS, CONSOLE_CSS, CONSOLE_JS } from "./assets.ts";
 import { Layout } from "./layout.tsx";
@@ -50,7 +51,7 @@ const sameOriginOnly = createMiddleware<Env>(async (c, next) => {
 });
 
 const signedIn = createMiddleware<Env>(async (c, next) => {
-  if (await hasSession(c, c.env.ADMIN_TOKEN_SHA256)) return next();
+  if (await hasSession(c, c.env.CONSOLE_SESSION_SECRET)) return next();
   if (c.req.method === "GET") {
     const url = new URL(c.req.url);
     return c.redirect(`/console/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
@@ -83,6 +84,7 @@ export const consoleRoutes = new Hono<Env>()
   })
   .get(ASSET_PATHS.css.replace("/console", ""), asset(CONSOLE_CSS, "text/css; charset=utf-8"))
   .get(ASSET_PATHS.js.replace("/console", ""), asset(CONSOLE_JS, "text/javascript; charset=utf-8"))
+  .use("*", operatorBodyLimit)
   .use("*", sameOriginOnly)
   .route("/", loginPages)
   .use("*", signedIn)

@@ -1,11 +1,16 @@
 /**
  * The operator console's session: after a login with the admin token, a
- * cookie holding only its expiry, HMAC-signed with a key derived from
- * ADMIN_TOKEN_SHA256 — so rotating the admin token ends every session. The
- * token itself is never stored: not in the cookie, a URL or the browser.
+ * cookie holding only the time it was issued, HMAC-signed with
+ * CONSOLE_SESSION_SECRET — a random secret of its own, never derived from a
+ * value printed for configuration (the admin token's hash is one). A session
+ * lasts SESSION_SECONDS from issue, checked on every read whatever the
+ * cookie claims; rotating CONSOLE_SESSION_SECRET ends every session at once,
+ * without touching the admin token. The token itself is never stored.
  *
- * HttpOnly, SameSite=Strict, Path=/console; Secure with the __Host- prefix
- * except on a loopback address (npm run dev is plain http).
+ * HttpOnly, SameSite=Strict. Off loopback: only over https, as
+ * `__Host-eventline_console` (Secure, Path=/); on a loopback address (npm run
+ * dev is plain http): `eventline_console`, Path=/console. Each name is read
+ * only where it is the one set.
  */
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
@@ -13,36 +18,49 @@ import type { CookieOptions } from "hono/utils/cookie";
 
 /** A session lasts a working day; then log in again. */
 export const SESSION_SECONDS = 8 * 60 * 60;
+/** A session secret shorter than this is refused (keys:create makes 43-character ones). */
+export const MIN_SESSION_SECRET_LENGTH = 32;
+/** How far in the future an issue time may lie (clock skew between Worker instances). */
+const ISSUE_SKEW_SECONDS = 60;
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-function cookie(c: Context): { name: string; options: CookieOptions } {
-  const local = LOOPBACK.has(new URL(c.req.url).hostname);
+export type SessionRefusal = "not_https" | "no_secret";
+
+/** Where a session may live for this request: the cookie's name and options, or why the console cannot hold one here. */
+export function sessionCookie(c: Context, secret: string | undefined): { name: string; options: CookieOptions } | SessionRefusal {
+  const url = new URL(c.req.url);
+  if (!secret || secret.length < MIN_SESSION_SECRET_LENGTH) return "no_secret";
+  if (LOOPBACK.has(url.hostname)) return { name: "eventline_console", options: { httpOnly: true, sameSite: "Strict", path: "/console" } };
+  if (url.protocol !== "https:") return "not_https";
   // __Host- requires Secure and Path=/ (and no Domain): the browser then refuses it from anything but this exact origin over https.
-  return local
-    ? { name: "eventline_console", options: { httpOnly: true, sameSite: "Strict", path: "/console" } }
-    : { name: "__Host-eventline_console", options: { httpOnly: true, sameSite: "Strict", path: "/", secure: true } };
+  return { name: "__Host-eventline_console", options: { httpOnly: true, sameSite: "Strict", path: "/", secure: true } };
 }
 
-function signingSecret(adminTokenSha256: string): string {
-  return `eventline-console-session:${adminTokenSha256.toLowerCase()}`;
+const signingKey = (secret: string) => `eventline-console-session-v2:${secret}`;
+
+export async function startSession(c: Context, secret: string | undefined, now = Date.now()): Promise<SessionRefusal | undefined> {
+  const cookie = sessionCookie(c, secret);
+  if (typeof cookie === "string") return cookie;
+  await setSignedCookie(c, cookie.name, `v2.${Math.floor(now / 1000)}`, signingKey(secret!), {
+    ...cookie.options,
+    maxAge: SESSION_SECONDS,
+  });
+  return undefined;
 }
 
-export async function startSession(c: Context, adminTokenSha256: string, now = Date.now()): Promise<void> {
-  const { name, options } = cookie(c);
-  const expires = Math.floor(now / 1000) + SESSION_SECONDS;
-  await setSignedCookie(c, name, `v1.${expires}`, signingSecret(adminTokenSha256), { ...options, maxAge: SESSION_SECONDS });
+/** True when the request carries a session signed with the current secret and issued less than SESSION_SECONDS ago. */
+export async function hasSession(c: Context, secret: string | undefined, now = Date.now()): Promise<boolean> {
+  const cookie = sessionCookie(c, secret);
+  if (typeof cookie === "string") return false;
+  const value = await getSignedCookie(c, signingKey(secret!), cookie.name);
+  const match = typeof value === "string" ? /^v2\.(\d{1,12})$/.exec(value) : null;
+  if (!match) return false;
+  const age = now / 1000 - Number(match[1]);
+  return age < SESSION_SECONDS && age > -ISSUE_SKEW_SECONDS;
 }
 
-/** True when the request carries an unexpired session signed with the current admin token's key. */
-export async function hasSession(c: Context, adminTokenSha256: string | undefined, now = Date.now()): Promise<boolean> {
-  if (!adminTokenSha256) return false;
-  const value = await getSignedCookie(c, signingSecret(adminTokenSha256), cookie(c).name);
-  const match = typeof value === "string" ? /^v1\.(\d{1,12})$/.exec(value) : null;
-  return match !== null && Number(match[1]) > now / 1000;
-}
-
-export function endSession(c: Context): void {
-  const { name, options } = cookie(c);
-  deleteCookie(c, name, options);
+export function endSession(c: Context, secret: string | undefined): void {
+  const cookie = sessionCookie(c, secret);
+  if (typeof cookie !== "string") deleteCookie(c, cookie.name, cookie.options);
 }

@@ -3,7 +3,7 @@
  * each message read on its own: a message that cannot be read, or an event of
  * a packet that is not valid, fails alone. Pure: messages are plain data here.
  */
-import type { PermanentError } from "../errors/permanent-error.ts";
+import { PermanentError } from "../errors/permanent-error.ts";
 import { decodeMessage } from "../events/decode-message.ts";
 import type { EventMessage } from "../events/event-message.ts";
 import type { FailedMessage } from "./dead-letter-record.ts";
@@ -19,6 +19,8 @@ export interface BatchEvent<M> {
   event: EventMessage;
   /** About the event's share of its message's size, for the statement bound. */
   bytes: number;
+  /** A replay of a dead letter: not a first delivery. */
+  replayed: boolean;
 }
 
 export interface BatchLetter<M> {
@@ -34,11 +36,19 @@ export function readBatch<M extends QueueMessage>(
   const letters: BatchLetter<M>[] = [];
   for (const msg of messages) {
     const body = readBody(msg);
+    if (body instanceof UnreadableBody) {
+      const error = new PermanentError(`the runtime could not deserialize the message body: ${body.reason}`, {
+        code: "invalid_message",
+        cause: body.cause,
+      });
+      letters.push({ msg, failure: failed(msg, msg.id, null, error) });
+      continue;
+    }
     try {
       const decoded = decodeMessage(body);
       const size = typeof body === "string" ? body.length : JSON.stringify(body).length;
       const bytes = Math.ceil(size / (decoded.events.length + decoded.invalid.length));
-      for (const event of decoded.events) events.push({ msg, event, bytes });
+      for (const [i, event] of decoded.events.entries()) events.push({ msg, event, bytes, replayed: decoded.replayed[i]! });
       for (const bad of decoded.invalid) letters.push({ msg, failure: failed(msg, `${msg.id}#${bad.index}`, bad.body, bad.error) });
     } catch (err) {
       letters.push({ msg, failure: failed(msg, msg.id, body, err as PermanentError) });
@@ -58,11 +68,20 @@ function failed(msg: QueueMessage, messageId: string, body: unknown, error: Perm
   return { messageId, body, attempts: msg.attempts, errorCode: error.code ?? "invalid_message", errorMessage: error.message };
 }
 
-/** Even reading a body can throw (the runtime deserializes it lazily): that too is this message's failure alone. */
+class UnreadableBody {
+  readonly reason: string;
+  readonly cause: unknown;
+  constructor(cause: unknown) {
+    this.cause = cause;
+    this.reason = cause instanceof Error ? cause.message : String(cause);
+  }
+}
+
+/** Even reading a body can throw (the runtime deserializes it lazily): that too is this message's failure alone, under its own message. */
 function readBody(msg: QueueMessage): unknown {
   try {
     return msg.body;
-  } catch {
-    return undefined;
+  } catch (err) {
+    return new UnreadableBody(err);
   }
 }

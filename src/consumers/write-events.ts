@@ -21,6 +21,8 @@ export interface EventToWrite {
   event: EventMessage;
   /** Whether its message is a redelivery (counted as "retried", not "accepted"). */
   redelivery: boolean;
+  /** A replay of a dead letter (counted as "replayed" when the letter is marked, never as "accepted"). */
+  replayed: boolean;
   /** UTF-8 size of the event's JSON, for the statement bound. */
   bytes: number;
 }
@@ -43,12 +45,13 @@ export async function writeEvents<T extends EventToWrite>(
   const write = (chunk: T[]) => {
     verdicts.statements++;
     const redeliveries = chunk.filter((x) => x.redelivery).length;
+    const firstDeliveries = chunk.filter((x) => !x.redelivery && !x.replayed).length;
     return writeWithRetry(
       () =>
         insertEvents(
           db,
           chunk.map((x) => x.event),
-          { firstDeliveries: chunk.length - redeliveries, redeliveries },
+          { firstDeliveries, redeliveries },
           opts.timeoutMs,
         ),
       opts,

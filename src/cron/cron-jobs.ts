@@ -6,7 +6,7 @@
 import { type ConsumerEnv, deadLetterRetentionDays } from "../config/consumer-env.ts";
 import { openDatabase } from "../db/client.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
-import { log } from "../lib/log.ts";
+import { errorFields, log } from "../lib/log.ts";
 import { DAY_MS } from "../rollups/backfill-range.ts";
 import { type RollupRunReport, runRollup } from "../rollups/run-rollup.ts";
 
@@ -25,11 +25,19 @@ export async function runCronJobs(
   const database = openDatabase(env);
   try {
     const db = database.prisma;
-    const report = await runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS });
-    const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * DAY_MS);
-    const purged = await purgeDeadLetters(db, before);
-    if (purged > 0) log("info", "dead_letters.purged", { purged, before: before.toISOString() });
-    return report;
+    // Each job runs whatever became of the other: a failed rollup must not keep expired letters, nor the reverse.
+    const [rollup, purge] = await Promise.allSettled([
+      runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS }),
+      (async () => {
+        const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * DAY_MS);
+        const purged = await purgeDeadLetters(db, before);
+        if (purged > 0) log("info", "dead_letters.purged", { purged, before: before.toISOString() });
+      })(),
+    ]);
+    if (purge.status === "rejected") log("error", "dead_letters.purge_failed", errorFields(purge.reason));
+    if (rollup.status === "rejected") throw rollup.reason;
+    if (purge.status === "rejected") throw purge.reason;
+    return rollup.value;
   } finally {
     ctx.waitUntil(database.close());
   }

@@ -38,8 +38,12 @@ export function openDatabase(env: DatabaseEnv): Database {
   const { connectionString, timeoutMs } = dbConfig(env);
   // One connection: an invocation's statements run one after another, and Hyperdrive multiplexes across invocations.
   const pool = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: timeoutMs });
-  // An idle connection dropped by the server is an event, not an unhandled error that fails the invocation.
-  pool.on("error", (err) => log("warn", "database.connection_lost", errorFields(err)));
+  let closing = false;
+  // An idle connection dropped by the server is an event, not an unhandled error that fails the invocation;
+  // once the invocation closes its connection, the socket's own farewell is not news.
+  pool.on("error", (err) => {
+    if (!closing) log("warn", "database.connection_lost", errorFields(err));
+  });
   let prisma: Db | undefined;
   return {
     pg: pool,
@@ -49,6 +53,7 @@ export function openDatabase(env: DatabaseEnv): Database {
     },
     timeoutMs,
     async close() {
+      closing = true;
       await pool.end().catch(() => {});
     },
   };

@@ -1,5 +1,6 @@
 /** The rollup_runs journal: one row per rollup invocation. */
 import { sliceText, toStorableText } from "../events/storable.ts";
+import { errorFields, log } from "../lib/log.ts";
 import type { Db } from "./client.ts";
 
 export interface RunStart {
@@ -46,5 +47,8 @@ export async function failRollupRun(
     remaining: null,
     error: sliceText(toStorableText(err instanceof Error ? err.message : String(err)), 2000),
     durationMs: Date.now() - progress.startedAt,
-  }).catch(() => {});
+  }).catch((journalErr: unknown) =>
+    // The run's own error is thrown on by the caller; this one would otherwise leave the run "running" unexplained.
+    log("error", "rollup.journal_failed", { runId: id, ...errorFields(journalErr) }),
+  );
 }

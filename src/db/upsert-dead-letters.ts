@@ -45,7 +45,11 @@ const upsertSql = (letters: string, count: string) => `
       -- A discarded letter stays discarded (its new failure is recorded); a replayed one is pending again.
       status = CASE WHEN dead_letters.status = 'discarded' THEN dead_letters.status ELSE 'pending'::dead_letter_status END`;
 
-export async function upsertDeadLetters(sql: PgQueryable, letters: readonly DeadLetterInput[], timeoutMs = MAX_STATEMENT_MS): Promise<void> {
+export async function upsertDeadLetters(
+  sql: PgQueryable,
+  letters: readonly DeadLetterInput[],
+  timeoutMs = MAX_STATEMENT_MS,
+): Promise<void> {
   if (letters.length === 0) return;
   await sql.query(timedQuery(timeoutMs, upsertSql(jsonbLiteral(letters), integerLiteral(letters.length))));
 }

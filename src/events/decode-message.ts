@@ -16,6 +16,8 @@ import { isJsonObject } from "./fields.ts";
 
 export interface DecodedMessage {
   events: EventMessage[];
+  /** Per event: whether it is a replay of a dead letter (a replay keeps the event's first receipt time beside the packet's). */
+  replayed: boolean[];
   /** Events of a packet that are not valid: the raw event (with the packet's source), and why. */
   invalid: { index: number; body: unknown; error: PermanentError }[];
 }
@@ -24,11 +26,13 @@ export function decodeMessage(body: unknown): DecodedMessage {
   const value = typeof body === "string" ? parseText(body) : body;
   if (isJsonObject(value) && value.v === 2) {
     const envelope = check(packetEnvelopeSchema, value);
-    const decoded: DecodedMessage = { events: [], invalid: [] };
+    const decoded: DecodedMessage = { events: [], replayed: [], invalid: [] };
     for (const [index, raw] of envelope.events.entries()) {
       const parsed = packedEventSchema.safeParse(raw);
-      if (parsed.success) decoded.events.push(withTenant(parsed.data, envelope.source, envelope.receivedAt));
-      else
+      if (parsed.success) {
+        decoded.events.push(withTenant(parsed.data, envelope.source, envelope.receivedAt));
+        decoded.replayed.push(parsed.data.receivedAt !== undefined);
+      } else
         decoded.invalid.push({
           index,
           body: isJsonObject(raw) ? { source: envelope.source, ...raw } : raw,
@@ -37,7 +41,7 @@ export function decodeMessage(body: unknown): DecodedMessage {
     }
     return decoded;
   }
-  return { events: [check(eventMessageSchema, value)], invalid: [] };
+  return { events: [check(eventMessageSchema, value)], replayed: [false], invalid: [] };
 }
 
 /** One event message (v1): what a dead letter keeps and a replay re-sends. */

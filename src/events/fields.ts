@@ -26,7 +26,11 @@ export const EVENT_ID_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${LIMITS.maxIdLengt
 
 export const eventType = z.string().check(z.regex(EVENT_TYPE_PATTERN, `must match ${EVENT_TYPE_PATTERN.source}`));
 export const sourceName = z.string().check(z.regex(SOURCE_PATTERN, `must match ${SOURCE_PATTERN.source}`));
-export const eventId = z.string().check(z.regex(EVENT_ID_PATTERN, `must be 1–${LIMITS.maxIdLength} visible ASCII characters`));
+export const eventId = z.string().check(
+  z.regex(EVENT_ID_PATTERN, `must be 1–${LIMITS.maxIdLength} visible ASCII characters`),
+  // A path segment of its own (GET /admin/events/{source}/{id}): "." and ".." would name another path.
+  z.refine((id) => id !== "." && id !== "..", 'must not be "." or ".."'),
+);
 
 /** Free text (a filter value, a reason) of `min`–`max` characters, after trimming if asked: anything Postgres text can hold. */
 export const storableText = (min: number, max: number, opts: { trim?: boolean } = {}) =>

@@ -119,15 +119,19 @@ function fromNativeJson(doc: ParsedJson): ParsedBody {
 }
 
 function fromNdjson(body: string): ParsedBody {
-  const lines = body.split("\n").filter((l) => l.trim().length > 0);
+  // Blank lines carry no event, but messages name the physical line (1-based) an editor shows.
+  const lines = body
+    .split("\n")
+    .map((text, i) => ({ text, lineNumber: i + 1 }))
+    .filter((l) => l.text.trim().length > 0);
   checkCount(lines.length);
-  const candidates = lines.map((line, index): Candidate => {
+  const candidates = lines.map(({ text, lineNumber }, index): Candidate => {
     try {
-      const doc = parseJson(line, { maxDepth: PARSE_DEPTH });
+      const doc = parseJson(text, { maxDepth: PARSE_DEPTH });
       return fromNative(index, doc.value, doc.problems);
     } catch (err) {
       if (!(err instanceof JsonSyntaxError)) throw err;
-      return { index, ok: false, rejection: { index, code: "invalid_json", path: "", message: `line ${index + 1}: ${err.message}` } };
+      return { index, ok: false, rejection: { index, code: "invalid_json", path: "", message: `line ${lineNumber}: ${err.message}` } };
     }
   });
   return { single: false, candidates };

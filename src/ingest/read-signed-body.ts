@@ -30,8 +30,10 @@ export const readSignedBody = createMiddleware<{ Bindings: ProducerEnv; Variable
   const now = Date.now();
   let newId = (_index: number) => uuidv7(now);
   if (secret !== undefined) {
+    const { pathname, search } = new URL(c.req.url);
     const check = await verifySignature(
       c.req.header(SIGNATURE_HEADER) ?? null,
+      { method: c.req.method, target: `${pathname}${search}`, headers: c.req.raw.headers },
       bytes,
       secret,
       Math.floor(now / 1000),

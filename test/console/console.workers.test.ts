@@ -2,9 +2,12 @@
 // same-origin POSTs, security headers, and escaping of stored text. (The
 // whole flow in a real browser is console.browser.e2e.test.ts.)
 import { exports } from "cloudflare:workers";
+import { serializeSigned } from "hono/utils/cookie";
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/auth/sha256.ts";
+import { SESSION_SECONDS } from "../../src/console/session.ts";
 import { TEST_ADMIN_TOKEN, TEST_KEYS } from "../support/credentials.ts";
-import { db } from "../support/worker-db.ts";
+import { db, testEnv } from "../support/worker-db.ts";
 
 const worker = exports.default;
 const HOST = "https://ops.eventline.test";
@@ -59,8 +62,71 @@ describe("operator console", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Waiting for an operator");
     const [name, value] = cookie.split("=");
-    const forged = `${name}=${value!.replace(/^v1\.\d+/, "v1.99999999999")}`;
+    const forged = `${name}=${value!.replace(/^v2\.\d+/, "v2.99999999999")}`;
     expect((await request("/console", { headers: { cookie: forged } })).status).toBe(303);
+  });
+
+  /** A cookie as the console would sign it, with `secret`, saying `value`. */
+  const cookieSignedWith = async (secret: string, value: string, name = "__Host-eventline_console") =>
+    (await serializeSigned(name, value, secret, { secure: true, path: "/" })).split(";")[0]!;
+  const issued = (secondsAgo: number) => `v2.${Math.floor(Date.now() / 1000) - secondsAgo}`;
+
+  it("refuses sessions signed with anything but CONSOLE_SESSION_SECRET: the admin token's hash opens nothing", async () => {
+    const hash = await sha256Hex(TEST_ADMIN_TOKEN);
+    for (const key of [`eventline-console-session:${hash}`, `eventline-console-session-v2:${hash}`, hash, hash.toUpperCase()]) {
+      for (const value of [issued(0), "v1.99999999999"]) {
+        expect((await request("/console", { headers: { cookie: await cookieSignedWith(key, value) } })).status, key).toBe(303);
+      }
+    }
+    const real = await cookieSignedWith(`eventline-console-session-v2:${testEnv.CONSOLE_SESSION_SECRET}`, issued(0));
+    expect((await request("/console", { headers: { cookie: real } })).status).toBe(200);
+  });
+
+  it("ends a session SESSION_SECONDS after it was issued, whatever the cookie says, and refuses one issued in the future", async () => {
+    const key = `eventline-console-session-v2:${testEnv.CONSOLE_SESSION_SECRET}`;
+    expect((await request("/console", { headers: { cookie: await cookieSignedWith(key, issued(SESSION_SECONDS - 60)) } })).status).toBe(
+      200,
+    );
+    expect((await request("/console", { headers: { cookie: await cookieSignedWith(key, issued(SESSION_SECONDS + 1)) } })).status).toBe(303);
+    expect((await request("/console", { headers: { cookie: await cookieSignedWith(key, issued(-3600)) } })).status).toBe(303);
+  });
+
+  it("ends every session when CONSOLE_SESSION_SECRET is rotated, and is disabled without one", async () => {
+    const cookie = await session();
+    const rotated = { ...testEnv, CONSOLE_SESSION_SECRET: "another-secret-of-at-least-32-characters!" };
+    const { consumerApp } = await import("../../src/consumer.ts");
+    expect((await consumerApp.request(`${HOST}/console`, { headers: { cookie } }, rotated)).status).toBe(303);
+    const without = { ...testEnv, CONSOLE_SESSION_SECRET: undefined };
+    const res = await consumerApp.request(
+      `${HOST}/console/login`,
+      { method: "POST", headers: { origin: HOST }, body: new URLSearchParams({ token: TEST_ADMIN_TOKEN }) },
+      without,
+    );
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("CONSOLE_SESSION_SECRET");
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("holds no session over plain http off loopback, even with a valid cookie and a forged Host", async () => {
+    const cookie = await session();
+    expect((await request("/console", { base: "http://ops.eventline.test", headers: { cookie } })).status).toBe(303);
+    const login = await request("/console/login", {
+      method: "POST",
+      base: "http://ops.eventline.test",
+      body: new URLSearchParams({ token: TEST_ADMIN_TOKEN }),
+    });
+    expect(login.status).toBe(403);
+    expect(login.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("answers a login whose next holds CR/LF with a redirect into the console, never a 500", async () => {
+    for (const next of ["/console?a\r\nb", "/console?a%0D%0Ab", "/console/\u0000x", "//evil.example", "/console\\evil"]) {
+      const res = await request("/console/login", { method: "POST", body: new URLSearchParams({ token: TEST_ADMIN_TOKEN, next }) });
+      expect(res.status, JSON.stringify(next)).toBe(303);
+      expect(new URL(res.headers.get("location")!, HOST).origin).toBe(HOST);
+      const page = await request(`/console/login?next=${encodeURIComponent(next)}`);
+      expect(page.status).toBe(200);
+    }
   });
 
   it("refuses state-changing requests from another origin or without one", async () => {
@@ -71,6 +137,12 @@ describe("operator console", () => {
     );
     expect((await request("/console/discard", { method: "POST", headers: { cookie }, body, origin: null })).status).toBe(403);
     expect((await request("/console/discard", { method: "POST", headers: { cookie }, body })).status).toBe(200);
+  });
+
+  it("reads no more than 1 MB of a console request, before anyone has logged in", async () => {
+    const big = new URLSearchParams({ token: "x".repeat(2 * 1024 * 1024) });
+    const res = await request("/console/login", { method: "POST", body: big });
+    expect(res.status).toBe(413);
   });
 
   it("sends a CSP without inline scripts, forbids framing and caching", async () => {

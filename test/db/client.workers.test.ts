@@ -10,8 +10,11 @@ import { batchOf, deliver, event, text } from "../support/queue-batches.ts";
 import { eventsFor, uniq } from "../support/worker-db.ts";
 
 const stats = async () =>
-  (await exports.default.fetch(new Request("http://eventline.test/admin/stats", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })))
-    .status;
+  (
+    await exports.default.fetch(
+      new Request("http://eventline.test/admin/stats", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }),
+    )
+  ).status;
 
 describe("one database connection per invocation", () => {
   it("answers HTTP requests that reach the database one after another and 30 at once", async () => {

@@ -5,10 +5,10 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
-import { PrismaClient } from "../../src/generated/prisma-node/client.ts";
 import { classifyDbError } from "../../src/errors/classify-db-error.ts";
 import { PermanentError } from "../../src/errors/permanent-error.ts";
 import { RetryableError } from "../../src/errors/retryable-error.ts";
+import { PrismaClient } from "../../src/generated/prisma-node/client.ts";
 
 let server: RealPostgres;
 let client: pg.Client;
@@ -26,10 +26,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const thrown = (p: PromiseLike<unknown>) => Promise.resolve(p).then(
-  () => expect.fail("the statement succeeded"),
-  (err: unknown) => err,
-);
+const thrown = (p: PromiseLike<unknown>) =>
+  Promise.resolve(p).then(
+    () => expect.fail("the statement succeeded"),
+    (err: unknown) => err,
+  );
 
 describe("classifyDbError on real driver errors", () => {
   it.each([

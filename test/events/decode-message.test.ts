@@ -65,18 +65,19 @@ describe("decodeMessage", () => {
         { v: 1, source: "s", receivedAt: "2026-11-01T00:00:01.000Z", ...e("a") },
         { v: 1, source: "s", receivedAt: "2026-11-01T00:00:01.000Z", ...e("b") },
       ],
+      replayed: [false, false],
       invalid: [],
     });
   });
 
-  it("keeps an event's own receipt time (a replayed event's) over the packet's", () => {
-    expect(decodeMessage(packet([e("a", { receivedAt: "2026-10-01T00:00:00.000Z" })])).events[0]!.receivedAt).toBe(
-      "2026-10-01T00:00:00.000Z",
-    );
+  it("keeps an event's own receipt time (a replayed event's) over the packet's, and says it is a replay", () => {
+    const r = decodeMessage(packet([e("a", { receivedAt: "2026-10-01T00:00:00.000Z" }), e("b")]));
+    expect(r.events[0]!.receivedAt).toBe("2026-10-01T00:00:00.000Z");
+    expect(r.replayed).toEqual([true, false]);
   });
 
   it("reads a v1 message as one event", () => {
-    expect(decodeMessage(JSON.stringify(message))).toStrictEqual({ events: [message], invalid: [] });
+    expect(decodeMessage(JSON.stringify(message))).toStrictEqual({ events: [message], replayed: [false], invalid: [] });
   });
 
   it("returns an invalid event of a packet on its own, with its index, and keeps the valid ones", () => {

@@ -21,6 +21,11 @@ describe("parseBody", () => {
     expect(r.candidates[1]).toMatchObject({ ok: false, rejection: { index: 1, code: "invalid_json" } });
   });
 
+  it("names the physical line of a broken NDJSON line, blank lines counted", () => {
+    const r = parseBody(h({ "content-type": "application/x-ndjson" }), '{"type":"a","payload":{}}\n\n\n\n{oops\n');
+    expect(r.candidates[1]).toMatchObject({ ok: false, rejection: { index: 1, message: expect.stringMatching(/^line 5: /) } });
+  });
+
   it("maps a structured CloudEvent, keeping its source URI and extensions as attributes", () => {
     const ce = {
       specversion: "1.0",

@@ -3,12 +3,15 @@ import { Hono } from "hono";
 import { checkAdminToken } from "../../auth/admin-auth.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
 import { Layout } from "../layout.tsx";
+import { safeNext } from "../safe-next.ts";
 import { endSession, startSession } from "../session.ts";
 
 const REFUSALS = {
   ingest_key: "That is an ingest API key; the console takes the admin token.",
   unknown: "That is not the admin token.",
   disabled: "The console is disabled: ADMIN_TOKEN_SHA256 is not set on this Worker.",
+  no_secret: "The console is disabled: CONSOLE_SESSION_SECRET (at least 32 characters) is not set on this Worker.",
+  not_https: "The console is served over https only.",
 } as const;
 
 function LoginPage(props: { error?: string; next: string }) {
@@ -31,9 +34,6 @@ function LoginPage(props: { error?: string; next: string }) {
   );
 }
 
-/** Only a path inside the console: a login link cannot send the operator elsewhere. */
-const safeNext = (next: unknown) => (typeof next === "string" && /^\/console(\/[^/\\]|$|\?)/.test(next) ? next : "/console");
-
 export const loginPages = new Hono<{ Bindings: ConsumerEnv }>()
   .get("/login", (c) => c.html(<LoginPage next={safeNext(c.req.query("next"))} />))
   .post("/login", async (c) => {
@@ -42,10 +42,11 @@ export const loginPages = new Hono<{ Bindings: ConsumerEnv }>()
     const check = token ? await checkAdminToken(token, c.env) : "unknown";
     if (check !== "admin")
       return c.html(<LoginPage error={REFUSALS[check]} next={safeNext(form.next)} />, check === "ingest_key" ? 403 : 401);
-    await startSession(c, c.env.ADMIN_TOKEN_SHA256!);
+    const refused = await startSession(c, c.env.CONSOLE_SESSION_SECRET);
+    if (refused) return c.html(<LoginPage error={REFUSALS[refused]} next={safeNext(form.next)} />, 403);
     return c.redirect(safeNext(form.next), 303);
   })
   .post("/logout", (c) => {
-    endSession(c);
+    endSession(c, c.env.CONSOLE_SESSION_SECRET);
     return c.redirect("/console/login", 303);
   });

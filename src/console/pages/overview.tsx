@@ -1,9 +1,9 @@
 /** Overview: the stage counters, what waits for an operator, and 30 days of events and dead letters. */
 import { Hono } from "hono";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
-import { requestDb } from "../../db/request-database.ts";
 import { deadLettersPerDay, eventsPerDayBySource } from "../../db/daily-series.ts";
 import { readStats, STAGES } from "../../db/read-stats.ts";
+import { requestDb } from "../../db/request-database.ts";
 import { lastDays } from "../chart-scale.ts";
 import { DailyBars } from "../charts.tsx";
 import { formatAge, formatCount, formatInstant } from "../format.ts";

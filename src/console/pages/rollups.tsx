@@ -2,8 +2,8 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
-import { requestDb } from "../../db/request-database.ts";
 import { rollupTable } from "../../db/list-rollups.ts";
+import { requestDb } from "../../db/request-database.ts";
 import { ApiError } from "../../errors/api-error.ts";
 import { eventType, sourceName, utcDay } from "../../events/fields.ts";
 import { parseOrThrow } from "../../http/validate.ts";

@@ -54,7 +54,10 @@ describe("embedded Postgres under concurrent clients", () => {
   });
 
   it("gives each of 10 concurrent Prisma clients (adapter-pg, as the Worker's) its own results for 200 KB parameters", async () => {
-    const clients = Array.from({ length: CLIENTS }, () => new PrismaClient({ adapter: new PrismaPg({ connectionString: db.directUrl, max: 1 }) }));
+    const clients = Array.from(
+      { length: CLIENTS },
+      () => new PrismaClient({ adapter: new PrismaPg({ connectionString: db.directUrl, max: 1 }) }),
+    );
     let wrong = 0;
     let errors = 0;
     await Promise.all(

@@ -1,0 +1,170 @@
+// bench/consumer-workerd: the consumer's statement sent from inside workerd
+// through the HYPERDRIVE binding to PostgreSQL (Debian package, fsync on), by
+// both designs (bench/worker/consumer-bench-entry.ts), against the baseline
+// of a direct multi-row INSERT sent from Node on an open connection; all in
+// one run, designs interleaved, median of --repeats.
+//
+// - per statement, one open connection: `count` statements in one request (the goal's figure)
+// - per invocation: one request per statement, each connecting (locally every connect is a
+//   new backend; in production Hyperdrive keeps them warm)
+// - Worker CPU per statement: the workerd process's CPU time over the run
+// - connections: 50 invocations at once, the most backends seen
+// - the consumer bundle, gzip, as wrangler reports the upload
+//
+//   npm run bench:consumer [-- --repeats 3]
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { applyMigrations } from "../scripts/db/migrate.ts";
+import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
+import { OFFLINE_ENV } from "../scripts/local-stack/offline-env.ts";
+import type { EventMessage } from "../src/events/event-message.ts";
+import { STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
+import { makeEvents, median } from "./lib/events.ts";
+import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
+
+Object.assign(process.env, OFFLINE_ENV);
+const { values: args } = parseArgs({ options: { repeats: { type: "string", default: "3" } } });
+const REPEATS = Number(args.repeats);
+/** Statements per sample: enough to amortize the request, few enough to keep a sample short. */
+const COUNT: Record<number, number> = { 100: 60, 1000: 12 };
+const DESIGNS = ["pg", "prisma"] as const;
+
+const server = await startRealPostgres({ max_connections: "200" });
+// The local Hyperdrive binding needs a password in its URL; the server trusts local connections whatever it is.
+const url = `${server.url.replace("postgres@", "postgres:postgres@")}?sslmode=disable`;
+await applyMigrations(url);
+const direct = new pg.Client({ connectionString: url });
+await direct.connect();
+const bench = await startBenchStack({
+  database: { directUrl: url },
+  apiKeys: "bench:0000000000000000000000000000000000000000000000000000000000000000",
+  edits: [[/^main = ".*\/src\/consumer\.ts"$/m, `main = ${JSON.stringify(resolve("bench/worker/consumer-bench-entry.ts"))}`]],
+});
+const { stack } = bench;
+const groups = { workersPgid: stack.workers.child.pid! };
+let seq = 0;
+
+/** The baseline: a multi-row INSERT … VALUES from Node on an open connection. */
+function plainInsert(b: EventMessage[]) {
+  const params: unknown[] = [];
+  const rows = b.map((e, i) => {
+    params.push(e.source, e.id, e.type, e.occurredAt, e.receivedAt, JSON.stringify(e.payload));
+    const o = i * 6;
+    return `($${o + 1},$${o + 2},$${o + 3},$${o + 4},$${o + 5},$${o + 6})`;
+  });
+  return direct.query(
+    `INSERT INTO events (source,id,type,occurred_at,received_at,payload) VALUES ${rows.join(",")} ON CONFLICT DO NOTHING`,
+    params,
+  );
+}
+
+async function call(design: string, n: number, count: number) {
+  const res = await fetch(`${stack.opsUrl}/__bench/statements?design=${design}&n=${n}&count=${count}&run=r${seq++}`, { method: "POST" });
+  if (res.status !== 204) throw new Error(`bench route answered ${res.status}: ${await res.text()}`);
+}
+
+/** Milliseconds per statement and workerd CPU ms per statement. */
+async function sample(what: () => Promise<unknown>, statements: number) {
+  await direct.query("TRUNCATE events, rollup_deltas, stage_counters");
+  await direct.query("CHECKPOINT");
+  const cpu0 = await cpuByPart(groups);
+  const t0 = performance.now();
+  await what();
+  const ms = (performance.now() - t0) / statements;
+  const cpu = cpuDelta(cpu0, await cpuByPart(groups)).get("workerd (both Workers, queue, rate limiter)") ?? 0;
+  return { ms, cpuMs: cpu / statements };
+}
+
+type Key = `${string}/${number}/${string}`;
+const samples = new Map<Key, { ms: number[]; cpuMs: number[] }>();
+const record = (k: Key, s: { ms: number; cpuMs: number }) => {
+  const e = samples.get(k) ?? { ms: [], cpuMs: [] };
+  e.ms.push(s.ms);
+  e.cpuMs.push(s.cpuMs);
+  samples.set(k, e);
+};
+
+for (const d of DESIGNS) await call(d, 100, 2); // warm: bundles compiled, wasm instantiated
+for (let r = 0; r < REPEATS; r++) {
+  for (const n of [100, 1000]) {
+    const count = COUNT[n]!;
+    record(
+      `baseline/${n}/open`,
+      await sample(async () => {
+        for (let i = 0; i < count; i++) await plainInsert(makeEvents(n, `b${seq++}`));
+      }, count),
+    );
+    for (const d of DESIGNS) {
+      record(`${d}/${n}/open`, await sample(() => call(d, n, count), count));
+      record(
+        `${d}/${n}/invocation`,
+        await sample(async () => {
+          for (let i = 0; i < count; i++) await call(d, n, 1);
+        }, count),
+      );
+    }
+    console.error(`[bench] repeat ${r + 1}/${REPEATS}, batch ${n} done`);
+  }
+}
+
+/** 50 invocations at once, as 50 isolates would run; the most client backends seen while they write. */
+async function connectionsFor50(design: string) {
+  let most = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const r = await direct.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+      );
+      most = Math.max(most, r.rows[0].n);
+      await new Promise((res) => setTimeout(res, 5));
+    }
+  })();
+  await Promise.all(Array.from({ length: 50 }, () => call(design, 100, 1)));
+  sampling = false;
+  await sampler;
+  return most;
+}
+const connections = { pg: await connectionsFor50("pg"), prisma: await connectionsFor50("prisma") };
+
+function consumerBundleGzipKiB(): number {
+  const out = execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--env", "consumer", "--outdir", outDir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return Number(/Total Upload: [\d.]+ KiB \/ gzip: ([\d.]+) KiB/.exec(out)?.[1]);
+}
+const outDir = await mkdtemp(join(STATE_ROOT, "eventline-bundle-"));
+const bundleGzip = consumerBundleGzipKiB();
+await rm(outDir, { recursive: true, force: true });
+
+await bench.stop();
+await direct.end();
+await server.stop();
+
+const m = (k: Key) => median(samples.get(k)!.ms);
+const c = (k: Key) => median(samples.get(k)!.cpuMs);
+console.log(`\nThe consumer's statement from workerd through the Hyperdrive binding, PostgreSQL 15 (fsync on); median of ${REPEATS}`);
+console.log(
+  "| design | batch | ms / statement, open connection | vs baseline | ms / invocation (connect + statement) | vs baseline | Worker CPU ms / statement (open) | Worker CPU ms / invocation |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
+for (const n of [100, 1000]) {
+  const base = m(`baseline/${n}/open`);
+  console.log(`| baseline: multi-row INSERT from Node | ${n} | ${base.toFixed(2)} | 1.00 | – | – | – | – |`);
+  for (const d of DESIGNS) {
+    const open = m(`${d}/${n}/open`);
+    const inv = m(`${d}/${n}/invocation`);
+    console.log(
+      `| ${d === "pg" ? "node-postgres (chosen)" : "Prisma + adapter-pg"} | ${n} | ${open.toFixed(2)} | **${(base / open).toFixed(2)}** | ${inv.toFixed(2)} | ${(base / inv).toFixed(2)} | ${c(`${d}/${n}/open`).toFixed(2)} | ${c(`${d}/${n}/invocation`).toFixed(2)} |`,
+    );
+  }
+}
+console.log(
+  `\n50 invocations at once: at most ${connections.pg} (node-postgres) / ${connections.prisma} (Prisma) client backends on PostgreSQL (the local binding does not pool)`,
+);
+console.log(`Consumer bundle: ${bundleGzip} KiB gzip`);
+console.log(`\n${JSON.stringify({ samples: Object.fromEntries(samples), connections, bundleGzip })}`);

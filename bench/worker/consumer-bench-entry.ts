@@ -1,0 +1,36 @@
+/**
+ * The consumer as bench/consumer-workerd.ts runs it: the production entry,
+ * plus one route that runs the consumer's statement from inside workerd
+ * through the HYPERDRIVE binding, by either design:
+ * - `pg`: node-postgres, the statement and its timeout in one round trip (what the consumer sends);
+ * - `prisma`: Prisma 7 + @prisma/adapter-pg, the same function called with parameters.
+ * `count` statements run on one connection opened for the request.
+ * Only the benchmark's edited wrangler config points `main` here.
+ */
+import worker from "../../src/consumer.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import { INSERT_EVENTS_SQL, insertEvents } from "../../src/db/insert-events.ts";
+import { makeEvents } from "../lib/events.ts";
+
+export default {
+  ...worker,
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    if (url.pathname !== "/__bench/statements") return worker.fetch(request, env, ctx);
+    const design = url.searchParams.get("design");
+    const n = Number(url.searchParams.get("n"));
+    const count = Number(url.searchParams.get("count"));
+    const run = url.searchParams.get("run") ?? crypto.randomUUID();
+    const database = openDatabase(env);
+    try {
+      for (let i = 0; i < count; i++) {
+        const events = makeEvents(n, `${run}-${i}`);
+        if (design === "pg") await insertEvents(database.pg, events, { firstDeliveries: n, redeliveries: 0 }, database.timeoutMs);
+        else await database.prisma.$queryRawUnsafe(INSERT_EVENTS_SQL, JSON.stringify(events), n, 0);
+      }
+    } finally {
+      ctx.waitUntil(database.close());
+    }
+    return new Response(null, { status: 204 });
+  },
+} satisfies typeof worker;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "dead_letters" ADD COLUMN     "replay_claimed_at" TIMESTAMPTZ(3);

@@ -1,0 +1,79 @@
+// safeNext, the login's redirect target: for any input, a same-origin console
+// path that a Location header can carry. Seeded property test plus the
+// inputs a red team used.
+import { describe, expect, it } from "vitest";
+import { safeNext } from "../../src/console/safe-next.ts";
+import { prng } from "../support/prng.ts";
+
+const ORIGIN = "https://ops.example";
+const ALPHABET = [
+  "/",
+  "\\",
+  "?",
+  "#",
+  "%",
+  "0",
+  "D",
+  "A",
+  ".",
+  ":",
+  "@",
+  "\r",
+  "\n",
+  "\u0000",
+  "\t",
+  " ",
+  "é",
+  "\u2028",
+  "c",
+  "o",
+  "n",
+  "s",
+  "l",
+  "e",
+  "=",
+  "&",
+];
+
+function holds(next: string) {
+  const out = safeNext(next);
+  expect(() => new Headers({ location: out })).not.toThrow();
+  const url = new URL(out, ORIGIN);
+  expect(url.origin).toBe(ORIGIN);
+  expect(out === "/console" || out === next).toBe(true);
+  expect(out.startsWith("/console")).toBe(true);
+}
+
+describe("safeNext", () => {
+  it("keeps console paths and queries as they are", () => {
+    for (const p of ["/console", "/console/dead-letters?status=pending&code=x", "/console?x=%0D%0A", "/console/replay-jobs/abc"])
+      expect(safeNext(p)).toBe(p);
+  });
+
+  it("sends anything else to /console", () => {
+    for (const p of [
+      "/console?a\r\nb",
+      "//evil.example",
+      "/console//evil.example",
+      "/console\\@evil",
+      "https://evil.example",
+      "/consolex",
+      "/console\u0000",
+      " /console",
+      "/console é",
+      undefined,
+      42,
+    ]) {
+      expect(safeNext(p)).toBe("/console");
+    }
+  });
+
+  it("holds for random strings (seeded)", () => {
+    const seed = Number(process.env.FUZZ_SEED ?? 7);
+    const rng = prng(seed);
+    for (let i = 0; i < 5000; i++) {
+      const tail = Array.from({ length: rng.int(12) }, () => rng.pick(ALPHABET)).join("");
+      holds(rng.next() < 0.7 ? `/console${tail}` : tail);
+    }
+  });
+});
