@@ -29,7 +29,7 @@ Object.assign(process.env, OFFLINE_ENV);
 const { values: args } = parseArgs({ options: { repeats: { type: "string", default: "3" } } });
 const REPEATS = Number(args.repeats);
 /** Statements per sample: enough to amortize the request, few enough to keep a sample short. */
-const COUNT: Record<number, number> = { 100: 60, 1000: 12 };
+const COUNT: Record<number, number> = { 100: 150, 1000: 15 };
 const DESIGNS = ["pg", "prisma"] as const;
 
 const server = await startRealPostgres({ max_connections: "200" });

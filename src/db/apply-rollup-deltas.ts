@@ -17,7 +17,7 @@
  * of a backfill's way (see rollup-lock.ts).
  */
 import type { RawSql } from "./client.ts";
-import { ROLLUP_LOCK_KEY } from "./rollup-lock.ts";
+import { SHARED_ROLLUP_LOCK } from "./rollup-lock.ts";
 import { addRollupDelta } from "./sql-fragments.ts";
 
 export interface DeltaChunkResult {
@@ -27,7 +27,7 @@ export interface DeltaChunkResult {
   rows: number;
 }
 
-/** $1 delta rows to claim, $2 the rollup lock's key. A key's shards are summed before its rollup row is touched once. */
+/** $1 delta rows to claim. A key's shards are summed before its rollup row is touched once. */
 const APPLY_SQL = `
     WITH claimed AS (
       DELETE FROM rollup_deltas d
@@ -37,7 +37,7 @@ const APPLY_SQL = `
         LIMIT $1
         FOR UPDATE SKIP LOCKED
       )
-      AND (SELECT pg_advisory_xact_lock_shared($2::bigint)::text) IS NOT NULL
+      AND ${SHARED_ROLLUP_LOCK}
       RETURNING d.day, d.source, d.type, d.count, d.first_occurred_at, d.last_occurred_at
     ), keys AS (
       SELECT day, source, type, sum(count)::int AS count, min(first_occurred_at) AS first_occurred_at, max(last_occurred_at) AS last_occurred_at
@@ -52,6 +52,6 @@ const APPLY_SQL = `
     SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT count(*) FROM upserted)::int AS rows`;
 
 export async function applyRollupDeltas(db: RawSql, limit: number): Promise<DeltaChunkResult> {
-  const [r] = await db.$queryRawUnsafe<DeltaChunkResult[]>(APPLY_SQL, limit, ROLLUP_LOCK_KEY);
+  const [r] = await db.$queryRawUnsafe<DeltaChunkResult[]>(APPLY_SQL, limit);
   return r ?? { claimed: 0, rows: 0 };
 }
