@@ -5,6 +5,7 @@ import { defineConfig, type Plugin } from "vitest/config";
 import { OFFLINE_ENV } from "./scripts/local-stack/offline-env.ts";
 import {
   TEST_ADMIN_TOKEN,
+  TEST_AUTH_FAILURE_LIMIT,
   TEST_CONSOLE_SESSION_SECRET,
   TEST_KEYS,
   TEST_RATE_LIMIT,
@@ -90,6 +91,10 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml", environment: "consumer" },
             miniflare: {
+              ratelimits: {
+                READ_RATE_LIMITER: { namespace_id: "1002", simple: { limit: TEST_RATE_LIMIT, period: 60 } },
+                AUTH_FAILURE_LIMITER: { namespace_id: "1003", simple: { limit: TEST_AUTH_FAILURE_LIMIT, period: 60 } },
+              },
               hyperdrives: {
                 HYPERDRIVE: inject("directUrl"),
                 HANGING_HYPERDRIVE: inject("hangingDatabaseUrl"),

@@ -327,13 +327,15 @@ describe("rate limiting", () => {
   it("answers 429 with Retry-After once a key exceeds its limit", async () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
-    for (let i = 0; i <= TEST_RATE_LIMIT; i++) {
+    // Up to 2 × the limit: the limiter counts in fixed windows, and one may turn during the loop.
+    for (let i = 0; i <= 2 * TEST_RATE_LIMIT && statuses.at(-1) !== 429; i++) {
       const res = await post('{"type":"Nope"}', { authorization: `Bearer ${TEST_KEYS.burst}` });
       statuses.push(res.status);
       if (res.status === 429) retryAfter = res.headers.get("retry-after");
       await res.body?.cancel();
     }
-    expect(statuses.slice(0, TEST_RATE_LIMIT).every((s) => s === 400)).toBe(true);
+    expect(statuses.length).toBeGreaterThan(TEST_RATE_LIMIT);
+    expect(statuses.slice(0, -1).every((s) => s === 400)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
   });

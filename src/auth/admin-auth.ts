@@ -7,9 +7,10 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors/api-error.ts";
 import { identifyKey, parseApiKeys, presentedKey } from "./api-keys.ts";
+import { countFailedAuth, type FailedAuthBindings } from "./failed-auth-throttle.ts";
 import { sha256Hex, timingSafeEqualString } from "./sha256.ts";
 
-export interface AdminAuthBindings {
+export interface AdminAuthBindings extends FailedAuthBindings {
   ADMIN_TOKEN_SHA256?: string;
   API_KEYS?: string;
 }
@@ -32,6 +33,7 @@ export const adminAuth = createMiddleware<{ Bindings: AdminAuthBindings }>(async
     });
   const check = await checkAdminToken(token, c.env);
   if (check === "admin") return next();
+  await countFailedAuth(c.env, c.req.raw.headers);
   if (check === "ingest_key") throw new ApiError(403, "forbidden", "ingest API keys cannot use the admin API");
   throw new ApiError(
     401,

@@ -25,6 +25,10 @@ export interface ConsumerEnv {
   API_KEYS?: string;
   /** Name of the dead-letter queue, to route its batches to the dead-letter consumer. */
   DEAD_LETTER_QUEUE?: string;
+  /** Per-key rate limit of GET /v1/rollups (Workers Rate Limiting). */
+  READ_RATE_LIMITER?: RateLimit;
+  /** Failed authentications (admin token, console login, read keys) per client address. */
+  AUTH_FAILURE_LIMITER?: RateLimit;
   /** Days replayed and discarded dead letters are kept for audit before the cron purges them. */
   DEAD_LETTER_RETENTION_DAYS?: string;
   LOG_LEVEL?: string;

@@ -33,7 +33,7 @@ ingestRoutes.post(
     },
   }),
   validate("query", ingestQuery),
-  apiKeyAuth,
+  apiKeyAuth<ProducerEnv>((env) => env.INGEST_RATE_LIMITER),
   readSignedBody,
   async (c) => {
     const started = Date.now();

@@ -26,27 +26,32 @@ const cursorSchema = z.tuple([utcDay, eventType]);
 
 export const rollupRoutes = new Hono<{ Bindings: ConsumerEnv; Variables: ApiKeyVariables }>();
 
-rollupRoutes.get("/v1/rollups", apiKeyAuth, validate("query", query), async (c) => {
-  const q = c.req.valid("query");
-  if (q.source !== undefined && q.source !== c.var.source) {
-    throw new ApiError(403, "source_forbidden", `this API key reads source "${c.var.source}", not "${q.source}"`, {
-      details: { path: "source" },
+rollupRoutes.get(
+  "/v1/rollups",
+  apiKeyAuth<ConsumerEnv>((env) => env.READ_RATE_LIMITER),
+  validate("query", query),
+  async (c) => {
+    const q = c.req.valid("query");
+    if (q.source !== undefined && q.source !== c.var.source) {
+      throw new ApiError(403, "source_forbidden", `this API key reads source "${c.var.source}", not "${q.source}"`, {
+        details: { path: "source" },
+      });
+    }
+    let after: { day: Date; type: string } | undefined;
+    if (q.cursor !== undefined) {
+      const [day, type] = readCursor(q.cursor, cursorSchema);
+      after = { day: new Date(`${day}T00:00:00Z`), type };
+    }
+    const rows = await listRollups(requestDb(c), {
+      source: c.var.source,
+      from: new Date(`${q.from}T00:00:00Z`),
+      to: new Date(`${q.to}T00:00:00Z`),
+      type: q.type,
+      after,
+      limit: q.limit + 1,
     });
-  }
-  let after: { day: Date; type: string } | undefined;
-  if (q.cursor !== undefined) {
-    const [day, type] = readCursor(q.cursor, cursorSchema);
-    after = { day: new Date(`${day}T00:00:00Z`), type };
-  }
-  const rows = await listRollups(requestDb(c), {
-    source: c.var.source,
-    from: new Date(`${q.from}T00:00:00Z`),
-    to: new Date(`${q.to}T00:00:00Z`),
-    type: q.type,
-    after,
-    limit: q.limit + 1,
-  });
-  const page = rows.slice(0, q.limit).map((r) => ({ ...r, day: r.day.toISOString().slice(0, 10) }));
-  const last = page.at(-1);
-  return c.json({ rollups: page, nextCursor: rows.length > q.limit && last ? encodeCursor([last.day, last.type]) : null });
-});
+    const page = rows.slice(0, q.limit).map((r) => ({ ...r, day: r.day.toISOString().slice(0, 10) }));
+    const last = page.at(-1);
+    return c.json({ rollups: page, nextCursor: rows.length > q.limit && last ? encodeCursor([last.day, last.type]) : null });
+  },
+);

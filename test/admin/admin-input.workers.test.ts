@@ -2,7 +2,7 @@
 // a 4xx and a code, never a 5xx, whatever it holds.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { TEST_ADMIN_TOKEN, TEST_KEYS } from "../support/credentials.ts";
+import { TEST_ADMIN_TOKEN, TEST_AUTH_FAILURE_LIMIT, TEST_KEYS, TEST_RATE_LIMIT } from "../support/credentials.ts";
 
 const worker = exports.default;
 const call = async (path: string, init: RequestInit = {}, token = TEST_ADMIN_TOKEN) => {
@@ -83,5 +83,54 @@ describe("rollup read API input", () => {
     }
     expect(await read("from=9999-12-01&to=9999-12-31")).toMatchObject({ status: 200, body: { rollups: [] } });
     expect(await read("from=0001-01-01&to=0001-01-02")).toMatchObject({ status: 200 });
+  });
+});
+
+describe("throttling (Workers Rate Limiting)", () => {
+  const from = (address: string, path: string, token: string) =>
+    worker.fetch(
+      new Request(`http://eventline.test${path}`, { headers: { authorization: `Bearer ${token}`, "cf-connecting-ip": address } }),
+    );
+  /**
+   * Sends until the first 429 (at most 2 × limit + 1 requests: the limiter counts in fixed windows, and a window may
+   * turn during the loop) and returns the statuses before it and the 429 itself.
+   */
+  async function untilThrottled(limit: number, send: (i: number) => Promise<Response>) {
+    const before: number[] = [];
+    for (let i = 0; i <= 2 * limit; i++) {
+      const res = await send(i);
+      if (res.status === 429) return { before, throttled: res };
+      before.push(res.status);
+    }
+    return { before, throttled: undefined };
+  }
+
+  it("answers 429 to an address past TEST_AUTH_FAILURE_LIMIT failed admin tokens a minute; others and the right token still pass", async () => {
+    const address = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const { before, throttled } = await untilThrottled(TEST_AUTH_FAILURE_LIMIT, (i) => from(address, "/admin/stats", `evla_wrong_${i}`));
+    expect(before.length).toBeGreaterThanOrEqual(TEST_AUTH_FAILURE_LIMIT);
+    expect(new Set(before)).toEqual(new Set([401]));
+    expect(throttled?.status).toBe(429);
+    expect(Number(throttled?.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await from("203.0.113.9", "/admin/stats", "evla_wrong")).status).toBe(401);
+    expect((await from(address, "/admin/stats", TEST_ADMIN_TOKEN)).status).toBe(200);
+  });
+
+  it("counts wrong read-API keys as failed authentications too", async () => {
+    const address = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const { before, throttled } = await untilThrottled(TEST_AUTH_FAILURE_LIMIT, (i) =>
+      from(address, "/v1/rollups?from=2026-01-01&to=2026-01-02", `evl_nope_${i}`),
+    );
+    expect(new Set(before)).toEqual(new Set([401]));
+    expect(throttled?.status).toBe(429);
+  });
+
+  it("limits GET /v1/rollups per key", async () => {
+    const { before, throttled } = await untilThrottled(TEST_RATE_LIMIT, () =>
+      from("192.0.2.1", "/v1/rollups?from=2026-01-01&to=2026-01-02", TEST_KEYS.burst),
+    );
+    expect(before.length).toBeGreaterThanOrEqual(TEST_RATE_LIMIT);
+    expect(new Set(before)).toEqual(new Set([200]));
+    expect(throttled?.status).toBe(429);
   });
 });

@@ -6,7 +6,7 @@ import { serializeSigned } from "hono/utils/cookie";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/sha256.ts";
 import { SESSION_SECONDS } from "../../src/console/session.ts";
-import { TEST_ADMIN_TOKEN, TEST_KEYS } from "../support/credentials.ts";
+import { TEST_ADMIN_TOKEN, TEST_AUTH_FAILURE_LIMIT, TEST_KEYS } from "../support/credentials.ts";
 import { db, testEnv } from "../support/worker-db.ts";
 
 const worker = exports.default;
@@ -137,6 +137,21 @@ describe("operator console", () => {
     );
     expect((await request("/console/discard", { method: "POST", headers: { cookie }, body, origin: null })).status).toBe(403);
     expect((await request("/console/discard", { method: "POST", headers: { cookie }, body })).status).toBe(200);
+  });
+
+  it("throttles failed logins per address: past the limit, a 429 page", async () => {
+    const address = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    let res: Response | undefined;
+    // Up to 2 × the limit: the limiter counts in fixed windows, and one may turn during the loop.
+    for (let i = 0; i <= 2 * TEST_AUTH_FAILURE_LIMIT && res?.status !== 429; i++) {
+      res = await request("/console/login", {
+        method: "POST",
+        headers: { "cf-connecting-ip": address },
+        body: new URLSearchParams({ token: `evla_wrong_${i}` }),
+      });
+    }
+    expect(res!.status).toBe(429);
+    expect(res!.headers.get("set-cookie")).toBeNull();
   });
 
   it("reads no more than 1 MB of a console request, before anyone has logged in", async () => {

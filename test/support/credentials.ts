@@ -23,3 +23,5 @@ export const TEST_ADMIN_TOKEN = "evla_test_admin_0123456789abcdef0123456789abcde
 export const TEST_CONSOLE_SESSION_SECRET = "test-console-session-secret-0123456789abcdef";
 /** Requests per minute per key in tests (wrangler.toml has the production value). */
 export const TEST_RATE_LIMIT = 100;
+/** Failed authentications per minute per address in tests (tests that trip it use an address of their own). */
+export const TEST_AUTH_FAILURE_LIMIT = 20;

@@ -1,6 +1,7 @@
 /** Log in with the admin token (an ingest key cannot), log out. The token goes in a POST body, never a URL. */
 import { Hono } from "hono";
 import { checkAdminToken } from "../../auth/admin-auth.ts";
+import { countFailedAuth } from "../../auth/failed-auth-throttle.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
 import { Layout } from "../layout.tsx";
 import { safeNext } from "../safe-next.ts";
@@ -40,8 +41,10 @@ export const loginPages = new Hono<{ Bindings: ConsumerEnv }>()
     const form = await c.req.parseBody();
     const token = typeof form.token === "string" ? form.token.trim() : "";
     const check = token ? await checkAdminToken(token, c.env) : "unknown";
-    if (check !== "admin")
+    if (check !== "admin") {
+      await countFailedAuth(c.env, c.req.raw.headers);
       return c.html(<LoginPage error={REFUSALS[check]} next={safeNext(form.next)} />, check === "ingest_key" ? 403 : 401);
+    }
     const refused = await startSession(c, c.env.CONSOLE_SESSION_SECRET);
     if (refused) return c.html(<LoginPage error={REFUSALS[refused]} next={safeNext(form.next)} />, 403);
     return c.redirect(safeNext(form.next), 303);
