@@ -1,6 +1,6 @@
 // Prisma CLI configuration. The CLI (generate, migrate deploy on a connected
 // machine) talks to Postgres directly through DIRECT_URL from .env — never
-// through the Accelerate pool URL the Worker uses.
+// through the Hyperdrive binding the Worker uses.
 import { defineConfig } from "prisma/config";
 
 export default defineConfig({

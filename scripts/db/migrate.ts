@@ -21,7 +21,7 @@ export async function applyMigrations(directUrl: string): Promise<string[]> {
 if (import.meta.main) {
   const url = process.env.DIRECT_URL;
   if (!url) {
-    console.error("db:migrate: DIRECT_URL is not set (a postgres:// URL, not the Accelerate pool URL). See .env.example.");
+    console.error("db:migrate: DIRECT_URL is not set (a direct postgres:// URL, never the Hyperdrive pool). See .env.example.");
     process.exit(2);
   }
   try {

@@ -62,6 +62,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       directUrl = postgres.url;
       say(`embedded Postgres (PGlite) ready at ${directUrl}`);
     }
+    // wrangler's local Hyperdrive refuses a URL without a password ("You must provide a password"): say so up front.
+    if (!new URL(directUrl).password)
+      throw new Error(
+        `DIRECT_URL needs a password for the consumer's local Hyperdrive binding (postgresql://user:password@host/db): ${new URL(directUrl).host}`,
+      );
     const applied = await applyMigrations(directUrl);
     say(applied.length ? `migrations applied: ${applied.join(", ")}` : "migrations: database is up to date");
 

@@ -34,7 +34,7 @@ export interface ConsumerEnv {
   LOG_LEVEL?: string;
 }
 
-/** Where README → "Moving from Accelerate" lives, for the error an old deployment meets. */
+/** The error an old deployment meets, pointing at the migration steps. */
 const ACCELERATE_RETIRED =
   "is a Prisma Accelerate URL; Accelerate was retired on 2026-12-01. Bind Hyperdrive (HYPERDRIVE) or set a postgres:// URL of a pooled endpoint: see docs/configuration.md#moving-from-accelerate";
 

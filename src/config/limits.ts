@@ -19,8 +19,9 @@ export const LIMITS = {
   packetBudgetBytes: 60 * 1024,
   /**
    * A consumer writes a queue batch (up to 100 packets) in statements of at
-   * most this many events and bytes of event JSON: far inside Accelerate's
-   * 10 s query timeout and 5 MB response (bench/consumer.ts measures them).
+   * most this many events and bytes of event JSON: tens of milliseconds each,
+   * far inside DATABASE_TIMEOUT_SECONDS and Hyperdrive's 60 s statement limit
+   * (bench/consumer-workerd.ts measures them).
    */
   maxEventsPerStatement: 1000,
   maxBytesPerStatement: 1024 * 1024,

@@ -33,9 +33,9 @@ export function backfillBounds(r: Pick<BackfillRequest, "from" | "to">): { from:
 
 /**
  * How long a backfill window is. Each window is one statement, which must stay
- * far below Accelerate's 10 s query timeout however dense the data: the first
- * window is a week, and each next one is sized from how long the last took,
- * aiming at `targetMs` (a tenth of the timeout), growing at most `maxGrowth`×
+ * far below a statement timeout however dense the data: the first window is
+ * a week, and each next one is sized from how long the last took, aiming at
+ * `targetMs` (1 s; Hyperdrive stops a statement at 60 s), growing at most `maxGrowth`×
  * per step so one sparse week cannot launch a huge window into a dense month.
  * Fewer, larger statements on light data; short ones on heavy data.
  */

@@ -1,7 +1,7 @@
 /**
  * Drives a rollup run in chunks until no deltas are left or the time budget
- * is spent. Each chunk is one short statement (well under Accelerate's 10 s
- * query timeout); what is left when the budget runs out stays pending and the
+ * is spent. Each chunk is one short statement (well under any statement
+ * timeout); what is left when the budget runs out stays pending and the
  * next run resumes there. Pure: the chunk step and the clock are passed in.
  */
 
