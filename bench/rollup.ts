@@ -202,7 +202,7 @@ try {
   console.log("|---|---|---|");
   console.log(`| bare GROUP BY (direct) | ${Math.round(bare)} | 1.00× |`);
   console.log(
-    `| full run: whole range recomputed from events (backfill, via pool) | ${Math.round(full)} | ${(full / bare).toFixed(2)}× bare |`,
+    `| full run: whole range recomputed from events (backfill, through Prisma + adapter-pg) | ${Math.round(full)} | ${(full / bare).toFixed(2)}× bare |`,
   );
   console.log(
     `| scheduled run applying the consumer's deltas for all ${N} events (${deltaCount} deltas) | ${Math.round(median(deltasMs))} | ${(median(deltasMs) / bare).toFixed(2)}× bare |`,

@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/admin-routes.ts";
+import { operationsOpenApi } from "./admin/operations-api.ts";
 import { type ConsumerEnv, deadLetterQueueName } from "./config/consumer-env.ts";
 import { logLevel } from "./config/log-level.ts";
 import { consoleRoutes } from "./console/console-routes.tsx";
@@ -17,12 +18,15 @@ import { closeRequestDatabase } from "./db/request-database.ts";
 import { notFound } from "./http/not-found.ts";
 import { renderError } from "./http/render-error.ts";
 import { setLogLevel } from "./lib/log.ts";
+import { metricsRoutes } from "./metrics/metrics-routes.ts";
 import { rollupRoutes } from "./rollups/rollup-routes.ts";
 
 export const consumerApp = new Hono<{ Bindings: ConsumerEnv }>()
   .use(closeRequestDatabase)
   .get("/healthz", (c) => c.json({ status: "ok" }))
+  .get("/openapi.json", (c) => c.json(operationsOpenApi()))
   .route("/", rollupRoutes)
+  .route("/", metricsRoutes)
   .route("/admin", adminRoutes)
   .route("/console", consoleRoutes)
   .notFound(notFound)

@@ -7,11 +7,13 @@ import { CloudEvent, HTTP } from "cloudevents";
 import { describe, expect, it } from "vitest";
 import { signRequest } from "../client/src/signature.ts";
 import { LIMITS } from "../src/config/limits.ts";
+import { contractChecked } from "./support/contract.ts";
 import { TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./support/credentials.ts";
 import { enqueued, enqueuedEvent } from "./support/recorded-messages.ts";
 import { uniq } from "./support/uniq.ts";
 
-const worker = exports.default;
+/** The Worker's own entry, every exchange checked against its OpenAPI document. */
+const worker = { fetch: contractChecked("producer", (r) => exports.default.fetch(r)) };
 const post = (body: string, headers: Record<string, string> = {}, query = "") =>
   worker.fetch(
     new Request(`http://eventline.test/v1/events${query}`, {

@@ -22,14 +22,16 @@ export const EVENTS_PATH = "/v1/events";
 export const SIGNATURE_HEADER = "X-Eventline-Signature";
 
 /** Why one event of a request was not accepted (the `code` of an entry of `rejected`). */
-export type RejectionCode =
-  | "invalid_json"
-  | "invalid_field"
-  | "invalid_cloudevent"
-  | "event_too_large"
-  | "occurred_at_in_future"
-  | "duplicate_id"
-  | "queue_unavailable";
+export const REJECTION_CODES = [
+  "invalid_json",
+  "invalid_field",
+  "invalid_cloudevent",
+  "event_too_large",
+  "occurred_at_in_future",
+  "duplicate_id",
+  "queue_unavailable",
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 /** One entry of a response's `rejected` list. `path` names the field ("" for the whole event). */
 export interface Rejection {

@@ -9,7 +9,7 @@ import type { ReplayJob } from "../../src/generated/prisma-node/client.ts";
 import { DAY_MS } from "../../src/rollups/backfill-range.ts";
 import type { BackfillReport } from "../../src/rollups/run-backfill.ts";
 import { AdminClient, CliError, EXIT } from "./admin-client.ts";
-import { keyValues, table } from "./format.ts";
+import { keyValues, lagLine, table } from "./format.ts";
 
 const program = new Command("eventline-ops")
   .description("Inspect events and dead letters, replay and discard them, run rollup backfills.")
@@ -159,10 +159,12 @@ rollup
 
 program
   .command("stats")
-  .description("counts per stage, dead letters by status, rollup state")
+  .description("counts per stage, dead letters by status, rollup state, the last hour's ingest → row lag")
   .action(async () => {
-    const s = await client().get<Record<string, unknown>>("/stats");
-    print(s, () => keyValues(s));
+    const { ingestLagLastHour, ...s } = await client().get<Record<string, unknown> & { ingestLagLastHour: Parameters<typeof lagLine>[0] }>(
+      "/stats",
+    );
+    print({ ...s, ingestLagLastHour }, () => keyValues({ ...s, "ingest lag (last hour)": lagLine(ingestLagLastHour) }));
   });
 
 try {

@@ -31,3 +31,10 @@ export function keyValues(obj: Record<string, unknown>): string {
 function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
+
+/** The last hour's ingest → row lag as a line: "p50 1.2 s, p99 4.5 s (1,234 events)". */
+export function lagLine(lag: { events: number; p50Seconds: number | null; p99Seconds: number | null }): string {
+  if (lag.events === 0 || lag.p50Seconds === null || lag.p99Seconds === null) return "no events written in the last hour";
+  const s = (v: number) => (v < 10 ? `${v.toFixed(2)} s` : `${Math.round(v)} s`);
+  return `p50 ${s(lag.p50Seconds)}, p99 ${s(lag.p99Seconds)} (${lag.events.toLocaleString("en-US")} events)`;
+}

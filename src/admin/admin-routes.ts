@@ -5,7 +5,6 @@ import { adminAuth } from "../auth/admin-auth.ts";
 import type { ConsumerEnv } from "../config/consumer-env.ts";
 import { discardDeadLetters } from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
-import { readStats } from "../db/read-stats.ts";
 import { requestDb } from "../db/request-database.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { eventId, sourceName } from "../events/fields.ts";
@@ -24,6 +23,7 @@ import {
   previewReplay,
   startReplay,
 } from "./dead-letter-operations.ts";
+import { pipelineStats } from "./pipeline-stats.ts";
 
 /** An admin request stops starting new chunks (rollup, replay) after this long; the CLI calls again to continue. */
 export const ADMIN_BUDGET_MS = 20_000;
@@ -33,7 +33,10 @@ adminRoutes.use("*", operatorBodyLimit);
 adminRoutes.use("*", adminAuth);
 const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 
-adminRoutes.get("/events/:source/:id", validate("param", z.object({ source: sourceName, id: eventId })), async (c) => {
+/** GET /admin/events/{source}/{id}'s path. */
+export const eventPathParams = z.object({ source: sourceName, id: eventId });
+
+adminRoutes.get("/events/:source/:id", validate("param", eventPathParams), async (c) => {
   const { source, id } = c.req.valid("param");
   const event = await getEvent(requestDb(c), source, id);
   if (!event) throw notFound(`event ${source}/${id}`);
@@ -65,7 +68,7 @@ adminRoutes.post("/dead-letters/discard", validate("json", discardRequestSchema)
   return c.json({ discarded });
 });
 
-adminRoutes.get("/stats", async (c) => c.json(await readStats(requestDb(c))));
+adminRoutes.get("/stats", async (c) => c.json(await pipelineStats(requestDb(c))));
 
 /** Recomputes the range window by window within the budget; when `complete` is false, call again with from = nextFrom. */
 adminRoutes.post("/rollups/backfill", validate("json", backfillRequestSchema), async (c) => {

@@ -19,6 +19,8 @@ export interface ConsumerEnv {
   DATABASE_TIMEOUT_SECONDS?: string;
   /** SHA-256 hex of the admin token. Secret. */
   ADMIN_TOKEN_SHA256?: string;
+  /** SHA-256 hex of a read-only token for GET /metrics (a scraper need not hold the admin token). Secret. */
+  METRICS_TOKEN_SHA256?: string;
   /** Signs the operator console's sessions: random, at least 32 characters, used for nothing else (npm run keys:create -- --console). Secret. */
   CONSOLE_SESSION_SECRET?: string;
   /** Ingest keys, for the rollup read API (and to tell an ingest key from a wrong admin token). Secret. */

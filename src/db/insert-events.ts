@@ -10,9 +10,11 @@
  * type) rollup deltas (count, first and last occurredAt), so a late event is
  * counted by the next rollup run however old its day, and a duplicate never
  * is; and it bumps today's stage counters (accepted = first deliveries,
- * retried = redeliveries, written, duplicates) for GET /admin/stats. Both go
- * to this connection's shard (sql-fragments.ts): concurrent consumers never
- * wait on each other's rows. Rows and keys are taken in sorted order.
+ * retried = redeliveries, written, duplicates) for GET /admin/stats, and files
+ * each inserted row's ingest → row lag (its receipt to this statement) in the
+ * lag histogram (metrics/lag-buckets.ts). All three go to this connection's
+ * shard (sql-fragments.ts): concurrent consumers never wait on each other's
+ * rows. Rows and keys are taken in sorted order.
  *
  * The statement lives in a PL/pgSQL function (db/functions.ts), whose plan
  * each pooled connection caches: planning the statement sent as text cost
@@ -22,6 +24,7 @@
  * Returns how many of the events were inserted (the rest were duplicates).
  */
 import type { EventMessage } from "../events/event-message.ts";
+import { LAG_BOUNDS_SQL } from "../metrics/lag-buckets.ts";
 import type { PgQueryable } from "./client.ts";
 import { addRollupDelta, countStages, SHARD, utcDay } from "./sql-fragments.ts";
 import { integerLiteral, jsonbLiteral, lastRows, timedQuery } from "./timed-statement.ts";
@@ -48,7 +51,7 @@ BEGIN
       )
       ORDER BY r.source, r.id
       ON CONFLICT (source, id) DO NOTHING
-      RETURNING source, id, type, occurred_at
+      RETURNING source, id, type, occurred_at, received_at
     ), deltas AS (
       INSERT INTO rollup_deltas (day, source, type, shard, count, first_occurred_at, last_occurred_at)
       SELECT ${utcDay("occurred_at")}, source, type, ${shard}, count(*), min(occurred_at), max(occurred_at)
@@ -61,6 +64,13 @@ BEGIN
         "FROM (SELECT count(*) AS n FROM ins) w",
         shard,
       )}
+    ), lag AS (
+      INSERT INTO ingest_lag (hour, shard, bucket, count, sum_seconds)
+      SELECT date_trunc('hour', now()), ${shard}, width_bucket(l.seconds, ${LAG_BOUNDS_SQL}), count(*), sum(l.seconds)
+      FROM (SELECT greatest(0, extract(epoch FROM clock_timestamp() - received_at)::double precision) AS seconds FROM ins) l
+      GROUP BY 3
+      ORDER BY 3
+      ON CONFLICT (hour, shard, bucket) DO UPDATE SET count = ingest_lag.count + EXCLUDED.count, sum_seconds = ingest_lag.sum_seconds + EXCLUDED.sum_seconds
     )
     SELECT count(*) INTO inserted FROM ins;
   RETURN inserted;

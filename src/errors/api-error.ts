@@ -3,29 +3,31 @@
  * message and optional details (e.g. which field). Thrown by request handling,
  * rendered once by the app's error handler.
  */
-export type ApiErrorCode =
-  | "invalid_json"
-  | "invalid_body"
-  | "invalid_request"
-  | "invalid_event"
-  | "no_valid_events"
-  | "batch_rejected"
-  | "unauthorized"
-  | "source_forbidden"
-  | "signature_required"
-  | "signature_invalid"
-  | "signature_expired"
-  | "forbidden"
-  | "not_found"
-  | "payload_too_large"
-  | "too_many_events"
-  | "event_too_large"
-  | "unsupported_media_type"
-  | "rate_limited"
-  | "queue_unavailable"
-  | "database_unavailable"
-  | "atomic_batch_too_large"
-  | "internal_error";
+/** Every `code` an error response carries (the OpenAPI documents list them). */
+export const API_ERROR_CODES = [
+  "invalid_json",
+  "invalid_body",
+  "invalid_request",
+  "invalid_event",
+  "no_valid_events",
+  "batch_rejected",
+  "unauthorized",
+  "source_forbidden",
+  "signature_required",
+  "signature_invalid",
+  "signature_expired",
+  "forbidden",
+  "not_found",
+  "payload_too_large",
+  "too_many_events",
+  "event_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "queue_unavailable",
+  "atomic_batch_too_large",
+  "internal_error",
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export class ApiError extends Error {
   override readonly name = "ApiError";

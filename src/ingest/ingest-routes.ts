@@ -4,7 +4,6 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import * as z from "zod/mini";
 import { EVENTS_PATH } from "../../client/src/protocol.ts";
 import { type ApiKeyVariables, apiKeyAuth } from "../auth/api-key-auth.ts";
 import { LIMITS } from "../config/limits.ts";
@@ -13,14 +12,13 @@ import { ApiError } from "../errors/api-error.ts";
 import { validate } from "../http/validate.ts";
 import { log } from "../lib/log.ts";
 import { enqueueEvents } from "./enqueue-events.ts";
+import { ingestQuery } from "./ingest-schemas.ts";
 import { parseBody } from "./parse-body.ts";
 import { type BodyVariables, readSignedBody } from "./read-signed-body.ts";
 import { refusal } from "./refusal.ts";
 import { validateEvents } from "./validate-events.ts";
 
 export const ingestRoutes = new Hono<{ Bindings: ProducerEnv; Variables: ApiKeyVariables & BodyVariables }>();
-
-const ingestQuery = z.object({ atomic: z.optional(z.enum(["true", "false"])) });
 
 ingestRoutes.post(
   EVENTS_PATH,

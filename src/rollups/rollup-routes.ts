@@ -13,7 +13,7 @@ import { eventType, sourceName, utcDay, wholeNumber } from "../events/fields.ts"
 import { encodeCursor, readCursor } from "../http/cursor.ts";
 import { validate } from "../http/validate.ts";
 
-const query = z.strictObject({
+export const rollupQuery = z.strictObject({
   from: utcDay,
   to: utcDay,
   source: z.optional(sourceName),
@@ -29,7 +29,7 @@ export const rollupRoutes = new Hono<{ Bindings: ConsumerEnv; Variables: ApiKeyV
 rollupRoutes.get(
   "/v1/rollups",
   apiKeyAuth<ConsumerEnv>((env) => env.READ_RATE_LIMITER),
-  validate("query", query),
+  validate("query", rollupQuery),
   async (c) => {
     const q = c.req.valid("query");
     if (q.source !== undefined && q.source !== c.var.source) {

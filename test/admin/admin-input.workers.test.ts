@@ -2,9 +2,11 @@
 // a 4xx and a code, never a 5xx, whatever it holds.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN, TEST_AUTH_FAILURE_LIMIT, TEST_KEYS, TEST_RATE_LIMIT } from "../support/credentials.ts";
 
-const worker = exports.default;
+/** The Worker's own entry, every exchange checked against its OpenAPI document. */
+const worker = { fetch: contractChecked("consumer", (r) => exports.default.fetch(r)) };
 const call = async (path: string, init: RequestInit = {}, token = TEST_ADMIN_TOKEN) => {
   const res = await worker.fetch(
     new Request(`http://eventline.test${path}`, {

@@ -5,11 +5,13 @@ import { insertEvents } from "../../src/db/insert-events.ts";
 import { backfillBounds } from "../../src/rollups/backfill-range.ts";
 import { runBackfill } from "../../src/rollups/run-backfill.ts";
 import { runRollup } from "../../src/rollups/run-rollup.ts";
+import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
 import { eventOnDay } from "../support/packets.ts";
 import { db, sql } from "../support/worker-db.ts";
 
-const worker = exports.default;
+/** The Worker's own entry, every exchange checked against its OpenAPI document. */
+const worker = { fetch: contractChecked("consumer", (r) => exports.default.fetch(r)) };
 const postAdmin = (path: string, body: unknown, token = TEST_ADMIN_TOKEN) =>
   worker.fetch(
     new Request(`http://eventline.test${path}`, {

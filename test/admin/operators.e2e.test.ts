@@ -163,6 +163,8 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     expect(JSON.parse(json.out)).toMatchObject({ total: 5, countsByCode: { sqlstate_23514: 5 } });
     const stats = await ops("--json", "stats");
     expect(JSON.parse(stats.out).stages.written).toBe(6);
+    const human2 = await ops("stats");
+    expect(human2.out).toMatch(/^ingest lag \(last hour\)\s+p50 \d+\.\d\d s, p99 \d+(\.\d\d)? s \(6 events\)$/m);
     expect((await ops("events", "get", stack.secrets.source, `${prefix}1`)).code).toBe(0);
     expect((await ops("events", "get", stack.secrets.source, "missing")).code).toBe(3);
     expect((await ops("dlq", "discard", "--ids", "x")).code).toBe(2); // --reason missing

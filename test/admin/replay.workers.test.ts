@@ -5,11 +5,13 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { continueReplay } from "../../src/admin/replay-dead-letters.ts";
 import { createReplayJob } from "../../src/db/replay-jobs.ts";
+import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN } from "../support/credentials.ts";
 import { batchOf, DEAD_LETTER_QUEUE, deliver, event, packet } from "../support/queue-batches.ts";
 import { db, eventsFor, eventually, uniq } from "../support/worker-db.ts";
 
-const worker = exports.default;
+/** The Worker's own entry, every exchange checked against its OpenAPI document. */
+const worker = { fetch: contractChecked("consumer", (r) => exports.default.fetch(r)) };
 
 describe("replaying dead letters", () => {
   it("replays one event of an unpacked packet: it becomes a row, its packet-mates stay letters", async () => {

@@ -5,16 +5,15 @@
 // invocations, one after another and at once, must all succeed.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN } from "../support/credentials.ts";
 import { batchOf, deliver, event, text } from "../support/queue-batches.ts";
 import { eventsFor, uniq } from "../support/worker-db.ts";
 
+const fetchChecked = contractChecked("consumer", (r) => exports.default.fetch(r));
 const stats = async () =>
-  (
-    await exports.default.fetch(
-      new Request("http://eventline.test/admin/stats", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }),
-    )
-  ).status;
+  (await fetchChecked(new Request("http://eventline.test/admin/stats", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })))
+    .status;
 
 describe("one database connection per invocation", () => {
   it("answers HTTP requests that reach the database one after another and 30 at once", async () => {

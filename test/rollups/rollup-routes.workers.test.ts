@@ -3,11 +3,13 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { insertEvents } from "../../src/db/insert-events.ts";
 import { runRollup } from "../../src/rollups/run-rollup.ts";
+import { contractChecked } from "../support/contract.ts";
 import { TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
 import { eventOnDay } from "../support/packets.ts";
 import { db, sql } from "../support/worker-db.ts";
 
-const worker = exports.default;
+/** The Worker's own entry, every exchange checked against its OpenAPI document. */
+const worker = { fetch: contractChecked("consumer", (r) => exports.default.fetch(r)) };
 const get = (path: string, key: string) =>
   worker.fetch(new Request(`http://eventline.test${path}`, { headers: { authorization: `Bearer ${key}` } }));
 

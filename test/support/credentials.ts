@@ -20,6 +20,7 @@ export const TEST_SOURCES: Record<keyof typeof TEST_KEYS, string> = {
 
 export const TEST_SIGNING_SECRET = "whsec_test_0123456789abcdef";
 export const TEST_ADMIN_TOKEN = "evla_test_admin_0123456789abcdef0123456789abcdef";
+export const TEST_METRICS_TOKEN = "evlm_test_metrics_0123456789abcdef0123456789abcd";
 export const TEST_CONSOLE_SESSION_SECRET = "test-console-session-secret-0123456789abcdef";
 /** Requests per minute per key in tests (wrangler.toml has the production value). */
 export const TEST_RATE_LIMIT = 100;

@@ -1,8 +1,9 @@
 /** Overview: the stage counters, what waits for an operator, and 30 days of events and dead letters. */
 import { Hono } from "hono";
+import { pipelineStats } from "../../admin/pipeline-stats.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
 import { deadLettersPerDay, eventsPerDayBySource } from "../../db/daily-series.ts";
-import { readStats, STAGES } from "../../db/read-stats.ts";
+import { STAGES } from "../../db/read-stats.ts";
 import { requestDb } from "../../db/request-database.ts";
 import { lastDays } from "../chart-scale.ts";
 import { DailyBars } from "../charts.tsx";
@@ -27,7 +28,11 @@ export const overviewPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async
   const db = requestDb(c);
   const now = new Date();
   const days = lastDays(now.toISOString().slice(0, 10), CHART_DAYS);
-  const [stats, perSource, dead] = await Promise.all([readStats(db), eventsPerDayBySource(db, days[0]!), deadLettersPerDay(db, days[0]!)]);
+  const [stats, perSource, dead] = await Promise.all([
+    pipelineStats(db, now),
+    eventsPerDayBySource(db, days[0]!),
+    deadLettersPerDay(db, days[0]!),
+  ]);
 
   const totals = new Map<string, number>();
   for (const r of perSource) totals.set(r.source, (totals.get(r.source) ?? 0) + r.count);
@@ -40,6 +45,8 @@ export const overviewPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async
     s.set(r.day, (s.get(r.day) ?? 0) + r.count);
   }
   const pending = stats.deadLetters.pending ?? 0;
+  const lag = stats.ingestLagLastHour;
+  const seconds = (v: number | null) => (v === null ? "–" : v < 10 ? `${v.toFixed(2)} s` : `${Math.round(v)} s`);
   const run = stats.lastRollupRun;
 
   return c.html(
@@ -73,6 +80,24 @@ export const overviewPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async
           ))}
         </tbody>
       </table>
+
+      <h2>Ingest → row lag, last hour</h2>
+      <div class="cards">
+        <div class="card">
+          <div class="n" data-lag-p50>
+            {seconds(lag.p50Seconds)}
+          </div>
+          <div class="l">p50: half the events written were at least this fast</div>
+        </div>
+        <div class="card">
+          <div class="n" data-lag-p99>
+            {seconds(lag.p99Seconds)}
+          </div>
+          <div class="l">
+            p99, over {formatCount(lag.events)} events since {formatInstant(lag.since)}
+          </div>
+        </div>
+      </div>
 
       <h2>Waiting for an operator</h2>
       <div class="cards">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyValues, table } from "../../../scripts/ops/format.ts";
+import { keyValues, lagLine, table } from "../../../scripts/ops/format.ts";
 
 describe("ops CLI formatting", () => {
   it("aligns columns to the widest cell and upper-cases headers", () => {
@@ -26,5 +26,10 @@ describe("ops CLI formatting", () => {
 
   it("prints key/value pairs aligned", () => {
     expect(keyValues({ a: 1, longer: { x: 1 } })).toBe('a       1\nlonger  {"x":1}');
+  });
+
+  it("prints the last hour's lag as quantiles and a count, or says there was none", () => {
+    expect(lagLine({ events: 1234, p50Seconds: 1.2, p99Seconds: 45.4 })).toBe("p50 1.20 s, p99 45 s (1,234 events)");
+    expect(lagLine({ events: 0, p50Seconds: null, p99Seconds: null })).toBe("no events written in the last hour");
   });
 });
