@@ -1,10 +1,12 @@
 /**
  * What the Cron Trigger does: apply the rollup deltas the consumers wrote
- * since the last run, then purge dead letters past their retention.
+ * since the last run, purge dead letters past their retention, and fold old
+ * hours of the lag histogram.
  */
 
 import { type ConsumerEnv, deadLetterRetentionDays } from "../config/consumer-env.ts";
 import { openDatabase } from "../db/client.ts";
+import { compactIngestLag } from "../db/compact-ingest-lag.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { DAY_MS } from "../rollups/backfill-range.ts";
@@ -26,17 +28,20 @@ export async function runCronJobs(
   try {
     const db = database.prisma;
     // Each job runs whatever became of the other: a failed rollup must not keep expired letters, nor the reverse.
-    const [rollup, purge] = await Promise.allSettled([
+    const [rollup, purge, lag] = await Promise.allSettled([
       runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS }),
       (async () => {
         const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * DAY_MS);
         const purged = await purgeDeadLetters(db, before);
         if (purged > 0) log("info", "dead_letters.purged", { purged, before: before.toISOString() });
       })(),
+      compactIngestLag(db),
     ]);
     if (purge.status === "rejected") log("error", "dead_letters.purge_failed", errorFields(purge.reason));
+    if (lag.status === "rejected") log("error", "ingest_lag.compact_failed", errorFields(lag.reason));
     if (rollup.status === "rejected") throw rollup.reason;
     if (purge.status === "rejected") throw purge.reason;
+    if (lag.status === "rejected") throw lag.reason;
     return rollup.value;
   } finally {
     ctx.waitUntil(database.close());
