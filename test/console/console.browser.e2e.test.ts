@@ -33,7 +33,15 @@ let page: Page;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  [e2e, browser] = await Promise.all([startE2eStack("console"), chromium.launch({ executablePath: CHROMIUM, headless: true })]);
+  [e2e, browser] = await Promise.all([
+    startE2eStack("console"),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // This machine has no network but loopback: keep Chromium from trying (its refused connections are noise, and load).
+      args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
+    }),
+  ]);
   stack = e2e.stack;
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await mkdir(SHOTS, { recursive: true });
