@@ -37,18 +37,31 @@ const pgCloudflare: Plugin = {
   },
 };
 
+/** The workspace packages, by name, resolve to their sources (the `eventline-source` export condition). */
+const workspaceSources: Plugin = {
+  name: "eventline:workspace-sources",
+  enforce: "pre",
+  resolveId(id) {
+    const sources: Record<string, string> = {
+      "@eventline/protocol": "packages/protocol/src/index.ts",
+      "@eventline/client": "client/src/index.ts",
+    };
+    if (id in sources) return new URL(sources[id]!, import.meta.url).pathname;
+  },
+};
+
 /** Each Worker's handlers run in workerd with that Worker's own wrangler.toml environment. */
 const PRODUCER_TESTS = ["test/producer.workers.test.ts", "test/bench/**/*.workers.test.ts"];
 
 export default defineConfig({
-  plugins: [pgCloudflare],
+  plugins: [pgCloudflare, workspaceSources],
   test: {
     projects: [
       {
         // Pure logic and Node-side tooling: plain Node.
         test: {
           name: "unit",
-          include: ["test/**/*.test.ts", "client/test/**/*.test.ts"],
+          include: ["test/**/*.test.ts", "client/test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
           exclude: ["test/**/*.workers.test.ts", "**/*.e2e.test.ts"],
           environment: "node",
           testTimeout: 60_000,

@@ -16,7 +16,7 @@ import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import type { Db } from "../src/db/client.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
-import { DAY_MS } from "../src/rollups/backfill-range.ts";
+import { DAY_MS } from "../src/lib/time.ts";
 import { runBackfill } from "../src/rollups/run-backfill.ts";
 import { runRollup } from "../src/rollups/run-rollup.ts";
 import { median } from "./lib/events.ts";

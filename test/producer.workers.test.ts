@@ -3,9 +3,9 @@
 // queue delivers is read back as delivered (test/support/recorded-messages.ts).
 // Rows in Postgres are the consumer's tests' and the e2e tests' business.
 import { exports } from "cloudflare:workers";
+import { signRequest } from "@eventline/protocol";
 import { CloudEvent, HTTP } from "cloudevents";
 import { describe, expect, it } from "vitest";
-import { signRequest } from "../client/src/signature.ts";
 import { LIMITS } from "../src/config/limits.ts";
 import { contractChecked } from "./support/contract.ts";
 import { TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./support/credentials.ts";

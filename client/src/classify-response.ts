@@ -9,7 +9,7 @@
  *   events keep their ids, so a retry of a request that did land is a duplicate the server drops
  * - anything else (400, 401, 403, 415, …): fail, resending cannot help
  */
-import type { IngestResponse, Rejection } from "./protocol.ts";
+import type { IngestResponse, Rejection } from "@eventline/protocol";
 import { parseRetryAfter } from "./retry-delay.ts";
 
 export type Verdict =

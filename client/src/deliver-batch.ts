@@ -3,11 +3,11 @@
  * the verdict (classify-response.ts), resends what is retryable with backoff,
  * splits on 413. Never throws; every failure becomes an outcome.
  */
+
+import { SIGNATURE_HEADER, signatureHeader } from "@eventline/protocol";
 import { classifyResponse, type Verdict } from "./classify-response.ts";
 import { FAILURE_CODES, type Outcome } from "./outcome.ts";
-import { SIGNATURE_HEADER } from "./protocol.ts";
 import { type BackoffOptions, retryDelay } from "./retry-delay.ts";
-import { signatureHeader } from "./signature.ts";
 
 /** An event waiting for its outcome. */
 export interface PendingEvent {

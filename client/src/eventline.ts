@@ -2,12 +2,12 @@
  * The client: queues events, sends them in batches by count, bytes and time,
  * and gives every event one outcome. See README.md ("Sending events").
  */
+
+import { EVENTS_PATH, signingKey, WIRE_LIMITS } from "@eventline/protocol";
 import { type DeliveryContext, deliverBatch, type PendingEvent, type RetryInfo } from "./deliver-batch.ts";
 import { Fifo } from "./fifo.ts";
 import { FAILURE_CODES, type Failed, type Outcome, type Rejected } from "./outcome.ts";
 import { type EventInput, prepareEvent } from "./prepare-event.ts";
-import { EVENTS_PATH, WIRE_LIMITS } from "./protocol.ts";
-import { signingKey } from "./signature.ts";
 
 export interface EventlineOptions {
   /** The producer Worker's base URL, e.g. `https://ingest.example.com`. */

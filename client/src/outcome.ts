@@ -1,4 +1,4 @@
-import type { RejectionCode } from "./protocol.ts";
+import type { RejectionCode } from "@eventline/protocol";
 
 /** The server stored the event on its queue: it will become a row (or, failing that, a dead letter). */
 export interface Accepted {

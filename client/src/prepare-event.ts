@@ -3,10 +3,9 @@
  * id and occurredAt are fixed here, before the first attempt, so that every
  * retry carries the same event and the server deduplicates it by id. Pure.
  */
+
+import { utf8Length, uuidv7, WIRE_LIMITS } from "@eventline/protocol";
 import { FAILURE_CODES, type Outcome } from "./outcome.ts";
-import { WIRE_LIMITS } from "./protocol.ts";
-import { utf8Length } from "./utf8-length.ts";
-import { uuidv7 } from "./uuidv7.ts";
 
 /** An event in Eventline's native format. */
 export interface EventInput {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { verifySignature } from "../../src/auth/request-signature.ts";
 import { type DeliveryContext, deliverBatch, type PendingEvent, type RetryInfo } from "../src/deliver-batch.ts";
 import type { Outcome } from "../src/outcome.ts";
-import { signingKey } from "../src/signature.ts";
 import { acceptAll, json, scriptedFetch } from "./support/scripted-fetch.ts";
 
 function pending(n: number, tag = "e") {
@@ -108,22 +106,5 @@ describe("deliverBatch", () => {
     ]);
     expect(outcomes.get("e1")).toMatchObject({ status: "rejected", code: "source_forbidden", path: "source" });
     expect(retries).toEqual([]);
-  });
-
-  it("signs the exact bytes it sends, as the server verifies them", async () => {
-    const { events } = pending(2);
-    const server = scriptedFetch(acceptAll);
-    await deliverBatch(events, context(server.fetch, { signingKey: signingKey("a-secret-of-16-chars") }).ctx);
-    const { headers, body } = server.sent[0]!;
-    const check = await verifySignature(
-      headers.get("x-eventline-signature"),
-      { method: "POST", target: "/v1/events", headers },
-      body,
-      "a-secret-of-16-chars",
-      Math.floor(Date.now() / 1000),
-      300,
-    );
-    expect(check.ok).toBe(true);
-    expect(headers.get("authorization")).toBe("Bearer k");
   });
 });

@@ -6,7 +6,7 @@ import { Presets, SingleBar } from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
 import { DEAD_LETTER_STATUSES } from "../../src/admin/dead-letter-filter.ts";
 import type { ReplayJob } from "../../src/generated/prisma-node/client.ts";
-import { DAY_MS } from "../../src/rollups/backfill-range.ts";
+import { DAY_MS } from "../../src/lib/time.ts";
 import type { BackfillReport } from "../../src/rollups/run-backfill.ts";
 import { AdminClient, CliError, EXIT } from "./admin-client.ts";
 import { keyValues, lagLine, table } from "./format.ts";

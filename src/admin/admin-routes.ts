@@ -3,20 +3,20 @@ import { Hono } from "hono";
 import * as z from "zod/mini";
 import { adminAuth } from "../auth/admin-auth.ts";
 import type { ConsumerEnv } from "../config/consumer-env.ts";
-import { discardDeadLetters } from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
 import { requestDb } from "../db/request-database.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { notFoundError } from "../errors/api-error.ts";
 import { eventId, sourceName } from "../events/fields.ts";
 import { operatorBodyLimit } from "../http/operator-body-limit.ts";
 import { validate } from "../http/validate.ts";
 import { backfillRequestSchema } from "../rollups/backfill-range.ts";
 import { runBackfillRequest } from "../rollups/run-backfill.ts";
 import { runRollup } from "../rollups/run-rollup.ts";
-import { discardRequestSchema, discardWhere, replayRequestSchema, toSelection } from "./dead-letter-filter.ts";
+import { discardRequestSchema, replayRequestSchema, toSelection } from "./dead-letter-filter.ts";
 import {
   continueReplayJob,
   deadLetterListQuery,
+  discardLetters,
   findDeadLetter,
   findReplayJob,
   listDeadLetterPage,
@@ -31,7 +31,6 @@ export const ADMIN_BUDGET_MS = 20_000;
 export const adminRoutes = new Hono<{ Bindings: ConsumerEnv }>();
 adminRoutes.use("*", operatorBodyLimit);
 adminRoutes.use("*", adminAuth);
-const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 
 /** GET /admin/events/{source}/{id}'s path. */
 export const eventPathParams = z.object({ source: sourceName, id: eventId });
@@ -39,7 +38,7 @@ export const eventPathParams = z.object({ source: sourceName, id: eventId });
 adminRoutes.get("/events/:source/:id", validate("param", eventPathParams), async (c) => {
   const { source, id } = c.req.valid("param");
   const event = await getEvent(requestDb(c), source, id);
-  if (!event) throw notFound(`event ${source}/${id}`);
+  if (!event) throw notFoundError(`event ${source}/${id}`);
   return c.json(event);
 });
 
@@ -64,8 +63,7 @@ adminRoutes.post("/replay-jobs/:id/continue", async (c) =>
 
 adminRoutes.post("/dead-letters/discard", validate("json", discardRequestSchema), async (c) => {
   const body = c.req.valid("json");
-  const discarded = await discardDeadLetters(requestDb(c), discardWhere(toSelection(body)), body.reason);
-  return c.json({ discarded });
+  return c.json(await discardLetters(requestDb(c), toSelection(body), body.reason));
 });
 
 adminRoutes.get("/stats", async (c) => c.json(await pipelineStats(requestDb(c))));

@@ -4,13 +4,20 @@
  */
 import * as z from "zod/mini";
 import type { Db } from "../db/client.ts";
-import { countDeadLetters, countDeadLettersBy, getDeadLetter, listDeadLetters } from "../db/dead-letters.ts";
+import { countDeadLetters, countDeadLettersBy, discardDeadLetters, getDeadLetter, listDeadLetters } from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
 import { createReplayJob, getReplayJob } from "../db/replay-jobs.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { notFoundError } from "../errors/api-error.ts";
 import { isoInstant, wholeNumber } from "../events/fields.ts";
 import { encodeCursor, readCursor } from "../http/cursor.ts";
-import { type DeadLetterFilter, deadLetterFilterSchema, deadLetterWhere, replayWhere, type Selection } from "./dead-letter-filter.ts";
+import {
+  type DeadLetterFilter,
+  deadLetterFilterSchema,
+  deadLetterWhere,
+  discardWhere,
+  replayWhere,
+  type Selection,
+} from "./dead-letter-filter.ts";
 import { continueReplay } from "./replay-dead-letters.ts";
 
 export const deadLetterListQuery = z.extend(deadLetterFilterSchema, { cursor: z.optional(z.string()), limit: wholeNumber(1, 500, 50) });
@@ -55,22 +62,21 @@ export async function previewReplay(db: Db, selection: Selection) {
 /** A letter by id; 404 when there is none (an id that is not a UUID names none). */
 export async function findDeadLetter(db: Db, id: string) {
   const letter = z.uuid().safeParse(id).success ? await getDeadLetter(db, id) : null;
-  if (!letter) throw new ApiError(404, "not_found", `dead letter ${id} not found`);
+  if (!letter) throw notFoundError(`dead letter ${id}`);
   return letter;
 }
 
 /** A replay job by id; 404 when there is none. */
 export async function findReplayJob(db: Db, id: string) {
   const job = z.uuid().safeParse(id).success ? await getReplayJob(db, id) : null;
-  if (!job) throw new ApiError(404, "not_found", `replay job ${id} not found`);
+  if (!job) throw notFoundError(`replay job ${id}`);
   return job;
 }
 
 /** Works on a replay job until the budget is spent (nothing if it is done); 404 when there is none. */
 export async function continueReplayJob(db: Db, queue: Queue<string>, id: string, budgetMs: number) {
-  const job = z.uuid().safeParse(id).success ? await continueReplay(db, queue, id, budgetMs) : null;
-  if (!job) throw new ApiError(404, "not_found", `replay job ${id} not found`);
-  return job;
+  if (!z.uuid().safeParse(id).success) throw notFoundError(`replay job ${id}`);
+  return continueReplay(db, queue, id, budgetMs);
 }
 
 /** Creates a replay job for the selection and works on it until the budget is spent; continue it with continueReplay. */
@@ -85,4 +91,9 @@ export async function lookupEvent(db: Db, source: string, id: string) {
   const filter: DeadLetterFilter = { source, eventId: id };
   const [event, letters] = await Promise.all([getEvent(db, source, id), listDeadLetters(db, deadLetterWhere(filter), undefined, 20)]);
   return { event, deadLetters: letters };
+}
+
+/** Discards the selected letters with a reason (they stay for audit); how many were discarded. Discarding twice discards nothing more. */
+export async function discardLetters(db: Db, selection: Selection, reason: string): Promise<{ discarded: number }> {
+  return { discarded: await discardDeadLetters(db, discardWhere(selection), reason) };
 }

@@ -11,6 +11,7 @@
 import type { Db } from "../db/client.ts";
 import { claimDeadLetters, markReplayed, nextDeadLettersToReplay, releaseClaims, tagSkippedForJob } from "../db/dead-letters.ts";
 import { getReplayJob, recordReplayProgress } from "../db/replay-jobs.ts";
+import { notFoundError } from "../errors/api-error.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { packEvents } from "../queue/pack-events.ts";
 import { sendPackets } from "../queue/send-packets.ts";
@@ -26,7 +27,8 @@ const LETTERS_PER_CHUNK = 100;
 export async function continueReplay(db: Db, queue: Queue<string>, jobId: string, budgetMs: number) {
   const deadline = Date.now() + budgetMs;
   let job = await getReplayJob(db, jobId);
-  if (job?.status !== "running") return job;
+  if (!job) throw notFoundError(`replay job ${jobId}`);
+  if (job.status !== "running") return job;
   const where = replayWhere(job.selection as Selection);
   while (Date.now() < deadline) {
     const candidates = await nextDeadLettersToReplay(db, where, job, LETTERS_PER_CHUNK);

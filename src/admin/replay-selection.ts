@@ -4,7 +4,7 @@
  * Pure.
  */
 
-import { utf8Length } from "../../client/src/utf8-length.ts";
+import { utf8Length } from "@eventline/protocol";
 import { type EventMessage, eventMessageSchema, packedFields } from "../events/event-message.ts";
 
 export interface ReplayMessage {

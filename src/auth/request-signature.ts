@@ -1,7 +1,7 @@
 /**
  * Optional per-source request signing:
  * `X-Eventline-Signature: t=<unix seconds>,v2=<hex HMAC-SHA256 of the canonical request>`.
- * The MAC covers what changes a request's meaning (client/src/signature.ts):
+ * The MAC covers what changes a request's meaning (@eventline/protocol's canonicalRequest):
  * the method, path and query, content type, every `ce-*` header and the
  * body's exact bytes (a BOM or an invalid UTF-8 sequence is part of what was
  * signed), and the timestamp, which must be recent (at most
@@ -14,10 +14,9 @@
  * get ids derived from the signature).
  *
  * Secrets come from the SIGNING_SECRETS secret: `<source>:<secret>` per line.
- * The client library signs (client/src/signature.ts); this module verifies.
+ * The client library signs (@eventline/protocol); this module verifies.
  */
-import { SIGNATURE_HEADER } from "../../client/src/protocol.ts";
-import { type SignedRequest, signatureOf, signingKey } from "../../client/src/signature.ts";
+import { SIGNATURE_HEADER, type SignedRequest, signatureOf, signingKey } from "@eventline/protocol";
 import { LIMITS } from "../config/limits.ts";
 import { ConfigError } from "../errors/config-error.ts";
 import { SOURCE_PATTERN } from "../events/fields.ts";
@@ -97,7 +96,7 @@ export async function verifySignature(
       message: `timestamp is more than ${LIMITS.signatureFutureToleranceSeconds}s ahead of the server clock`,
     };
   }
-  // The client's own signing function (client/src/signature.ts): one definition of what is signed.
+  // The protocol's signing function, which the client signs with: one definition of what is signed.
   const expected = await signatureOf(await signingKey(secret), parsed.timestamp, req, body);
   // Every candidate is compared, matched or not, so the time taken says nothing about which one matched.
   let matched: string | undefined;

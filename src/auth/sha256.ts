@@ -1,4 +1,4 @@
-import { toHex } from "../../client/src/hex.ts";
+import { toHex } from "../lib/hex.ts";
 
 const encoder = new TextEncoder();
 

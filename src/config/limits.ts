@@ -1,11 +1,11 @@
 /**
  * Every enforced limit in one place: the README's "Limits" table is this file.
  * The request limits a sender must know are the client library's WIRE_LIMITS
- * (client/src/protocol.ts), spread in here so that both read one definition.
+ * (@eventline/protocol), spread in here so that both read one definition.
  * Cloudflare Queues allow 128 KB per message and 100 messages / 256 KB per
  * sendBatch, and bill one operation per 64 KB written, read and deleted.
  */
-import { WIRE_LIMITS } from "../../client/src/protocol.ts";
+import { WIRE_LIMITS } from "@eventline/protocol";
 
 export const LIMITS = {
   /** maxEventBytes, maxRequestBytes, maxEventsPerRequest, maxIdLength, maxTypeLength, maxSourceLength. */

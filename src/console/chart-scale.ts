@@ -2,7 +2,7 @@
  * Geometry of the console's bar charts: days on x, counts on y with a
  * "nice" top (1, 2 or 5 × 10ⁿ), so that the axis reads at a glance. Pure.
  */
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../lib/time.ts";
 
 /** The `n` UTC days ending with `today` (YYYY-MM-DD), oldest first. */
 export function lastDays(today: string, n: number): string[] {

@@ -9,7 +9,7 @@ import { openDatabase } from "../db/client.ts";
 import { compactIngestLag } from "../db/compact-ingest-lag.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { DAY_MS } from "../rollups/backfill-range.ts";
+import { DAY_MS } from "../lib/time.ts";
 import { type RollupRunReport, runRollup } from "../rollups/run-rollup.ts";
 
 /**

@@ -1,9 +1,10 @@
 /** Everything GET /admin/stats shows, in one statement. */
 import type { RawSql } from "./client.ts";
-import { utcDay } from "./sql-fragments.ts";
+import { PENDING_ROLLUP_KEYS_SQL } from "./count-pending-deltas.ts";
+import { STAGES, type Stage, utcDay } from "./sql-fragments.ts";
 
-export const STAGES = ["accepted", "written", "duplicates", "retried", "dead_lettered", "replayed"] as const;
-export type StageCounts = Record<(typeof STAGES)[number], number>;
+export { STAGES };
+export type StageCounts = Record<Stage, number>;
 
 export interface Stats {
   stages: StageCounts;
@@ -24,7 +25,7 @@ const STATS_SQL = `
       ${sums(`WHERE day = ${utcDay("now()")}`)} AS today,
       (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM dead_letters GROUP BY status) d) AS dead,
       (SELECT min(first_failed_at) FROM dead_letters WHERE status = 'pending') AS oldest,
-      (SELECT count(*)::int FROM (SELECT DISTINCT day, source, type FROM rollup_deltas) k) AS pending_deltas,
+      ${PENDING_ROLLUP_KEYS_SQL} AS pending_deltas,
       (SELECT jsonb_build_object('id', id, 'kind', kind, 'status', status, 'startedAt', started_at, 'remaining', remaining)
        FROM rollup_runs ORDER BY started_at DESC LIMIT 1) AS last_run`;
 

@@ -23,7 +23,9 @@ export const addRollupDelta = (table: string) => `count = ${table}.count + EXCLU
         last_occurred_at = GREATEST(${table}.last_occurred_at, EXCLUDED.last_occurred_at),
         updated_at = now()`;
 
-export type Stage = "accepted" | "written" | "duplicates" | "retried" | "dead_lettered" | "replayed";
+/** The stage counters' columns (stage_counters), in the order operators read them. */
+export const STAGES = ["accepted", "written", "duplicates", "retried", "dead_lettered", "replayed"] as const;
+export type Stage = (typeof STAGES)[number];
 
 /**
  * An INSERT (on its own or in a WITH clause) that adds to today's stage

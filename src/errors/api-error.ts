@@ -53,3 +53,8 @@ export class ApiError extends Error {
     return { code: this.code, message: this.message, ...this.details };
   }
 }
+
+/** The one "not found": 404 not_found naming what is missing. */
+export function notFoundError(what: string): ApiError {
+  return new ApiError(404, "not_found", `${what} not found`);
+}

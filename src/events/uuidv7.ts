@@ -2,9 +2,9 @@
  * RFC 9562 UUIDv7: a 48-bit Unix ms timestamp, then 74 bits that are random
  * or, for events of a signed request, derived from its signature. Ids sort by
  * time, which keeps index inserts local. The format is the client library's
- * (client/src/uuidv7.ts), which also makes the ids of events sent without one.
+ * (@eventline/protocol), whose uuidv7 also makes the client's ids of events sent without one.
  */
-import { formatUuidv7, uuidv7 } from "../../client/src/uuidv7.ts";
+import { formatUuidv7, uuidv7 } from "@eventline/protocol";
 
 export { uuidv7 };
 

@@ -3,8 +3,9 @@
  * a machine-readable code, a sentence, and the details some errors carry.
  * Strict: a field not listed here is a field the document does not promise.
  */
+
+import { REJECTION_CODES } from "@eventline/protocol";
 import * as z from "zod/mini";
-import { REJECTION_CODES } from "../../client/src/protocol.ts";
 import { API_ERROR_CODES } from "../errors/api-error.ts";
 
 export const acceptedEventSchema = z.strictObject({ index: z.int(), id: z.string() });

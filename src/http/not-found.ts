@@ -1,6 +1,8 @@
 import type { Context } from "hono";
+import { notFoundError } from "../errors/api-error.ts";
+import { renderError } from "./render-error.ts";
 
-/** Every unknown route, on both Workers: 404 in the one error format. */
+/** Every unknown route, on both Workers: the one 404 (errors/api-error.ts). */
 export function notFound(c: Context): Response {
-  return c.json({ code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404);
+  return renderError(notFoundError(`route ${c.req.method} ${c.req.path}`), c);
 }

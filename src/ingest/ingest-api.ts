@@ -3,8 +3,9 @@
  * schemas ingest validates with (ingest-schemas.ts, events/event-schema.ts)
  * and answers with (http/error-response.ts).
  */
+
+import { EVENTS_PATH, SIGNATURE_HEADER } from "@eventline/protocol";
 import * as z from "zod/mini";
-import { EVENTS_PATH, SIGNATURE_HEADER } from "../../client/src/protocol.ts";
 import { LIMITS } from "../config/limits.ts";
 import { nativeEventSchema } from "../events/event-schema.ts";
 import { acceptedEventSchema, errorResponseSchema, rejectionSchema } from "../http/error-response.ts";

@@ -2,9 +2,10 @@
  * POST /v1/events: what upstream services call. It authenticates, validates
  * and enqueues; it never talks to the database.
  */
+
+import { EVENTS_PATH } from "@eventline/protocol";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { EVENTS_PATH } from "../../client/src/protocol.ts";
 import { type ApiKeyVariables, apiKeyAuth } from "../auth/api-key-auth.ts";
 import { LIMITS } from "../config/limits.ts";
 import { ingestConfig, type ProducerEnv } from "../config/producer-env.ts";

@@ -5,8 +5,9 @@
  * decides how events that carry no id get one: random (UUIDv7), or derived
  * from the signature so that a replayed request is a duplicate.
  */
+
+import { SIGNATURE_HEADER } from "@eventline/protocol";
 import { createMiddleware } from "hono/factory";
-import { SIGNATURE_HEADER } from "../../client/src/protocol.ts";
 import type { ApiKeyVariables } from "../auth/api-key-auth.ts";
 import { parseSigningSecrets, verifySignature } from "../auth/request-signature.ts";
 import { ingestConfig, type ProducerEnv } from "../config/producer-env.ts";

@@ -1,2 +1,2 @@
-/** Why one event of a request was not accepted: the wire contract the client library shares (client/src/protocol.ts). */
-export type { Rejection, RejectionCode } from "../../client/src/protocol.ts";
+/** Why one event of a request was not accepted: the wire contract the client library shares (@eventline/protocol). */
+export type { Rejection, RejectionCode } from "@eventline/protocol";

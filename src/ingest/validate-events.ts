@@ -11,8 +11,9 @@
  * - a repeated `id` within one request is rejected (the first one is kept).
  * - the serialized message must fit LIMITS.maxEventBytes.
  */
+
+import { utf8Length } from "@eventline/protocol";
 import type * as z from "zod/mini";
-import { utf8Length } from "../../client/src/utf8-length.ts";
 import { LIMITS } from "../config/limits.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { type EventMessage, packedFields } from "../events/event-message.ts";

@@ -5,9 +5,9 @@
  */
 import * as z from "zod/mini";
 import { eventType, sourceName, utcDay } from "../events/fields.ts";
+import { DAY_MS } from "../lib/time.ts";
 
 export const MAX_BACKFILL_DAYS = 3660;
-export const DAY_MS = 86_400_000;
 
 export const backfillRequestSchema = z
   .strictObject({

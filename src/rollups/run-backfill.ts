@@ -7,7 +7,8 @@ import type { Db } from "../db/client.ts";
 import { recomputeRange } from "../db/recompute-range.ts";
 import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { BACKFILL_WINDOW_POLICY, type BackfillRequest, backfillBounds, DAY_MS, nextWindowDays, windowFrom } from "./backfill-range.ts";
+import { DAY_MS } from "../lib/time.ts";
+import { BACKFILL_WINDOW_POLICY, type BackfillRequest, backfillBounds, nextWindowDays, windowFrom } from "./backfill-range.ts";
 
 export interface BackfillOptions {
   from: Date;

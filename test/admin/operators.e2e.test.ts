@@ -2,8 +2,8 @@
 // dead-letter table, are listed, dry-run, replayed (twice), discarded — through
 // the admin API and through the ops CLI.
 import { execFile } from "node:child_process";
+import { type EventInput, Eventline } from "@eventline/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EventInput, Eventline } from "../../client/src/index.ts";
 import type { LocalStack } from "../../scripts/local-stack/start-local-stack.ts";
 import { type E2eStack, startE2eStack } from "../support/e2e-stack.ts";
 import { eventually } from "../support/eventually.ts";

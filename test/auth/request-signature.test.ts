@@ -1,5 +1,5 @@
+import { type SignedRequest, signRequest } from "@eventline/protocol";
 import { describe, expect, it } from "vitest";
-import { type SignedRequest, signRequest } from "../../client/src/signature.ts";
 import { parseSignatureHeader, parseSigningSecrets, verifySignature } from "../../src/auth/request-signature.ts";
 
 const secret = "whsec_0123456789abcdef";

@@ -160,6 +160,17 @@ describe("operator console", () => {
     expect(res.status).toBe(413);
   });
 
+  it("serves its script, the checked source file as it is, and its stylesheet", async () => {
+    const js = await request("/console/assets/console-v1.js");
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toMatch(/^text\/javascript/);
+    const text = await js.text();
+    expect(text.startsWith("// @ts-check")).toBe(true);
+    expect(text).toContain("async function followReplay(root)");
+    const css = await request("/console/assets/console-v1.css");
+    expect(css.headers.get("content-type")).toMatch(/^text\/css/);
+  });
+
   it("sends a CSP without inline scripts, forbids framing and caching", async () => {
     const res = await request("/console/login");
     const csp = res.headers.get("content-security-policy")!;

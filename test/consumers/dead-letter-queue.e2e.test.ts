@@ -2,8 +2,9 @@
 // retried with backoff, then after max_retries the queue moves the message to
 // the dead-letter queue, whose consumer persists it; after the fault is fixed a
 // replay writes the event. Nothing is lost on the way.
+
+import { Eventline } from "@eventline/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Eventline } from "../../client/src/index.ts";
 import { type E2eStack, startE2eStack } from "../support/e2e-stack.ts";
 import { eventually } from "../support/eventually.ts";
 

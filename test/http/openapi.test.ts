@@ -2,10 +2,11 @@
 // validator, in agreement with the client library's public types, and the
 // contract check the other tests run their exchanges through does catch a
 // broken promise.
+
+import type { ErrorResponse, IngestResponse, Rejection } from "@eventline/protocol";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type * as z from "zod/mini";
-import type { ErrorResponse, IngestResponse, Rejection } from "../../client/src/protocol.ts";
 import { operationsOpenApi } from "../../src/admin/operations-api.ts";
 import type { errorResponseSchema, rejectionSchema } from "../../src/http/error-response.ts";
 import { ingestOpenApi, type ingestResponseSchema } from "../../src/ingest/ingest-api.ts";

@@ -4,10 +4,9 @@
  * keeps continuing it until done (the script polls; without it, a button).
  */
 import { Hono } from "hono";
-import { discardRequestSchema, discardWhere, replayRequestSchema, toSelection } from "../../admin/dead-letter-filter.ts";
-import { continueReplayJob, findReplayJob, previewReplay, startReplay } from "../../admin/dead-letter-operations.ts";
+import { discardRequestSchema, replayRequestSchema, toSelection } from "../../admin/dead-letter-filter.ts";
+import { continueReplayJob, discardLetters, findReplayJob, previewReplay, startReplay } from "../../admin/dead-letter-operations.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
-import { discardDeadLetters } from "../../db/dead-letters.ts";
 import { requestDb } from "../../db/request-database.ts";
 import { parseOrThrow } from "../../http/validate.ts";
 import { selectionFields } from "../console-form.ts";
@@ -94,7 +93,7 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
   .post("/replay", async (c) => {
     const selection = toSelection(parseOrThrow("form", replayRequestSchema, selectionFields(await c.req.parseBody({ all: true }))));
     const job = await startReplay(requestDb(c), c.env.EVENTS_QUEUE, selection, CONSOLE_BUDGET_MS);
-    return c.redirect(`/console/replay-jobs/${job!.id}`, 303);
+    return c.redirect(`/console/replay-jobs/${job.id}`, 303);
   })
   .get("/replay-jobs/:id", async (c) => {
     const job = await findReplayJob(requestDb(c), c.req.param("id"));
@@ -153,7 +152,7 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
   .post("/discard", async (c) => {
     const form = await c.req.parseBody({ all: true });
     const body = parseOrThrow("form", discardRequestSchema, { ...selectionFields(form), reason: form.reason });
-    const discarded = await discardDeadLetters(requestDb(c), discardWhere(toSelection(body)), body.reason);
+    const { discarded } = await discardLetters(requestDb(c), toSelection(body), body.reason);
     return c.html(
       <Layout title="Discarded" section="dead-letters">
         <p data-discarded>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prng } from "../../test/support/prng.ts";
+import { prng } from "../../../test/support/prng.ts";
 import { utf8Length } from "../src/utf8-length.ts";
 
 describe("utf8Length", () => {
