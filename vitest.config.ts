@@ -58,9 +58,10 @@ export default defineConfig({
   test: {
     projects: [
       {
-        // Pure logic and Node-side tooling: plain Node.
+        // Everything that runs in plain Node: pure logic, and Node-side tooling and database code, some of which
+        // starts real processes (PostgreSQL, tsc builds of the packages).
         test: {
-          name: "unit",
+          name: "node",
           include: ["test/**/*.test.ts", "client/test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
           exclude: ["test/**/*.workers.test.ts", "**/*.e2e.test.ts"],
           environment: "node",

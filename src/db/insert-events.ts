@@ -91,10 +91,12 @@ export async function insertEvents(
   timeoutMs = MAX_STATEMENT_MS,
 ): Promise<number> {
   if (events.length === 0) return 0;
-  const text = timedQuery(
-    timeoutMs,
-    `SELECT eventline_insert_events(${jsonbLiteral(events)}, ${integerLiteral(deliveries?.firstDeliveries ?? 0)}, ${integerLiteral(deliveries?.redeliveries ?? 0)}) AS written`,
+  const result = await sql.query(
+    timedQuery(
+      timeoutMs,
+      `SELECT eventline_insert_events(${jsonbLiteral(events)}, ${integerLiteral(deliveries?.firstDeliveries ?? 0)}, ${integerLiteral(deliveries?.redeliveries ?? 0)}) AS written`,
+    ),
   );
-  const [r] = lastRows<{ written: string | number }>(await sql.query(text));
+  const [r] = lastRows<{ written: string | number }>(result);
   return Number(r?.written ?? 0);
 }

@@ -1,7 +1,10 @@
 /**
  * The SQL rules more than one statement uses, stated once. The statements
- * are built from these as text at module load and sent with positional
- * parameters ($queryRawUnsafe: values are always parameters, never text), so
+ * are built from these as text at module load — each a module constant, which
+ * test/db/sql-text.test.ts checks of every $queryRawUnsafe/$executeRawUnsafe
+ * call — and sent with positional parameters (values are always parameters,
+ * never text; the consumer's timed statements carry literals built only by
+ * timed-statement.ts), so
  * the same text runs through the Worker's client, the Node client and a
  * plain driver (bench/consumer.ts measures exactly what the consumer sends).
  */

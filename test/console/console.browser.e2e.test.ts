@@ -75,7 +75,11 @@ async function visit(name: string) {
 async function expectText(selector: string, expected: string, how: "is" | "contains" = "is", reload = false) {
   const element = page.locator(selector).first();
   const read = async () => {
-    if (reload) await page.reload();
+    // A navigation still under way (a form just posted) would detach the page from under a reload: let it finish first.
+    if (reload) {
+      await page.waitForLoadState("load");
+      await page.reload({ waitUntil: "load" });
+    }
     // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node: innerText is the text a person sees.
     return (await element.count()) ? (await element.innerText()).trim() : "";
   };
