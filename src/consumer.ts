@@ -10,6 +10,7 @@ import { adminRoutes } from "./admin/admin-routes.ts";
 import { operationsOpenApi } from "./admin/operations-api.ts";
 import { type ConsumerEnv, deadLetterQueueName } from "./config/consumer-env.ts";
 import { logLevel } from "./config/log-level.ts";
+import { CONSOLE_ROOT } from "./console/console-paths.ts";
 import { consoleRoutes } from "./console/console-routes.tsx";
 import { handleDeadLetterBatch } from "./consumers/dead-letter-consumer.ts";
 import { handleEventBatch } from "./consumers/events-consumer.ts";
@@ -28,7 +29,7 @@ export const consumerApp = new Hono<{ Bindings: ConsumerEnv }>()
   .route("/", rollupRoutes)
   .route("/", metricsRoutes)
   .route("/admin", adminRoutes)
-  .route("/console", consoleRoutes)
+  .route(CONSOLE_ROOT, consoleRoutes)
   .notFound(notFound)
   .onError(renderError);
 

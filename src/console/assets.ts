@@ -4,10 +4,11 @@
  * (browser/console.js), imported as text (wrangler.toml [[rules]] Text).
  */
 import CONSOLE_JS from "./browser/console.js";
+import { consolePaths } from "./console-paths.ts";
 
 export { CONSOLE_JS };
 
-export const ASSET_PATHS = { css: "/console/assets/console-v1.css", js: "/console/assets/console-v1.js" } as const;
+export const ASSET_PATHS = { css: consolePaths.asset("console-v1.css"), js: consolePaths.asset("console-v1.js") } as const;
 
 export const CONSOLE_CSS = `
 :root {

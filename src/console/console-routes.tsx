@@ -4,6 +4,7 @@
  * this edge: a session cookie from a login with the admin token, same-origin
  * POSTs only (CSRF), a CSP without inline scripts, no framing, no caching.
  */
+
 import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
@@ -14,6 +15,7 @@ import { ApiError } from "../errors/api-error.ts";
 import { operatorBodyLimit } from "../http/operator-body-limit.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { ASSET_PATHS, CONSOLE_CSS, CONSOLE_JS } from "./assets.ts";
+import { CONSOLE_ROOT, consolePaths } from "./console-paths.ts";
 import { Layout } from "./layout.tsx";
 import { deadLetterPage } from "./pages/dead-letter.tsx";
 import { deadLettersPage } from "./pages/dead-letters.tsx";
@@ -54,7 +56,7 @@ const signedIn = createMiddleware<Env>(async (c, next) => {
   if (await hasSession(c, c.env.CONSOLE_SESSION_SECRET)) return next();
   if (c.req.method === "GET") {
     const url = new URL(c.req.url);
-    return c.redirect(`/console/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+    return c.redirect(consolePaths.loginThen(url.pathname + url.search), 303);
   }
   return page(c, 401, "Logged out", "Your session has ended. Log in again, then repeat the action.");
 });
@@ -66,7 +68,7 @@ function page(c: Context, status: number, title: string, message: string): Respo
         {message}
       </p>
       <p>
-        <a href="/console">Back to the console</a>
+        <a href={consolePaths.overview}>Back to the console</a>
       </p>
     </Layout>,
     status as ContentfulStatusCode,
@@ -82,8 +84,8 @@ export const consoleRoutes = new Hono<Env>()
     await next();
     if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store");
   })
-  .get(ASSET_PATHS.css.replace("/console", ""), asset(CONSOLE_CSS, "text/css; charset=utf-8"))
-  .get(ASSET_PATHS.js.replace("/console", ""), asset(CONSOLE_JS, "text/javascript; charset=utf-8"))
+  .get(ASSET_PATHS.css.replace(CONSOLE_ROOT, ""), asset(CONSOLE_CSS, "text/css; charset=utf-8"))
+  .get(ASSET_PATHS.js.replace(CONSOLE_ROOT, ""), asset(CONSOLE_JS, "text/javascript; charset=utf-8"))
   .use("*", operatorBodyLimit)
   .use("*", sameOriginOnly)
   .route("/", loginPages)

@@ -1,14 +1,16 @@
 /** The page shell every console page shares: navigation, the stylesheet and script (no inline ones: the CSP forbids them). */
+
 import type { Child } from "hono/jsx";
 import { ASSET_PATHS } from "./assets.ts";
+import { consolePaths } from "./console-paths.ts";
 
 export type Section = "overview" | "dead-letters" | "events" | "rollups";
 
 const NAV: { section: Section; href: string; label: string }[] = [
-  { section: "overview", href: "/console", label: "Overview" },
-  { section: "dead-letters", href: "/console/dead-letters", label: "Dead letters" },
-  { section: "events", href: "/console/events", label: "Event lookup" },
-  { section: "rollups", href: "/console/rollups", label: "Rollups" },
+  { section: "overview", href: consolePaths.overview, label: "Overview" },
+  { section: "dead-letters", href: consolePaths.deadLetters(), label: "Dead letters" },
+  { section: "events", href: consolePaths.eventLookup(), label: "Event lookup" },
+  { section: "rollups", href: consolePaths.rollups(), label: "Rollups" },
 ];
 
 export function Layout(props: { title: string; section?: Section; children: Child; loggedIn?: boolean }) {
@@ -23,7 +25,7 @@ export function Layout(props: { title: string; section?: Section; children: Chil
       </head>
       <body>
         <header class="top">
-          <a class="brand" href="/console">
+          <a class="brand" href={consolePaths.overview}>
             Eventline <span>console</span>
           </a>
           {props.loggedIn !== false && (
@@ -35,7 +37,7 @@ export function Layout(props: { title: string; section?: Section; children: Chil
                   </a>
                 ))}
               </nav>
-              <form method="post" action="/console/logout" class="logout">
+              <form method="post" action={consolePaths.logout} class="logout">
                 <button type="submit">Log out</button>
               </form>
             </>

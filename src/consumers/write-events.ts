@@ -23,7 +23,7 @@ export interface EventToWrite {
   redelivery: boolean;
   /** A replay of a dead letter (counted as "replayed" when the letter is marked, never as "accepted"). */
   replayed: boolean;
-  /** UTF-8 size of the event's JSON, for the statement bound. */
+  /** The event's share of its message's text, in UTF-16 code units: an estimate of its size for the statement bound (read-batch.ts). */
   bytes: number;
 }
 

@@ -4,7 +4,8 @@
  * SQLSTATE in `code`, beside `severity`: the consumer's statements) and
  * Prisma's over @prisma/adapter-pg (P2010 with the SQLSTATE under
  * meta.driverAdapterError.cause.originalCode: the admin API and cron). The rule: a failure is permanent only when the data itself is at
- * fault (Postgres classes 22 and 23, Prisma's data-validation codes). Anything
+ * fault (SQLSTATE classes 22 data exception, 23 integrity constraint
+ * violation and 54 program limit exceeded; Prisma's data-validation codes). Anything
  * about the pool, network, configuration or schema is retryable — retrying
  * keeps the message, and a message that never succeeds still ends in the
  * dead-letter queue after max_retries. Unknown errors are therefore retryable.

@@ -10,7 +10,7 @@ export type Level = "debug" | "info" | "warn" | "error";
 const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 let threshold = RANK.info;
 
-/** Set from the env at the edge of each handler (index.ts); every invocation of an isolate shares one env. */
+/** Set from the env at the edge of each handler (producer.ts, consumer.ts); every invocation of an isolate shares one env. */
 export function setLogLevel(level: Level): void {
   threshold = RANK[level];
 }

@@ -10,7 +10,7 @@ import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-run
 import { errorFields, log } from "../lib/log.ts";
 import { type LoopResult, rollupLoop } from "./rollup-loop.ts";
 
-/** Keys per statement: one delta row per (day, source, type) key, so a chunk is at most this many rollup rows written. */
+/** Delta rows claimed per statement (a key has one per writing connection), so a chunk writes at most this many rollup rows. */
 export const ROLLUP_CHUNK_DELTAS = 5_000;
 
 export interface RollupRunOptions {
@@ -23,9 +23,11 @@ export interface RollupRunOptions {
 
 export interface RollupRunReport {
   runId: string;
+  /** Delta rows applied (and deleted). */
   deltas: number;
+  /** Rollup rows inserted or updated. */
   rows: number;
-  /** Deltas still pending when the run ended (0 when it drained them). */
+  /** Rollup keys (day, source, type) still pending when the run ended (0 when it drained them). */
   remaining: number;
   complete: boolean;
 }

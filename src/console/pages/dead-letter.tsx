@@ -1,8 +1,10 @@
 /** One dead letter: the original body, the error, its history and its replays; replay or discard it. */
+
 import { Hono } from "hono";
 import { findDeadLetter } from "../../admin/dead-letter-operations.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
 import { requestDb } from "../../db/request-database.ts";
+import { consolePaths } from "../console-paths.ts";
 import { formatInstant, prettyJson } from "../format.ts";
 import { Layout } from "../layout.tsx";
 
@@ -32,7 +34,7 @@ export const deadLetterPage = new Hono<{ Bindings: ConsumerEnv }>().get("/:id", 
         <dt>Event id</dt>
         <dd>
           {letter.eventId && letter.source ? (
-            <a href={`/console/events?source=${encodeURIComponent(letter.source)}&id=${encodeURIComponent(letter.eventId)}`}>
+            <a href={consolePaths.eventLookup(`?source=${encodeURIComponent(letter.source)}&id=${encodeURIComponent(letter.eventId)}`)}>
               {letter.eventId}
             </a>
           ) : (
@@ -53,7 +55,7 @@ export const deadLetterPage = new Hono<{ Bindings: ConsumerEnv }>().get("/:id", 
           {letter.replayJobId && (
             <>
               {" "}
-              (last job <a href={`/console/replay-jobs/${letter.replayJobId}`}>{letter.replayJobId}</a>)
+              (last job <a href={consolePaths.replayJob(letter.replayJobId)}>{letter.replayJobId}</a>)
             </>
           )}
         </dd>
@@ -84,11 +86,11 @@ export const deadLetterPage = new Hono<{ Bindings: ConsumerEnv }>().get("/:id", 
 
       {letter.status !== "discarded" && (
         <div class="actions">
-          <form method="post" action="/console/replay/preview">
+          <form method="post" action={consolePaths.replayPreview}>
             <input type="hidden" name="ids" value={letter.id} />
             <button type="submit">Replay (dry run first)</button>
           </form>
-          <form method="post" action="/console/discard" class="actions">
+          <form method="post" action={consolePaths.discard} class="actions">
             <input type="hidden" name="ids" value={letter.id} />
             <label>
               Reason to discard

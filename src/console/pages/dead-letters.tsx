@@ -1,4 +1,5 @@
 /** The dead-letter list: the admin API's filters in the URL (shareable), counts by code, keyset pages, select many or by filter. */
+
 import { Hono } from "hono";
 import { DEAD_LETTER_STATUSES } from "../../admin/dead-letter-filter.ts";
 import { deadLetterListQuery, listDeadLetterPage } from "../../admin/dead-letter-operations.ts";
@@ -6,6 +7,7 @@ import type { ConsumerEnv } from "../../config/consumer-env.ts";
 import { requestDb } from "../../db/request-database.ts";
 import { parseOrThrow } from "../../http/validate.ts";
 import { filterFields, queryString } from "../console-form.ts";
+import { consolePaths } from "../console-paths.ts";
 import { formatCount, formatInstant } from "../format.ts";
 import { Empty, Layout } from "../layout.tsx";
 
@@ -25,7 +27,7 @@ export const deadLettersPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
 
   return c.html(
     <Layout title="Dead letters" section="dead-letters">
-      <form class="filters" method="get" action="/console/dead-letters">
+      <form class="filters" method="get" action={consolePaths.deadLetters()}>
         <label>
           Source
           <input name="source" value={filter.source} />
@@ -58,7 +60,7 @@ export const deadLettersPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
           <input type="date" name="to" value={day(filter.to)} />
         </label>
         <button type="submit">Filter</button>
-        <a href="/console/dead-letters">Clear</a>
+        <a href={consolePaths.deadLetters()}>Clear</a>
       </form>
 
       <p>
@@ -66,7 +68,7 @@ export const deadLettersPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
       </p>
       <div class="chips">
         {Object.entries(page.countsByCode).map(([code, n]) => (
-          <a class="chip" href={`/console/dead-letters${queryString({ ...filter, code })}`}>
+          <a class="chip" href={consolePaths.deadLetters(queryString({ ...filter, code }))}>
             {code}: {formatCount(n)}
           </a>
         ))}
@@ -75,7 +77,7 @@ export const deadLettersPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
       {page.deadLetters.length === 0 ? (
         <Empty>No dead letters match this filter. Events that fail permanently, or keep failing, appear here.</Empty>
       ) : (
-        <form method="post" action="/console/replay/preview">
+        <form method="post" action={consolePaths.replayPreview}>
           <input type="hidden" name="scope" value="selected" />
           <table>
             <thead>
@@ -105,7 +107,7 @@ export const deadLettersPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
                   <td>{d.source ?? "–"}</td>
                   <td>{d.eventType ?? "–"}</td>
                   <td>
-                    <a href={`/console/dead-letters/${d.id}`}>{d.eventId ?? "(unreadable message)"}</a>
+                    <a href={consolePaths.deadLetter(d.id)}>{d.eventId ?? "(unreadable message)"}</a>
                   </td>
                   <td>
                     <code>{d.errorCode}</code>
@@ -125,7 +127,7 @@ export const deadLettersPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
               Reason to discard
               <input name="reason" required minlength={3} maxlength={500} />
             </label>
-            <button type="submit" class="danger" formaction="/console/discard">
+            <button type="submit" class="danger" formaction={consolePaths.discard}>
               Discard selected
             </button>
           </div>
@@ -133,7 +135,7 @@ export const deadLettersPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
       )}
       {page.nextCursor && (
         <p class="pager">
-          <a href={`/console/dead-letters${queryString({ ...filter, cursor: page.nextCursor })}`} rel="next">
+          <a href={consolePaths.deadLetters(queryString({ ...filter, cursor: page.nextCursor }))} rel="next">
             Next page →
           </a>
         </p>
@@ -143,12 +145,12 @@ export const deadLettersPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
         <>
           <h2>Everything this filter matches</h2>
           <div class="actions">
-            <form method="post" action="/console/replay/preview">
+            <form method="post" action={consolePaths.replayPreview}>
               <input type="hidden" name="scope" value="filter" />
               {hidden}
               <button type="submit">Replay all {formatCount(page.total)} matching (dry run first)</button>
             </form>
-            <form method="post" action="/console/discard" class="actions">
+            <form method="post" action={consolePaths.discard} class="actions">
               <input type="hidden" name="scope" value="filter" />
               {hidden}
               <label>

@@ -1,4 +1,5 @@
 /** "Did my event land?": source + id → the stored event, or "not stored", and any dead letters for that id. */
+
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import { lookupEvent } from "../../admin/dead-letter-operations.ts";
@@ -6,6 +7,7 @@ import type { ConsumerEnv } from "../../config/consumer-env.ts";
 import { requestDb } from "../../db/request-database.ts";
 import { eventId, sourceName } from "../../events/fields.ts";
 import { parseOrThrow } from "../../http/validate.ts";
+import { consolePaths } from "../console-paths.ts";
 import { formatInstant, prettyJson } from "../format.ts";
 import { Layout } from "../layout.tsx";
 
@@ -18,7 +20,7 @@ export const eventLookupPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
 
   return c.html(
     <Layout title="Event lookup" section="events">
-      <form class="filters" method="get" action="/console/events">
+      <form class="filters" method="get" action={consolePaths.eventLookup()}>
         <label>
           Source
           <input name="source" value={source} required />
@@ -64,7 +66,7 @@ export const eventLookupPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
           <ul>
             {found.deadLetters.map((d) => (
               <li>
-                <a href={`/console/dead-letters/${d.id}`}>{formatInstant(d.lastFailedAt)}</a> — <code>{d.errorCode}</code>, {d.status}
+                <a href={consolePaths.deadLetter(d.id)}>{formatInstant(d.lastFailedAt)}</a> — <code>{d.errorCode}</code>, {d.status}
               </li>
             ))}
           </ul>

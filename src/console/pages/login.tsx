@@ -1,8 +1,10 @@
 /** Log in with the admin token (an ingest key cannot), log out. The token goes in a POST body, never a URL. */
+
 import { Hono } from "hono";
 import { checkAdminToken } from "../../auth/admin-auth.ts";
 import { countFailedAuth } from "../../auth/failed-auth-throttle.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
+import { consolePaths } from "../console-paths.ts";
 import { Layout } from "../layout.tsx";
 import { safeNext } from "../safe-next.ts";
 import { endSession, startSession } from "../session.ts";
@@ -18,7 +20,7 @@ const REFUSALS = {
 function LoginPage(props: { error?: string; next: string }) {
   return (
     <Layout title="Log in" loggedIn={false}>
-      <form method="post" action="/console/login" class="login">
+      <form method="post" action={consolePaths.login} class="login">
         {props.error && (
           <p class="error" role="alert">
             {props.error}
@@ -51,5 +53,5 @@ export const loginPages = new Hono<{ Bindings: ConsumerEnv }>()
   })
   .post("/logout", (c) => {
     endSession(c, c.env.CONSOLE_SESSION_SECRET);
-    return c.redirect("/console/login", 303);
+    return c.redirect(consolePaths.login, 303);
   });

@@ -1,4 +1,5 @@
 /** Overview: the stage counters, what waits for an operator, and 30 days of events and dead letters. */
+
 import { Hono } from "hono";
 import { pipelineStats } from "../../admin/pipeline-stats.ts";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
@@ -7,6 +8,7 @@ import { STAGES } from "../../db/read-stats.ts";
 import { requestDb } from "../../db/request-database.ts";
 import { lastDays } from "../chart-scale.ts";
 import { DailyBars } from "../charts.tsx";
+import { consolePaths } from "../console-paths.ts";
 import { formatAge, formatCount, formatInstant } from "../format.ts";
 import { Empty, Layout } from "../layout.tsx";
 
@@ -101,7 +103,7 @@ export const overviewPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async
 
       <h2>Waiting for an operator</h2>
       <div class="cards">
-        <a class="card" href="/console/dead-letters?status=pending">
+        <a class="card" href={consolePaths.deadLetters("?status=pending")}>
           <div class="n" data-pending-dead-letters>
             {formatCount(pending)}
           </div>

@@ -3,6 +3,7 @@
  * from which sources, of which types and codes), then the job, whose page
  * keeps continuing it until done (the script polls; without it, a button).
  */
+
 import { Hono } from "hono";
 import { discardRequestSchema, replayRequestSchema, toSelection } from "../../admin/dead-letter-filter.ts";
 import { continueReplayJob, discardLetters, findReplayJob, previewReplay, startReplay } from "../../admin/dead-letter-operations.ts";
@@ -10,6 +11,7 @@ import type { ConsumerEnv } from "../../config/consumer-env.ts";
 import { requestDb } from "../../db/request-database.ts";
 import { parseOrThrow } from "../../http/validate.ts";
 import { selectionFields } from "../console-form.ts";
+import { consolePaths } from "../console-paths.ts";
 import { formatCount, formatInstant } from "../format.ts";
 import { Layout } from "../layout.tsx";
 
@@ -77,12 +79,12 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
           <Counts title="Error code" counts={preview.byCode} />
         </div>
         {preview.count > 0 ? (
-          <form method="post" action="/console/replay" class="actions">
+          <form method="post" action={consolePaths.replay} class="actions">
             <SelectionFields selection={fields} />
             <button type="submit">
               Replay {formatCount(preview.count)} {preview.count === 1 ? "letter" : "letters"}
             </button>
-            <a href="/console/dead-letters">Cancel</a>
+            <a href={consolePaths.deadLetters()}>Cancel</a>
           </form>
         ) : (
           <p class="notice">Nothing to replay.</p>
@@ -93,7 +95,7 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
   .post("/replay", async (c) => {
     const selection = toSelection(parseOrThrow("form", replayRequestSchema, selectionFields(await c.req.parseBody({ all: true }))));
     const job = await startReplay(requestDb(c), c.env.EVENTS_QUEUE, selection, CONSOLE_BUDGET_MS);
-    return c.redirect(`/console/replay-jobs/${job.id}`, 303);
+    return c.redirect(consolePaths.replayJob(job.id), 303);
   })
   .get("/replay-jobs/:id", async (c) => {
     const job = await findReplayJob(requestDb(c), c.req.param("id"));
@@ -101,7 +103,7 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
     const state = { status: job.status, total: job.total, enqueued: job.enqueued, skipped: job.skipped };
     return c.html(
       <Layout title="Replay job" section="dead-letters">
-        <section data-replay-job={JSON.stringify(state)} data-continue-url={`/console/replay-jobs/${job.id}/continue.json`}>
+        <section data-replay-job={JSON.stringify(state)} data-continue-url={consolePaths.replayJobContinueJson(job.id)}>
           <dl class="fields">
             <dt>Job</dt>
             <dd>
@@ -131,20 +133,20 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
             </label>
           </p>
           {job.status === "running" && (
-            <form method="post" action={`/console/replay-jobs/${job.id}/continue`}>
+            <form method="post" action={consolePaths.replayJobContinue(job.id)}>
               <button type="submit">Continue</button>
             </form>
           )}
         </section>
         <p>
-          <a href="/console/dead-letters">Back to dead letters</a>
+          <a href={consolePaths.deadLetters()}>Back to dead letters</a>
         </p>
       </Layout>,
     );
   })
   .post("/replay-jobs/:id/continue", async (c) => {
     const job = await continueReplayJob(requestDb(c), c.env.EVENTS_QUEUE, c.req.param("id"), CONSOLE_BUDGET_MS);
-    return c.redirect(`/console/replay-jobs/${job.id}`, 303);
+    return c.redirect(consolePaths.replayJob(job.id), 303);
   })
   .post("/replay-jobs/:id/continue.json", async (c) =>
     c.json(await continueReplayJob(requestDb(c), c.env.EVENTS_QUEUE, c.req.param("id"), CONSOLE_BUDGET_MS)),
@@ -160,7 +162,7 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
           reason) until the retention purge, and are never replayed.
         </p>
         <p>
-          <a href="/console/dead-letters">Back to dead letters</a>
+          <a href={consolePaths.deadLetters()}>Back to dead letters</a>
         </p>
       </Layout>,
     );

@@ -1,4 +1,5 @@
 /** Rollups per source, type and day for a range, and a backfill that follows `nextFrom` to the end with a progress bar. */
+
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { ConsumerEnv } from "../../config/consumer-env.ts";
@@ -11,6 +12,7 @@ import { DAY_MS } from "../../lib/time.ts";
 import { backfillRequestSchema } from "../../rollups/backfill-range.ts";
 import { runBackfillRequest } from "../../rollups/run-backfill.ts";
 import { runRollup } from "../../rollups/run-rollup.ts";
+import { consolePaths } from "../console-paths.ts";
 import { formatCount, formatInstant } from "../format.ts";
 import { Empty, Layout } from "../layout.tsx";
 import { CONSOLE_BUDGET_MS } from "./replay.tsx";
@@ -24,7 +26,7 @@ const nonEmpty = (o: Record<string, unknown>) => Object.fromEntries(Object.entri
 
 function BackfillForm(props: { from: string; to: string; source?: string; type?: string }) {
   return (
-    <form method="post" action="/console/rollups/backfill" data-backfill="/console/rollups/backfill.json" class="filters">
+    <form method="post" action={consolePaths.rollupsBackfill} data-backfill={consolePaths.rollupsBackfillJson} class="filters">
       <label>
         From (UTC day)
         <input type="date" name="from" value={props.from} required />
@@ -69,7 +71,7 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
     const rows = await rollupTable(requestDb(c), { from: day(q.from), to: day(q.to), source: q.source, type: q.type, limit: MAX_ROWS });
     return c.html(
       <Layout title="Rollups" section="rollups">
-        <form class="filters" method="get" action="/console/rollups">
+        <form class="filters" method="get" action={consolePaths.rollups()}>
           <label>
             From (UTC day)
             <input type="date" name="from" value={q.from} />
@@ -125,7 +127,7 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
         <p>
           Applies what the consumers counted since the last run (the daily cron does this): recent events appear in the table after a run.
         </p>
-        <form method="post" action="/console/rollups/run">
+        <form method="post" action={consolePaths.rollupsRun}>
           <button type="submit">Run the rollup now</button>
         </form>
         <h2>Backfill</h2>
@@ -150,7 +152,7 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
         {report.nextFrom && <BackfillForm from={report.nextFrom} to={r.to} source={r.source} type={r.type} />}
         <BackfillProgress />
         <p>
-          <a href={`/console/rollups?from=${r.from}&to=${r.to}`}>See the rollups</a>
+          <a href={consolePaths.rollups(`?from=${r.from}&to=${r.to}`)}>See the rollups</a>
         </p>
       </Layout>,
     );
@@ -160,11 +162,11 @@ export const rollupsPage = new Hono<{ Bindings: ConsumerEnv }>()
     return c.html(
       <Layout title="Rollup run" section="rollups">
         <p data-rollup-run>
-          {report.complete ? "Complete" : "Stopped at the time budget; run it again for the rest"}: {formatCount(report.deltas)} pending
-          keys applied, {formatCount(report.rows)} rollup rows written, {formatCount(report.remaining)} keys still pending.
+          {report.complete ? "Complete" : "Stopped at the time budget; run it again for the rest"}: {formatCount(report.deltas)} delta rows
+          applied, {formatCount(report.rows)} rollup rows written, {formatCount(report.remaining)} keys still pending.
         </p>
         <p>
-          <a href="/console/rollups">See the rollups</a>
+          <a href={consolePaths.rollups()}>See the rollups</a>
         </p>
       </Layout>,
     );
