@@ -20,9 +20,9 @@ import pg from "pg";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import { OFFLINE_ENV } from "../scripts/local-stack/offline-env.ts";
-import type { EventMessage } from "../src/events/event-message.ts";
 import { STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
 import { makeEvents, median } from "./lib/events.ts";
+import { plainMultiRowInsert } from "./lib/plain-insert.ts";
 import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
 
 Object.assign(process.env, OFFLINE_ENV);
@@ -46,20 +46,6 @@ const bench = await startBenchStack({
 const { stack } = bench;
 const groups = { workersPgid: stack.workers.child.pid! };
 let seq = 0;
-
-/** The baseline: a multi-row INSERT … VALUES from Node on an open connection. */
-function plainInsert(b: EventMessage[]) {
-  const params: unknown[] = [];
-  const rows = b.map((e, i) => {
-    params.push(e.source, e.id, e.type, e.occurredAt, e.receivedAt, JSON.stringify(e.payload));
-    const o = i * 6;
-    return `($${o + 1},$${o + 2},$${o + 3},$${o + 4},$${o + 5},$${o + 6})`;
-  });
-  return direct.query(
-    `INSERT INTO events (source,id,type,occurred_at,received_at,payload) VALUES ${rows.join(",")} ON CONFLICT DO NOTHING`,
-    params,
-  );
-}
 
 async function call(design: string, n: number, count: number) {
   const res = await fetch(`${stack.opsUrl}/__bench/statements?design=${design}&n=${n}&count=${count}&run=r${seq++}`, { method: "POST" });
@@ -94,7 +80,7 @@ for (let r = 0; r < REPEATS; r++) {
     record(
       `baseline/${n}/open`,
       await sample(async () => {
-        for (let i = 0; i < count; i++) await plainInsert(makeEvents(n, `b${seq++}`));
+        for (let i = 0; i < count; i++) await plainMultiRowInsert(direct, makeEvents(n, `b${seq++}`));
       }, count),
     );
     for (const d of DESIGNS) {

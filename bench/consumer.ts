@@ -31,6 +31,7 @@ import { INSERT_EVENTS_SQL, insertEvents, insertEventsFunction } from "../src/db
 import type { EventMessage } from "../src/events/event-message.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { makeEvents, median } from "./lib/events.ts";
+import { plainMultiRowInsert } from "./lib/plain-insert.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -68,18 +69,7 @@ async function benchForms(name: string, directUrl: string) {
         })),
         skipDuplicates: true,
       }),
-    "pg-insert": (b) => {
-      const params: unknown[] = [];
-      const rows = b.map((e, i) => {
-        params.push(e.source, e.id, e.type, e.occurredAt, e.receivedAt, JSON.stringify(e.payload));
-        const o = i * 6;
-        return `($${o + 1},$${o + 2},$${o + 3},$${o + 4},$${o + 5},$${o + 6})`;
-      });
-      return direct.query(
-        `INSERT INTO events (source,id,type,occurred_at,received_at,payload) VALUES ${rows.join(",")} ON CONFLICT (source,id) DO NOTHING`,
-        params,
-      );
-    },
+    "pg-insert": (b) => plainMultiRowInsert(direct, b),
     "pg-copy": async (b) => {
       // COPY has no ON CONFLICT: fastest, but not idempotent (shown for reference only).
       const esc = (s: string) => s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");

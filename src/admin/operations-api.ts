@@ -7,6 +7,7 @@
 import * as z from "zod/mini";
 import { errorResponseSchema } from "../http/error-response.ts";
 import { buildDocument, type Operation } from "../http/openapi/build-document.ts";
+import { COMMON_HEADERS, COMMON_OPERATIONS } from "../http/openapi/common-operations.ts";
 import { backfillRequestSchema } from "../rollups/backfill-range.ts";
 import { rollupQuery } from "../rollups/rollup-routes.ts";
 import { eventPathParams } from "./admin-routes.ts";
@@ -146,20 +147,7 @@ export const CONSUMER_OPERATIONS: readonly Operation[] = [
       500: error("internal_error"),
     },
   },
-  {
-    method: "get",
-    path: "/healthz",
-    summary: "Liveness",
-    tags: ["health"],
-    responses: { 200: { description: "The Worker answers", schema: z.strictObject({ status: z.literal("ok") }) } },
-  },
-  {
-    method: "get",
-    path: "/openapi.json",
-    summary: "This document",
-    tags: ["health"],
-    responses: { 200: { description: "The OpenAPI 3.1 document of this Worker", mediaType: "application/json" } },
-  },
+  ...COMMON_OPERATIONS,
 ];
 
 let built: ReturnType<typeof buildDocument> | undefined;
@@ -176,10 +164,7 @@ export function operationsOpenApi() {
         metricsToken: { type: "http", scheme: "bearer", description: "A read-only token for GET /metrics (METRICS_TOKEN_SHA256)" },
         apiKey: { type: "http", scheme: "bearer", description: "An ingest API key: reads its own source's rollups" },
       },
-      headers: {
-        "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } },
-        "WWW-Authenticate": { description: "Bearer", schema: { type: "string" } },
-      },
+      headers: COMMON_HEADERS,
     },
     CONSUMER_OPERATIONS,
   );

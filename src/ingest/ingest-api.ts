@@ -10,6 +10,7 @@ import { LIMITS } from "../config/limits.ts";
 import { nativeEventSchema } from "../events/event-schema.ts";
 import { acceptedEventSchema, errorResponseSchema, rejectionSchema } from "../http/error-response.ts";
 import { buildDocument, jsonSchema, type Operation } from "../http/openapi/build-document.ts";
+import { COMMON_HEADERS, COMMON_OPERATIONS } from "../http/openapi/common-operations.ts";
 import { ingestQuery } from "./ingest-schemas.ts";
 
 export const ingestResponseSchema = z.strictObject({ accepted: z.array(acceptedEventSchema), rejected: z.array(rejectionSchema) });
@@ -82,24 +83,8 @@ const ingestOp: Operation = {
   },
 };
 
-const healthOp: Operation = {
-  method: "get",
-  path: "/healthz",
-  summary: "Liveness",
-  tags: ["health"],
-  responses: { 200: { description: "The Worker answers", schema: z.strictObject({ status: z.literal("ok") }) } },
-};
-
-const documentOp: Operation = {
-  method: "get",
-  path: "/openapi.json",
-  summary: "This document",
-  tags: ["health"],
-  responses: { 200: { description: "The OpenAPI 3.1 document of this Worker", mediaType: "application/json" } },
-};
-
 /** The producer's operations (the document's source; contract tests check responses against them). */
-export const INGEST_OPERATIONS: readonly Operation[] = [ingestOp, healthOp, documentOp];
+export const INGEST_OPERATIONS: readonly Operation[] = [ingestOp, ...COMMON_OPERATIONS];
 
 let built: ReturnType<typeof buildDocument> | undefined;
 
@@ -111,10 +96,7 @@ export function ingestOpenApi() {
       version: "1",
       description: "Where upstream services send events. Guarantees, limits and examples: docs/api.md.",
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An ingest API key (npm run keys:create -- <source>)" } },
-      headers: {
-        "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } },
-        "WWW-Authenticate": { description: "Bearer", schema: { type: "string" } },
-      },
+      headers: COMMON_HEADERS,
     },
     INGEST_OPERATIONS,
   );
