@@ -84,7 +84,8 @@ async function followReplay(root) {
 async function followBackfill(form) {
   /** @type {Record<string, string>} */
   const data = {};
-  for (const [k, v] of new FormData(form)) if (typeof v === "string") data[k] = v;
+  // Empty fields are left out: the server's validator reads absent, not "", as "all".
+  for (const [k, v] of new FormData(form)) if (typeof v === "string" && v !== "") data[k] = v;
   const out = document.querySelector("[data-backfill-progress]");
   const bar = out?.querySelector("progress");
   const url = form.dataset.backfill;
