@@ -114,6 +114,7 @@ export default defineConfig({
                 HYPERDRIVE: inject("directUrl"),
                 HANGING_HYPERDRIVE: inject("hangingDatabaseUrl"),
                 REFUSING_HYPERDRIVE: inject("refusingDatabaseUrl"),
+                UNREACHABLE_HYPERDRIVE: inject("unreachableDatabaseUrl"),
               },
               bindings: {
                 API_KEYS: apiKeys,

@@ -16,6 +16,8 @@ declare global {
       HANGING_HYPERDRIVE: Hyperdrive;
       /** A Hyperdrive binding whose database hangs up on every connection. */
       REFUSING_HYPERDRIVE: Hyperdrive;
+      /** A Hyperdrive binding whose database is not there (connections refused). */
+      UNREACHABLE_HYPERDRIVE: Hyperdrive;
       /** What the producer enqueued, recorded by test/support/queue-recorder.worker.js (producer project). */
       RECORDED: KVNamespace;
     }

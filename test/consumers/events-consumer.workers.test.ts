@@ -92,6 +92,15 @@ describe("events consumer", () => {
     expect(await eventsFor(source)).toHaveLength(0);
   });
 
+  it("retries every message, acking none, when the database is unreachable", async () => {
+    const source = uniq("src");
+    const batch = batchOf([text(event(source)), text(event(source))]);
+    const result = await deliver(batch, { ...testEnv, HYPERDRIVE: env.UNREACHABLE_HYPERDRIVE, DATABASE_TIMEOUT_SECONDS: "2" });
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(batch.messages.map((m) => m.id).sort());
+    expect(await eventsFor(source)).toHaveLength(0);
+  });
+
   it.each([
     ["a retired Accelerate URL", "prisma+postgres://accelerate.prisma-data.net/?api_key=old"],
     ["no database at all", undefined],

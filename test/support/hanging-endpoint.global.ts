@@ -1,7 +1,7 @@
-// globalSetup for the consumer project: two databases that fail, for the
+// globalSetup for the consumer project: three databases that fail, for the
 // outage tests to swap into the Hyperdrive binding: one accepts connections
 // and never answers (a database that hangs), one accepts and hangs up at once
-// (a database that refuses its clients).
+// (a database that refuses its clients), one is not there at all (unreachable).
 import { createServer, type Server, type Socket } from "node:net";
 import type { TestProject } from "vitest/node";
 
@@ -9,6 +9,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     hangingDatabaseUrl: string;
     refusingDatabaseUrl: string;
+    unreachableDatabaseUrl: string;
   }
 }
 
@@ -31,6 +32,10 @@ export default async function setup(project: TestProject) {
   const refusing = await listen((s) => s.destroy());
   project.provide("hangingDatabaseUrl", hanging.url);
   project.provide("refusingDatabaseUrl", refusing.url);
+  // A port that was listening a moment ago and no longer is: connections are refused at TCP level.
+  const closed = await listen(() => {});
+  await new Promise<void>((resolve) => closed.server.close(() => resolve()));
+  project.provide("unreachableDatabaseUrl", closed.url);
   return async () => {
     for (const e of [hanging, refusing]) {
       for (const s of e.sockets) s.destroy();
