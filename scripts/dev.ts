@@ -7,6 +7,18 @@ import { startLocalStack } from "./local-stack/start-local-stack.ts";
 Object.assign(process.env, OFFLINE_ENV);
 
 if (existsSync(".env")) process.loadEnvFile(".env");
+// An old .env may still name the retired Accelerate pool: say so, instead of starting a stack that ignores it.
+if (process.env.DATABASE_URL) {
+  if (/^prisma(\+postgres)?:\/\//i.test(process.env.DATABASE_URL)) {
+    console.error(
+      "[eventline] DATABASE_URL is a Prisma Accelerate URL; Accelerate was retired on 2026-12-01. Remove it from .env: npm run dev connects the consumer's Hyperdrive binding to DIRECT_URL (or the embedded database). See docs/configuration.md#moving-from-accelerate",
+    );
+    process.exit(2);
+  }
+  console.warn(
+    "[eventline] DATABASE_URL is not used by npm run dev: the consumer's local Hyperdrive binding connects to DIRECT_URL (or the embedded database)",
+  );
+}
 const stateDir = resolve(process.env.EVENTLINE_STATE_DIR ?? ".eventline");
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 // `LOG_LEVEL=debug npm run dev` also logs every accepted ingest request.
