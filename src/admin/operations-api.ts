@@ -6,7 +6,7 @@
  */
 import * as z from "zod/mini";
 import { errorResponseSchema } from "../http/error-response.ts";
-import { buildDocument, type Operation } from "../http/openapi/build-document.ts";
+import { documentOnce, type Operation } from "../http/openapi/build-document.ts";
 import { COMMON_HEADERS, COMMON_OPERATIONS } from "../http/openapi/common-operations.ts";
 import { backfillRequestSchema } from "../rollups/backfill-range.ts";
 import { rollupQuery } from "../rollups/rollup-routes.ts";
@@ -150,23 +150,18 @@ export const CONSUMER_OPERATIONS: readonly Operation[] = [
   ...COMMON_OPERATIONS,
 ];
 
-let built: ReturnType<typeof buildDocument> | undefined;
-
-/** Built once per isolate: it depends on code only. */
-export function operationsOpenApi() {
-  built ??= buildDocument(
-    {
-      title: "Eventline operations (consumer Worker)",
-      version: "1",
-      description: "The admin API, the rollup read API and metrics. Operators' guide: docs/operations.md.",
-      securitySchemes: {
-        adminToken: { type: "http", scheme: "bearer", description: "The admin token (npm run keys:create -- --admin)" },
-        metricsToken: { type: "http", scheme: "bearer", description: "A read-only token for GET /metrics (METRICS_TOKEN_SHA256)" },
-        apiKey: { type: "http", scheme: "bearer", description: "An ingest API key: reads its own source's rollups" },
-      },
-      headers: COMMON_HEADERS,
+/** The document GET /openapi.json serves. */
+export const operationsOpenApi = documentOnce(
+  {
+    title: "Eventline operations (consumer Worker)",
+    version: "1",
+    description: "The admin API, the rollup read API and metrics. Operators' guide: docs/operations.md.",
+    securitySchemes: {
+      adminToken: { type: "http", scheme: "bearer", description: "The admin token (npm run keys:create -- --admin)" },
+      metricsToken: { type: "http", scheme: "bearer", description: "A read-only token for GET /metrics (METRICS_TOKEN_SHA256)" },
+      apiKey: { type: "http", scheme: "bearer", description: "An ingest API key: reads its own source's rollups" },
     },
-    CONSUMER_OPERATIONS,
-  );
-  return built;
-}
+    headers: COMMON_HEADERS,
+  },
+  CONSUMER_OPERATIONS,
+);

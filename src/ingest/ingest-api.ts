@@ -9,7 +9,7 @@ import * as z from "zod/mini";
 import { LIMITS } from "../config/limits.ts";
 import { nativeEventSchema } from "../events/event-schema.ts";
 import { acceptedEventSchema, errorResponseSchema, rejectionSchema } from "../http/error-response.ts";
-import { buildDocument, jsonSchema, type Operation } from "../http/openapi/build-document.ts";
+import { documentOnce, jsonSchema, type Operation } from "../http/openapi/build-document.ts";
 import { COMMON_HEADERS, COMMON_OPERATIONS } from "../http/openapi/common-operations.ts";
 import { ingestQuery } from "./ingest-schemas.ts";
 
@@ -86,19 +86,14 @@ const ingestOp: Operation = {
 /** The producer's operations (the document's source; contract tests check responses against them). */
 export const INGEST_OPERATIONS: readonly Operation[] = [ingestOp, ...COMMON_OPERATIONS];
 
-let built: ReturnType<typeof buildDocument> | undefined;
-
-/** Built once per isolate: it depends on code only. */
-export function ingestOpenApi() {
-  built ??= buildDocument(
-    {
-      title: "Eventline ingest (producer Worker)",
-      version: "1",
-      description: "Where upstream services send events. Guarantees, limits and examples: docs/api.md.",
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An ingest API key (npm run keys:create -- <source>)" } },
-      headers: COMMON_HEADERS,
-    },
-    INGEST_OPERATIONS,
-  );
-  return built;
-}
+/** The document GET /openapi.json serves. */
+export const ingestOpenApi = documentOnce(
+  {
+    title: "Eventline ingest (producer Worker)",
+    version: "1",
+    description: "Where upstream services send events. Guarantees, limits and examples: docs/api.md.",
+    securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An ingest API key (npm run keys:create -- <source>)" } },
+    headers: COMMON_HEADERS,
+  },
+  INGEST_OPERATIONS,
+);

@@ -120,3 +120,12 @@ export function buildDocument(info: DocumentInfo, operations: readonly Operation
 }
 
 export type OpenApiDocument = ReturnType<typeof buildDocument>;
+
+/** A Worker's document, built on first request and then kept for the isolate's life: it depends on code only. */
+export function documentOnce(info: DocumentInfo, operations: readonly Operation[]): () => OpenApiDocument {
+  let built: OpenApiDocument | undefined;
+  return () => {
+    built ??= buildDocument(info, operations);
+    return built;
+  };
+}
