@@ -19,7 +19,7 @@
 //
 //   npm run bench:workers [-- --rounds 9]
 import { execFileSync, execSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -47,11 +47,30 @@ const wrangler = (wranglerArgs: string[], cwd = ".") =>
     stdio: "pipe",
   });
 
-/** The single-Worker commit's sources, with this checkout's node_modules and its own generated Prisma client. */
+/** Packages the single-Worker commit used that this checkout no longer installs (it ran on Prisma Accelerate). */
+const RETIRED_PACKAGES = ["@prisma/extension-accelerate@3.0.1"];
+
+/**
+ * The single-Worker commit's sources, with this checkout's node_modules (each
+ * package linked, in a folder of the reference's own), the retired packages
+ * installed beside them from the registry, and its own generated Prisma client.
+ */
 async function checkOutSingleWorker(into: string) {
   await mkdir(into);
   execSync(`git archive ${SINGLE_WORKER_COMMIT} src prisma prisma.config.ts wrangler.toml scripts/prisma | tar -x -C ${into}`);
-  await symlink(resolve("node_modules"), join(into, "node_modules"));
+  const retired = join(dir, "retired");
+  execFileSync("npm", ["install", "--no-save", "--no-package-lock", "--prefix", retired, ...RETIRED_PACKAGES], { stdio: "pipe" });
+  const modules = join(into, "node_modules");
+  await mkdir(join(modules, "@prisma"), { recursive: true });
+  for (const name of await readdir(resolve("node_modules"))) {
+    if (name === "@prisma") continue;
+    await symlink(resolve("node_modules", name), join(modules, name));
+  }
+  for (const name of await readdir(resolve("node_modules/@prisma")))
+    await symlink(resolve("node_modules/@prisma", name), join(modules, "@prisma", name));
+  for (const name of await readdir(join(retired, "node_modules/@prisma")))
+    if (!(await readdir(join(modules, "@prisma"))).includes(name))
+      await symlink(join(retired, "node_modules/@prisma", name), join(modules, "@prisma", name));
   execFileSync(resolve("node_modules/.bin/prisma"), ["generate"], {
     cwd: into,
     stdio: "pipe",

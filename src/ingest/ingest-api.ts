@@ -9,7 +9,7 @@ import * as z from "zod/mini";
 import { LIMITS } from "../config/limits.ts";
 import { nativeEventSchema } from "../events/event-schema.ts";
 import { acceptedEventSchema, errorResponseSchema, rejectionSchema } from "../http/error-response.ts";
-import { documentOnce, jsonSchema, type Operation } from "../http/openapi/build-document.ts";
+import { documentOnce, type Operation } from "../http/openapi/build-document.ts";
 import { COMMON_HEADERS, COMMON_OPERATIONS } from "../http/openapi/common-operations.ts";
 import { ingestQuery } from "./ingest-schemas.ts";
 
@@ -17,7 +17,11 @@ export const ingestResponseSchema = z.strictObject({ accepted: z.array(acceptedE
 
 const CLOUDEVENT_ATTRIBUTES = ["id", "source", "type", "specversion", "time", "subject", "dataschema"];
 
-const events = jsonSchema(nativeEventSchema, "input");
+/** One native event, or a batch of them: converted to JSON Schema when the document is first built, not at startup. */
+const eventOrBatch = z.union([
+  nativeEventSchema,
+  z.strictObject({ events: z.array(nativeEventSchema).check(z.maxLength(LIMITS.maxEventsPerRequest)) }),
+]);
 const cloudEvent = {
   type: "object",
   description: "A CloudEvent (structured mode). `data` becomes the payload; `source` and extensions are kept as attributes.",
@@ -50,19 +54,7 @@ const ingestOp: Operation = {
     })),
   ],
   body: {
-    "application/json": {
-      schema: {
-        oneOf: [
-          events,
-          {
-            type: "object",
-            properties: { events: { type: "array", items: events, maxItems: LIMITS.maxEventsPerRequest } },
-            required: ["events"],
-            additionalProperties: false,
-          },
-        ],
-      },
-    },
+    "application/json": { schema: eventOrBatch },
     "application/x-ndjson": { schema: { type: "string", description: "One native event per line; blank lines are skipped" } },
     "application/cloudevents+json": { schema: cloudEvent },
     "application/cloudevents-batch+json": { schema: { type: "array", items: cloudEvent, maxItems: LIMITS.maxEventsPerRequest } },
