@@ -1,6 +1,7 @@
 // The whole pipeline as a user runs it with `npm run dev`: embedded Postgres,
-// local Accelerate endpoint, migrations, and one `wrangler dev` holding the
-// producer, the consumers and the cron. No mocks: HTTP in, rows out of Postgres.
+// migrations, and both Workers in one local runtime (the producer, the
+// consumers and the cron; the consumer's Hyperdrive binding on the embedded
+// database). No mocks: HTTP in, rows out of Postgres.
 import { join } from "node:path";
 import { CloudEvent, emitterFor, httpTransport, Mode } from "cloudevents";
 import pg from "pg";
