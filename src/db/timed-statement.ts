@@ -1,13 +1,17 @@
 /**
  * The consumer's statements carry their own server-side deadline, sent in the
- * same round trip: `SET statement_timeout = …; SELECT …`. Hyperdrive pools in
- * transaction mode and resets session state when a connection returns to its
- * pool, so a timeout set at connect time would not reach the statement; a SET
- * in the same simple-protocol query does (Hyperdrive's pooling-mode docs).
+ * same round trip: `SET LOCAL statement_timeout = …; SELECT …`. Hyperdrive
+ * pools in transaction mode and resets session state when a connection
+ * returns to its pool, so a timeout set at connect time would not reach the
+ * statement; a SET in the same simple-protocol query does (Hyperdrive's
+ * pooling-mode docs). LOCAL: the statements of one simple query are one
+ * implicit transaction, and the settings end with it, so nothing leaks to the
+ * next user of a pooled connection (a PgBouncer in transaction mode would
+ * otherwise hand a session SET on to another client).
  *
  * The simple protocol takes no parameters, so values travel as literals,
  * built only here and safe by construction: standard_conforming_strings is
- * set in the same query (a backslash is then an ordinary character in '…'),
+ * set (LOCAL) in the same query (a backslash is then an ordinary character in '…'),
  * a quote is doubled, and numbers must be safe integers.
  */
 
@@ -16,7 +20,7 @@ export type TimedQuery = string & { readonly __timed: unique symbol };
 
 /** `statement` (built from module constants and the literals below) run with statement_timeout = `timeoutMs`. */
 export function timedQuery(timeoutMs: number, statement: string): TimedQuery {
-  return `SET statement_timeout = ${integerLiteral(Math.ceil(timeoutMs))}; SET standard_conforming_strings = on; ${statement}` as TimedQuery;
+  return `SET LOCAL statement_timeout = ${integerLiteral(Math.ceil(timeoutMs))}; SET LOCAL standard_conforming_strings = on; ${statement}` as TimedQuery;
 }
 
 /** A jsonb literal of `value`'s JSON text. */
