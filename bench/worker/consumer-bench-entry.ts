@@ -8,7 +8,7 @@
  * Only the benchmark's edited wrangler config points `main` here.
  */
 import worker from "../../src/consumer.ts";
-import { openDatabase } from "../../src/db/client.ts";
+import { withDatabase } from "../../src/db/client.ts";
 import { INSERT_EVENTS_SQL, insertEvents } from "../../src/db/insert-events.ts";
 import { makeEvents } from "../lib/events.ts";
 
@@ -21,16 +21,13 @@ export default {
     const n = Number(url.searchParams.get("n"));
     const count = Number(url.searchParams.get("count"));
     const run = url.searchParams.get("run") ?? crypto.randomUUID();
-    const database = openDatabase(env);
-    try {
+    await withDatabase(env, ctx, async (database) => {
       for (let i = 0; i < count; i++) {
         const events = makeEvents(n, `${run}-${i}`);
         if (design === "pg") await insertEvents(database.pg, events, { firstDeliveries: n, redeliveries: 0 }, database.timeoutMs);
         else await database.prisma.$queryRawUnsafe(INSERT_EVENTS_SQL, JSON.stringify(events), n, 0);
       }
-    } finally {
-      ctx.waitUntil(database.close());
-    }
+    });
     return new Response(null, { status: 204 });
   },
 } satisfies typeof worker;

@@ -9,7 +9,8 @@
  * wrangler.toml): a dead letter is never dropped silently.
  */
 import type { ConsumerEnv } from "../config/consumer-env.ts";
-import { type Database, openDatabase } from "../db/client.ts";
+import { withDatabase } from "../db/client.ts";
+import { ConfigError } from "../errors/config-error.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { persistDeadLetters } from "./persist-dead-letters.ts";
 import { eventLetter, readBatch } from "./read-batch.ts";
@@ -18,14 +19,6 @@ import { retryWithBackoff } from "./retry-policy.ts";
 const RETRIES_EXHAUSTED = "retries_exhausted";
 
 export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: ConsumerEnv, ctx: ExecutionContext): Promise<void> {
-  let database: Database;
-  try {
-    database = openDatabase(env);
-  } catch (err) {
-    log("error", "dlq.config_invalid", errorFields(err));
-    retryWithBackoff(batch.messages);
-    return;
-  }
   const reason = {
     code: RETRIES_EXHAUSTED,
     message: `delivery to the events consumer kept failing with retryable errors; moved to ${batch.queue}`,
@@ -34,9 +27,12 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: C
   const all = [...events.map((e) => eventLetter(e.msg, e.event, reason)), ...letters];
   let outcome: Awaited<ReturnType<typeof persistDeadLetters<Message<unknown>>>>;
   try {
-    outcome = await persistDeadLetters(database.pg, all, { timeoutMs: database.timeoutMs });
-  } finally {
-    ctx.waitUntil(database.close());
+    outcome = await withDatabase(env, ctx, (database) => persistDeadLetters(database.pg, all, { timeoutMs: database.timeoutMs }));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    log("error", "dlq.config_invalid", errorFields(err));
+    retryWithBackoff(batch.messages);
+    return;
   }
   const { stored, unstored } = outcome;
   const retry = new Set(unstored);

@@ -15,7 +15,8 @@
  * - messages are acked one by one (never ackAll/retryAll for one bad message)
  */
 import type { ConsumerEnv } from "../config/consumer-env.ts";
-import { type Database, openDatabase } from "../db/client.ts";
+import { type Database, withDatabase } from "../db/client.ts";
+import { ConfigError } from "../errors/config-error.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { persistDeadLetters } from "./persist-dead-letters.ts";
 import { type BatchLetter, eventLetter, readBatch } from "./read-batch.ts";
@@ -46,19 +47,14 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Consum
     retried: 0,
     statements: 0,
   };
-  let database: Database;
   try {
-    database = openDatabase(env);
+    await withDatabase(env, ctx, (database) => writeBatch(batch, database, report));
   } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
     // Misconfiguration says nothing about the messages: keep them.
     log("error", "consumer.config_invalid", errorFields(err));
     report.retried += retryWithBackoff(batch.messages);
     return report;
-  }
-  try {
-    await writeBatch(batch, database, report);
-  } finally {
-    ctx.waitUntil(database.close());
   }
   log("info", "consumer.batch", { queue: batch.queue, ...report, ms: Date.now() - started });
   return report;

@@ -5,7 +5,7 @@
  */
 
 import { type ConsumerEnv, deadLetterRetentionDays } from "../config/consumer-env.ts";
-import { openDatabase } from "../db/client.ts";
+import { withDatabase } from "../db/client.ts";
 import { compactIngestLag } from "../db/compact-ingest-lag.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
 import { errorFields, log } from "../lib/log.ts";
@@ -24,8 +24,7 @@ export async function runCronJobs(
   env: ConsumerEnv,
   ctx: Pick<ExecutionContext, "waitUntil">,
 ): Promise<RollupRunReport> {
-  const database = openDatabase(env);
-  try {
+  return withDatabase(env, ctx, async (database) => {
     const db = database.prisma;
     // Each job runs whatever became of the other: a failed rollup must not keep expired letters, nor the reverse.
     const [rollup, purge, lag] = await Promise.allSettled([
@@ -43,7 +42,5 @@ export async function runCronJobs(
     if (purge.status === "rejected") throw purge.reason;
     if (lag.status === "rejected") throw lag.reason;
     return rollup.value;
-  } finally {
-    ctx.waitUntil(database.close());
-  }
+  });
 }

@@ -60,6 +60,24 @@ export function openDatabase(env: DatabaseEnv): Database {
 }
 
 /**
+ * Runs one invocation's work on its own connection and hands the connection's
+ * close to waitUntil however the work ends. Throws ConfigError, before any
+ * work, for a missing or retired URL.
+ */
+export async function withDatabase<T>(
+  env: DatabaseEnv,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+  work: (database: Database) => Promise<T>,
+): Promise<T> {
+  const database = openDatabase(env);
+  try {
+    return await work(database);
+  } finally {
+    ctx.waitUntil(database.close());
+  }
+}
+
+/**
  * The slice of a Prisma client the SQL operations that need batch
  * transactions use. Structural, so the same operation runs through the
  * Worker's client and through the Node client of benchmarks and scripts.
