@@ -8,7 +8,7 @@ import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors/api-error.ts";
 import { identifyKey, parseApiKeys, presentedKey } from "./api-keys.ts";
 import { countFailedAuth, type FailedAuthBindings } from "./failed-auth-throttle.ts";
-import { sha256Hex, timingSafeEqualString } from "./sha256.ts";
+import { hashMatches, sha256Hex } from "./sha256.ts";
 
 export interface AdminAuthBindings extends FailedAuthBindings {
   ADMIN_TOKEN_SHA256?: string;
@@ -19,10 +19,9 @@ export type TokenCheck = "admin" | "ingest_key" | "unknown" | "disabled";
 
 /** What a presented token is: the admin token, an ingest key (not allowed), or nothing we know. */
 export async function checkAdminToken(token: string, env: AdminAuthBindings): Promise<TokenCheck> {
-  const expected = env.ADMIN_TOKEN_SHA256;
-  if (expected && timingSafeEqualString(await sha256Hex(token), expected.toLowerCase())) return "admin";
+  if (hashMatches(await sha256Hex(token), env.ADMIN_TOKEN_SHA256)) return "admin";
   if ((await identifyKey(token, parseApiKeys(env.API_KEYS))).source) return "ingest_key";
-  return expected ? "unknown" : "disabled";
+  return env.ADMIN_TOKEN_SHA256 ? "unknown" : "disabled";
 }
 
 export const adminAuth = createMiddleware<{ Bindings: AdminAuthBindings }>(async (c, next) => {

@@ -36,15 +36,12 @@ export const apiKeyAuth = <B extends ApiKeyBindings>(limiter: (env: B) => RateLi
     }
     const limit = limiter(c.env);
     if (!limit) throw new ConfigError("this route's rate limiter binding is missing (see wrangler.toml)");
-    {
-      const { success } = await limit.limit({ key: hash.slice(0, 32) });
-      if (!success) {
-        throw new ApiError(429, "rate_limited", "rate limit for this API key exceeded", {
-          headers: { "retry-after": String(RATE_LIMIT_RETRY_AFTER_SECONDS) },
-          details: { retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS },
-        });
-      }
-    }
+    const { success } = await limit.limit({ key: hash.slice(0, 32) });
+    if (!success)
+      throw new ApiError(429, "rate_limited", "rate limit for this API key exceeded", {
+        headers: { "retry-after": String(RATE_LIMIT_RETRY_AFTER_SECONDS) },
+        details: { retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_SECONDS },
+      });
     c.set("source", source);
     await next();
   });

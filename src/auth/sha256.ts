@@ -18,3 +18,8 @@ export function timingSafeEqualString(a: string, b: string): boolean {
   for (let i = 0; i < n; i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
   return diff === 0;
 }
+
+/** Whether a token's SHA-256 (hex) is the configured one; an unset setting matches nothing. */
+export function hashMatches(hash: string, configured: string | undefined): boolean {
+  return configured !== undefined && configured !== "" && timingSafeEqualString(hash, configured.toLowerCase());
+}
