@@ -16,7 +16,7 @@ import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import type { Db } from "../src/db/client.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
-import { DAY_MS } from "../src/lib/time.ts";
+import { DAY_MS, HOUR_MS } from "../src/lib/time.ts";
 import { runBackfill } from "../src/rollups/run-backfill.ts";
 import { runRollup } from "../src/rollups/run-rollup.ts";
 import { median } from "./lib/events.ts";
@@ -115,7 +115,7 @@ try {
         Array.from({ length: 100 }, (_, j) => {
           const k = i + j;
           const day = DAYS - days + ((k * 7919) % days);
-          const at = new Date(START + day * DAY_MS + 3_600_000).toISOString();
+          const at = new Date(START + day * DAY_MS + HOUR_MS).toISOString();
           return {
             v: 1 as const,
             source: `src-${k % 5}`,

@@ -6,9 +6,8 @@
 import type { RawSql } from "../db/client.ts";
 import { readIngestLag } from "../db/read-ingest-lag.ts";
 import { readStats } from "../db/read-stats.ts";
+import { HOUR_MS } from "../lib/time.ts";
 import { lagQuantile } from "../metrics/lag-buckets.ts";
-
-const HOUR_MS = 3_600_000;
 
 export async function pipelineStats(db: RawSql, now = new Date()) {
   // The histogram is kept per clock hour: the previous full hour and the current one (60–120 minutes).

@@ -36,12 +36,8 @@ export function readBatch<M extends QueueMessage>(
   const letters: BatchLetter<M>[] = [];
   for (const msg of messages) {
     const body = readBody(msg);
-    if (body instanceof UnreadableBody) {
-      const error = new PermanentError(`the runtime could not deserialize the message body: ${body.reason}`, {
-        code: "invalid_message",
-        cause: body.cause,
-      });
-      letters.push({ msg, failure: failed(msg, msg.id, null, error) });
+    if (body instanceof PermanentError) {
+      letters.push({ msg, failure: failed(msg, msg.id, null, body) });
       continue;
     }
     try {
@@ -68,20 +64,12 @@ function failed(msg: QueueMessage, messageId: string, body: unknown, error: Perm
   return { messageId, body, attempts: msg.attempts, errorCode: error.code ?? "invalid_message", errorMessage: error.message };
 }
 
-class UnreadableBody {
-  readonly reason: string;
-  readonly cause: unknown;
-  constructor(cause: unknown) {
-    this.cause = cause;
-    this.reason = cause instanceof Error ? cause.message : String(cause);
-  }
-}
-
 /** Even reading a body can throw (the runtime deserializes it lazily): that too is this message's failure alone, under its own message. */
 function readBody(msg: QueueMessage): unknown {
   try {
     return msg.body;
   } catch (err) {
-    return new UnreadableBody(err);
+    const reason = err instanceof Error ? err.message : String(err);
+    return new PermanentError(`the runtime could not deserialize the message body: ${reason}`, { code: "invalid_message", cause: err });
   }
 }
