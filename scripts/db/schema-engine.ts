@@ -39,18 +39,35 @@ async function instantiateEngine() {
   return bg as typeof import("@prisma/schema-engine-wasm");
 }
 
+/** The catalog's one-byte "char" type (pg_class.relkind and friends), which adapter-pg has no column type for. */
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
 /**
- * @prisma/adapter-pg runs a migration script by splitting it on every ";",
- * which breaks a function body in dollar quotes (src/db/functions.ts). The
- * native schema engine sends a script whole; so do adapters from this factory,
- * in one simple-protocol query.
+ * Two differences from the native schema engine, mended on adapters from this factory:
+ * - @prisma/adapter-pg runs a migration script by splitting it on every ";",
+ *   which breaks a function body in dollar quotes (src/db/functions.ts). The
+ *   native engine sends a script whole; so do these adapters, in one
+ *   simple-protocol query.
+ * - Reading a database's schema (a diff from migrations, which replays them on
+ *   a shadow database) selects catalog columns of type "char", which
+ *   adapter-pg refuses ("Column type 'char' could not be deserialized"); node-postgres
+ *   already reads them as one-character strings, so they are passed on as text.
  */
 function wholeScripts(factory: PrismaPg): PrismaPg {
+  type Fields = { fields: { dataTypeID: number }[] };
   type Adapter = Awaited<ReturnType<PrismaPg["connect"]>> & {
     client: { query(sql: string): Promise<unknown> };
     onError(e: unknown): never;
+    performIO(query: unknown): Promise<Fields>;
   };
   const patch = (adapter: Adapter) => {
+    const performIO = adapter.performIO.bind(adapter);
+    adapter.performIO = async (query: unknown) => {
+      const result = await performIO(query);
+      for (const f of result.fields) if (f.dataTypeID === PG_CHAR_OID) f.dataTypeID = PG_TEXT_OID;
+      return result;
+    };
     adapter.executeScript = async (script: string) => {
       try {
         await adapter.client.query(script);

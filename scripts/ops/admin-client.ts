@@ -1,5 +1,5 @@
 /** The ops CLI's HTTP client for the admin API. Failures become CliError with an exit code. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, auth: 4, rejected: 5 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, auth: 4, rejected: 5, expired: 6 } as const;
 
 export class CliError extends Error {
   override readonly name = "CliError";
@@ -56,11 +56,13 @@ export class AdminClient {
     const code =
       res.status === 404
         ? EXIT.notFound
-        : res.status === 401 || res.status === 403
-          ? EXIT.auth
-          : res.status < 500
-            ? EXIT.rejected
-            : EXIT.failed;
+        : res.status === 410
+          ? EXIT.expired
+          : res.status === 401 || res.status === 403
+            ? EXIT.auth
+            : res.status < 500
+              ? EXIT.rejected
+              : EXIT.failed;
     throw new CliError(detail, code);
   }
 }

@@ -50,7 +50,7 @@ const selectionOf = (o: Record<string, string | undefined>) =>
 const events = program.command("events").description("look up stored events");
 events
   .command("get <source> <id>")
-  .description("one event as stored (exit 3 when absent)")
+  .description("one event as stored (exit 3 when absent, 6 when it was stored and retention dropped it)")
   .action(async (source: string, id: string) => {
     const e = await client().get<Record<string, unknown>>(`/events/${encodeURIComponent(source)}/${encodeURIComponent(id)}`);
     print(e, () => keyValues(e));
@@ -159,7 +159,7 @@ rollup
 
 program
   .command("stats")
-  .description("counts per stage, dead letters by status, rollup state, the last hour's ingest → row lag")
+  .description("counts per stage, dead letters by status, rollup state, the last hour's ingest → row lag, the events' life cycle")
   .action(async () => {
     const { ingestLagLastHour, ...s } = await client().get<Record<string, unknown> & { ingestLagLastHour: Parameters<typeof lagLine>[0] }>(
       "/stats",

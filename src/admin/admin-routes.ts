@@ -2,10 +2,10 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import { adminAuth } from "../auth/admin-auth.ts";
-import type { ConsumerEnv } from "../config/consumer-env.ts";
+import { type ConsumerEnv, eventLifecycleConfig } from "../config/consumer-env.ts";
 import { getEvent } from "../db/get-event.ts";
 import { requestDb } from "../db/request-database.ts";
-import { notFoundError } from "../errors/api-error.ts";
+import { eventExpiredError, notFoundError } from "../errors/api-error.ts";
 import { eventId, sourceName } from "../events/fields.ts";
 import { operatorBodyLimit } from "../http/operator-body-limit.ts";
 import { validate } from "../http/validate.ts";
@@ -37,7 +37,8 @@ export const eventPathParams = z.object({ source: sourceName, id: eventId });
 
 adminRoutes.get("/events/:source/:id", validate("param", eventPathParams), async (c) => {
   const { source, id } = c.req.valid("param");
-  const event = await getEvent(requestDb(c), source, id);
+  const { event, expired } = await getEvent(requestDb(c), source, id);
+  if (expired) throw eventExpiredError(source, id);
   if (!event) throw notFoundError(`event ${source}/${id}`);
   return c.json(event);
 });
@@ -66,7 +67,7 @@ adminRoutes.post("/dead-letters/discard", validate("json", discardRequestSchema)
   return c.json(await discardLetters(requestDb(c), toSelection(body), body.reason));
 });
 
-adminRoutes.get("/stats", async (c) => c.json(await pipelineStats(requestDb(c))));
+adminRoutes.get("/stats", async (c) => c.json(await pipelineStats(requestDb(c), eventLifecycleConfig(c.env))));
 
 /** Recomputes the range window by window within the budget; when `complete` is false, call again with from = nextFrom. */
 adminRoutes.post("/rollups/backfill", validate("json", backfillRequestSchema), async (c) => {

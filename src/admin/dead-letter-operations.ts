@@ -89,8 +89,11 @@ export async function startReplay(db: Db, queue: Queue<string>, selection: Selec
 /** "Did my event land?": the stored event, and any dead letters for its id (there may be both, or neither). */
 export async function lookupEvent(db: Db, source: string, id: string) {
   const filter: DeadLetterFilter = { source, eventId: id };
-  const [event, letters] = await Promise.all([getEvent(db, source, id), listDeadLetters(db, deadLetterWhere(filter), undefined, 20)]);
-  return { event, deadLetters: letters };
+  const [{ event, expired }, letters] = await Promise.all([
+    getEvent(db, source, id),
+    listDeadLetters(db, deadLetterWhere(filter), undefined, 20),
+  ]);
+  return { event, expired, deadLetters: letters };
 }
 
 /** Discards the selected letters with a reason (they stay for audit); how many were discarded. Discarding twice discards nothing more. */

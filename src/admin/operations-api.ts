@@ -51,7 +51,11 @@ export const CONSUMER_OPERATIONS: readonly Operation[] = [
     path: "/admin/events/{source}/{id}",
     summary: "One stored event",
     params: eventPathParams,
-    responses: { 200: { description: "The event as stored", schema: storedEventSchema }, 404: error("not_found") },
+    responses: {
+      200: { description: "The event as stored", schema: storedEventSchema },
+      404: error("not_found: no such event is kept, and the dedupe ledger does not remember one"),
+      410: error("event_expired: the event was stored, and retention (EVENT_RETENTION_DAYS) has dropped it"),
+    },
   }),
   admin({
     method: "get",
@@ -110,7 +114,12 @@ export const CONSUMER_OPERATIONS: readonly Operation[] = [
     path: "/admin/rollups/backfill",
     summary: "Recompute rollups of a range from events (call again from nextFrom until complete)",
     body: { "application/json": { schema: backfillRequestSchema } },
-    responses: { 200: { description: "What was done", schema: backfillReportSchema } },
+    responses: {
+      200: { description: "What was done", schema: backfillReportSchema },
+      409: error(
+        "events_expired: the range starts before firstCompleteDay, whose events retention has dropped; the rollups stay as they are",
+      ),
+    },
   }),
   admin({
     method: "post",

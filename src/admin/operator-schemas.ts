@@ -107,6 +107,21 @@ export const statsSchema = z.strictObject({
     p50Seconds: z.nullable(z.number()),
     p99Seconds: z.nullable(z.number()),
   }),
+  /** The events' life cycle: partitions kept, what expired, the dedupe window, the next drop (docs/operations.md#event-life-cycle). */
+  eventLifecycle: z.strictObject({
+    dayPartitions: count,
+    oldestDay: z.nullable(z.string()),
+    newestDay: z.nullable(z.string()),
+    /** Events received before this are in events_history (the table from before partitioning); null once dropped. */
+    historyBefore: z.nullable(instant),
+    expiredBefore: z.nullable(instant),
+    unpartitionedRows: count,
+    retentionDays: z.nullable(count),
+    nextDropDay: z.nullable(z.string()),
+    dedupeWindowDays: count,
+    dedupeGenerations: z.array(z.strictObject({ generation: z.int(), firstDay: z.string() })),
+    maintainedAt: z.nullable(instant),
+  }),
 });
 
 export const backfillReportSchema = z.strictObject({

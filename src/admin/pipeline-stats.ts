@@ -1,18 +1,26 @@
 /**
  * GET /admin/stats, the console's overview and `ops stats`: the stage
- * counters and what waits for an operator (db/read-stats.ts), plus the
- * ingest → row lag of the last hour as quantiles estimated from its histogram.
+ * counters and what waits for an operator (db/read-stats.ts), the ingest →
+ * row lag of the last hour as quantiles estimated from its histogram, and the
+ * events' life cycle (partitions kept, expiry, the dedupe window, the next drop).
  */
+import type { EventLifecycleConfig } from "../config/consumer-env.ts";
 import type { RawSql } from "../db/client.ts";
+import { readEventLifecycle } from "../db/read-event-lifecycle.ts";
 import { readIngestLag } from "../db/read-ingest-lag.ts";
 import { readStats } from "../db/read-stats.ts";
-import { HOUR_MS } from "../lib/time.ts";
+import { nextDropDay } from "../events/retention.ts";
+import { DAY_MS, HOUR_MS } from "../lib/time.ts";
 import { lagQuantile } from "../metrics/lag-buckets.ts";
 
-export async function pipelineStats(db: RawSql, now = new Date()) {
+const dayText = (d: Date | null) => (d === null ? null : d.toISOString().slice(0, 10));
+
+export async function pipelineStats(db: RawSql, config: EventLifecycleConfig, now = new Date()) {
   // The histogram is kept per clock hour: the previous full hour and the current one (60–120 minutes).
   const since = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS);
-  const [stats, lag] = await Promise.all([readStats(db), readIngestLag(db, since)]);
+  const [stats, lag, lifecycle] = await Promise.all([readStats(db), readIngestLag(db, since), readEventLifecycle(db)]);
+  // events_history's last day is the day before its bound; it is the oldest partition while it is kept.
+  const oldestKept = lifecycle.historyBefore ? new Date(lifecycle.historyBefore.getTime() - DAY_MS) : lifecycle.oldestDay;
   return {
     ...stats,
     ingestLagLastHour: {
@@ -20,6 +28,19 @@ export async function pipelineStats(db: RawSql, now = new Date()) {
       events: lag.counts.reduce((a, b) => a + b, 0),
       p50Seconds: lagQuantile(lag.counts, 0.5),
       p99Seconds: lagQuantile(lag.counts, 0.99),
+    },
+    eventLifecycle: {
+      dayPartitions: lifecycle.dayPartitions,
+      oldestDay: dayText(lifecycle.oldestDay),
+      newestDay: dayText(lifecycle.newestDay),
+      historyBefore: lifecycle.historyBefore?.toISOString() ?? null,
+      expiredBefore: lifecycle.expiredBefore?.toISOString() ?? null,
+      unpartitionedRows: lifecycle.unpartitionedRows,
+      retentionDays: config.retentionDays,
+      nextDropDay: dayText(nextDropDay(oldestKept, config.retentionDays)),
+      dedupeWindowDays: config.dedupeWindowDays,
+      dedupeGenerations: lifecycle.generations.map((g) => ({ generation: g.generation, firstDay: dayText(g.firstDay) as string })),
+      maintainedAt: lifecycle.maintainedAt?.toISOString() ?? null,
     },
   };
 }

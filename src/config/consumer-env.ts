@@ -33,6 +33,12 @@ export interface ConsumerEnv {
   AUTH_FAILURE_LIMITER?: RateLimit;
   /** Days replayed and discarded dead letters are kept for audit before the cron purges them. */
   DEAD_LETTER_RETENTION_DAYS?: string;
+  /** Days events are kept (by receipt day) before the cron drops their partition; unset keeps everything. */
+  EVENT_RETENTION_DAYS?: string;
+  /** Days an event id is deduplicated for, at least: the length of a dedupe-ledger generation the cron plans. */
+  DEDUPE_WINDOW_DAYS?: string;
+  /** Days of events partitions the cron keeps created ahead of today. */
+  EVENT_PARTITIONS_AHEAD_DAYS?: string;
   LOG_LEVEL?: string;
 }
 
@@ -73,4 +79,48 @@ export function deadLetterRetentionDays(env: Pick<ConsumerEnv, "DEAD_LETTER_RETE
 
 export function deadLetterQueueName(env: Pick<ConsumerEnv, "DEAD_LETTER_QUEUE">): string {
   return env.DEAD_LETTER_QUEUE ?? "eventline-events-dlq";
+}
+
+/** The events' life cycle (db/event-partitions.ts), as docs/configuration.md states it. */
+export const EVENT_LIFECYCLE_LIMITS = {
+  /** Queues keep a message up to 14 days, with its receipt time: a shorter retention would drop the day a retried message still belongs to. */
+  minRetentionDays: 15,
+  minDedupeWindowDays: 7,
+  defaultDedupeWindowDays: 90,
+  defaultPartitionsAheadDays: 7,
+} as const;
+
+const lifecycleSchema = z
+  .object({
+    EVENT_RETENTION_DAYS: z.optional(
+      z.coerce
+        .number()
+        .check(z.refine(Number.isInteger, "must be a whole number"), z.minimum(EVENT_LIFECYCLE_LIMITS.minRetentionDays), z.maximum(36_500)),
+    ),
+    DEDUPE_WINDOW_DAYS: wholeNumber(EVENT_LIFECYCLE_LIMITS.minDedupeWindowDays, 3650, EVENT_LIFECYCLE_LIMITS.defaultDedupeWindowDays),
+    EVENT_PARTITIONS_AHEAD_DAYS: wholeNumber(1, 60, EVENT_LIFECYCLE_LIMITS.defaultPartitionsAheadDays),
+  })
+  .check(
+    z.refine((c) => c.EVENT_RETENTION_DAYS === undefined || c.DEDUPE_WINDOW_DAYS >= c.EVENT_RETENTION_DAYS, {
+      message: "must be at least EVENT_RETENTION_DAYS: an id is deduplicated for as long as its event is kept",
+      path: ["DEDUPE_WINDOW_DAYS"],
+    }),
+  );
+
+export interface EventLifecycleConfig {
+  /** null: events are kept for ever. */
+  retentionDays: number | null;
+  dedupeWindowDays: number;
+  partitionsAheadDays: number;
+}
+
+export function eventLifecycleConfig(
+  env: Pick<ConsumerEnv, "EVENT_RETENTION_DAYS" | "DEDUPE_WINDOW_DAYS" | "EVENT_PARTITIONS_AHEAD_DAYS">,
+): EventLifecycleConfig {
+  const c = readEnv(lifecycleSchema, env, "event life cycle config");
+  return {
+    retentionDays: c.EVENT_RETENTION_DAYS ?? null,
+    dedupeWindowDays: c.DEDUPE_WINDOW_DAYS,
+    partitionsAheadDays: c.EVENT_PARTITIONS_AHEAD_DAYS,
+  };
 }

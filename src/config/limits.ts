@@ -35,6 +35,8 @@ export const LIMITS = {
   maxJsonDepth: 64,
   /** Default tolerated clock skew for `occurredAt` in the future, seconds. */
   defaultMaxFutureSkewSeconds: 300,
+  /** The most MAX_FUTURE_SKEW_SECONDS may be: an event's occurrence day is at most one day after its receipt day (events/retention.ts relies on it). */
+  maxFutureSkewSeconds: 86_400,
   /** Default tolerance for signed-request timestamps, seconds. */
   defaultSignatureToleranceSeconds: 300,
   /** How far ahead of the server clock a signature's timestamp may be (clock skew only: a future t would stretch a capture's life). */

@@ -25,7 +25,7 @@ export interface ProducerEnv {
 
 const ingestSchema = z.object({
   SIGNING_SECRETS: z.optional(z.string()),
-  MAX_FUTURE_SKEW_SECONDS: wholeNumber(0, 86_400, LIMITS.defaultMaxFutureSkewSeconds),
+  MAX_FUTURE_SKEW_SECONDS: wholeNumber(0, LIMITS.maxFutureSkewSeconds, LIMITS.defaultMaxFutureSkewSeconds),
   SIGNATURE_TOLERANCE_SECONDS: wholeNumber(0, 86_400, LIMITS.defaultSignatureToleranceSeconds),
 });
 

@@ -1,13 +1,15 @@
 /**
  * What the Cron Trigger does: apply the rollup deltas the consumers wrote
- * since the last run, purge dead letters past their retention, and fold old
- * hours of the lag histogram.
+ * since the last run, purge dead letters past their retention, fold old
+ * hours of the lag histogram, and keep the events' life cycle (partitions
+ * ahead, retention, the dedupe ledger's generations).
  */
 
-import { type ConsumerEnv, deadLetterRetentionDays } from "../config/consumer-env.ts";
+import { type ConsumerEnv, deadLetterRetentionDays, eventLifecycleConfig } from "../config/consumer-env.ts";
 import { withDatabase } from "../db/client.ts";
 import { compactIngestLag } from "../db/compact-ingest-lag.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
+import { maintainEvents } from "../db/maintain-events.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { DAY_MS } from "../lib/time.ts";
 import { type RollupRunReport, runRollup } from "../rollups/run-rollup.ts";
@@ -27,7 +29,7 @@ export async function runCronJobs(
   return withDatabase(env, ctx, async (database) => {
     const db = database.prisma;
     // Each job runs whatever became of the other: a failed rollup must not keep expired letters, nor the reverse.
-    const [rollup, purge, lag] = await Promise.allSettled([
+    const [rollup, purge, lag, lifecycle] = await Promise.allSettled([
       runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS }),
       (async () => {
         const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * DAY_MS);
@@ -35,12 +37,18 @@ export async function runCronJobs(
         if (purged > 0) log("info", "dead_letters.purged", { purged, before: before.toISOString() });
       })(),
       compactIngestLag(db),
+      (async () => {
+        const report = await maintainEvents(db, new Date(controller.scheduledTime), eventLifecycleConfig(env));
+        if (report.created + report.dropped + report.expired > 0) log("info", "events.maintained", { ...report });
+      })(),
     ]);
     if (purge.status === "rejected") log("error", "dead_letters.purge_failed", errorFields(purge.reason));
     if (lag.status === "rejected") log("error", "ingest_lag.compact_failed", errorFields(lag.reason));
+    if (lifecycle.status === "rejected") log("error", "events.maintenance_failed", errorFields(lifecycle.reason));
     if (rollup.status === "rejected") throw rollup.reason;
     if (purge.status === "rejected") throw purge.reason;
     if (lag.status === "rejected") throw lag.reason;
+    if (lifecycle.status === "rejected") throw lifecycle.reason;
     return rollup.value;
   });
 }

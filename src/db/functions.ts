@@ -4,8 +4,10 @@
  * new one when a definition here changes), and test/db/functions.test.ts
  * checks that the latest migration of each matches what is here.
  */
+import { maintainEventsFunction } from "./event-partitions.ts";
 import { insertEventsFunction } from "./insert-events.ts";
 
 export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
   { name: "eventline_insert_events", sql: insertEventsFunction() },
+  { name: "eventline_maintain_events", sql: maintainEventsFunction() },
 ];

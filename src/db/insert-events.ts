@@ -4,8 +4,13 @@
  * one parameter per column per row (Postgres caps a statement at 32,767) and
  * measured about 4× slower (bench/consumer).
  *
- * Idempotent: ON CONFLICT (source, id) DO NOTHING — the first write of an
- * event wins; a redelivered or replayed copy is a duplicate and changes nothing.
+ * Idempotent: the first write of an event wins; a redelivered or replayed
+ * copy is a duplicate and changes nothing. Each id goes into the dedupe ledger
+ * (event-ledger.ts) first, and only ids the ledger had not seen are inserted;
+ * ON CONFLICT (source, id, received_at) also catches a copy that kept its
+ * receipt time (queue redeliveries and replays do) after the ledger forgot it.
+ * For the first window after partitioning, ids are also checked against
+ * events_history, which predates the ledger.
  * The same statement adds the rows it really inserted to their (day, source,
  * type) rollup deltas (count, first and last occurredAt), so a late event is
  * counted by the next rollup run however old its day, and a duplicate never
@@ -26,6 +31,7 @@
 import type { EventMessage } from "../events/event-message.ts";
 import { LAG_BOUNDS_SQL } from "../metrics/lag-buckets.ts";
 import type { PgQueryable } from "./client.ts";
+import { LEDGER_INSERT } from "./event-ledger.ts";
 import { addRollupDelta, countStages, SHARD, utcDay } from "./sql-fragments.ts";
 import { integerLiteral, jsonbLiteral, lastRows, timedQuery } from "./timed-statement.ts";
 
@@ -42,15 +48,31 @@ RETURNS bigint LANGUAGE plpgsql AS $function$
 #variable_conflict use_column
 DECLARE
   inserted bigint;
+  history_before timestamptz;
+  history_dedupe_until timestamptz;
 BEGIN
-    WITH ins AS (
-      INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
-      SELECT r.source, r.id, r.type, r."occurredAt", r."receivedAt", r.payload, r.attributes
+  SELECT l.history_before, l.history_dedupe_until INTO history_before, history_dedupe_until FROM event_lifecycle l;
+  IF history_dedupe_until IS NULL OR clock_timestamp() >= history_dedupe_until THEN
+    history_before := NULL;
+  END IF;
+    WITH r AS (
+      SELECT DISTINCT ON (r.source, r.id) r.source, r.id, r.type, r."occurredAt" AS occurred_at, r."receivedAt" AS received_at, r.payload, r.attributes
       FROM jsonb_to_recordset(batch) AS r(
         source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
       )
+      ORDER BY r.source, r.id, r."receivedAt"
+    ), ledger AS (
+      ${LEDGER_INSERT}
+    ), fresh AS (
+      SELECT source, id FROM ledger GROUP BY 1, 2 HAVING count(*) = 2
+    ), ins AS (
+      INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
+      SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
+      FROM r JOIN fresh USING (source, id)
+      WHERE history_before IS NULL
+        OR NOT EXISTS (SELECT 1 FROM events h WHERE h.source = r.source AND h.id = r.id AND h.received_at < history_before)
       ORDER BY r.source, r.id
-      ON CONFLICT (source, id) DO NOTHING
+      ON CONFLICT (source, id, received_at) DO NOTHING
       RETURNING source, id, type, occurred_at, received_at
     ), deltas AS (
       INSERT INTO rollup_deltas (day, source, type, shard, count, first_occurred_at, last_occurred_at)

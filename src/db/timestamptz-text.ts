@@ -6,3 +6,8 @@
 export function timestamptzText(d: Date): string {
   return d.toISOString().replace(/^\+0*/, "");
 }
+
+/** The UTC calendar day of an instant, as Postgres reads a date. */
+export function utcDayText(d: Date): string {
+  return timestamptzText(d).slice(0, 10);
+}

@@ -18,6 +18,8 @@ export const API_ERROR_CODES = [
   "signature_expired",
   "forbidden",
   "not_found",
+  "event_expired",
+  "events_expired",
   "payload_too_large",
   "too_many_events",
   "event_too_large",
@@ -57,4 +59,13 @@ export class ApiError extends Error {
 /** The one "not found": 404 not_found naming what is missing. */
 export function notFoundError(what: string): ApiError {
   return new ApiError(404, "not_found", `${what} not found`);
+}
+
+/** 410 event_expired: the event was stored once and retention has dropped it (the dedupe ledger remembers its id). */
+export function eventExpiredError(source: string, id: string): ApiError {
+  return new ApiError(
+    410,
+    "event_expired",
+    `event ${source}/${id} was stored and has expired: retention (EVENT_RETENTION_DAYS) dropped its day's partition`,
+  );
 }

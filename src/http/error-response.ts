@@ -32,6 +32,8 @@ export const errorResponseSchema = z.strictObject({
   /** The content types ingest reads. */
   supported: z.optional(z.array(z.string())),
   retryAfterSeconds: z.optional(z.number()),
+  /** events_expired: the first occurrence day (YYYY-MM-DD) whose events are all still kept. */
+  firstCompleteDay: z.optional(z.string()),
   /** Ingest refusals of a whole request: nothing accepted, and why each event was rejected. */
   accepted: z.optional(z.array(acceptedEventSchema)),
   rejected: z.optional(z.array(rejectionSchema)),

@@ -4,8 +4,11 @@
  * where the next call resumes (null when the range is complete).
  */
 import type { Db } from "../db/client.ts";
+import { readExpiredBefore } from "../db/read-event-lifecycle.ts";
 import { recomputeRange } from "../db/recompute-range.ts";
 import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
+import { ApiError } from "../errors/api-error.ts";
+import { firstCompleteDay } from "../events/retention.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { DAY_MS } from "../lib/time.ts";
 import { BACKFILL_WINDOW_POLICY, type BackfillRequest, backfillBounds, nextWindowDays, windowFrom } from "./backfill-range.ts";
@@ -31,9 +34,25 @@ export interface BackfillReport {
   complete: boolean;
 }
 
-/** A backfill of what an operator asked for (admin API, console), within a time budget. */
-export function runBackfillRequest(db: Db, r: BackfillRequest, budgetMs: number): Promise<BackfillReport> {
-  return runBackfill(db, { ...backfillBounds(r), source: r.source, type: r.type, budgetMs });
+/**
+ * A backfill of what an operator asked for (admin API, console), within a time
+ * budget. Refused (409 events_expired) when the range starts on a day whose
+ * events retention has dropped: recomputing it would zero rollups that are now
+ * the only record of those days.
+ */
+export async function runBackfillRequest(db: Db, r: BackfillRequest, budgetMs: number): Promise<BackfillReport> {
+  const bounds = backfillBounds(r);
+  const first = firstCompleteDay(await readExpiredBefore(db));
+  if (first !== null && bounds.from < first) {
+    const day = first.toISOString().slice(0, 10);
+    throw new ApiError(
+      409,
+      "events_expired",
+      `events before ${day} have expired (EVENT_RETENTION_DAYS): their rollups are kept as they are; backfill from ${day} on`,
+      { details: { path: "from", firstCompleteDay: day } },
+    );
+  }
+  return runBackfill(db, { ...bounds, source: r.source, type: r.type, budgetMs });
 }
 
 export async function runBackfill(db: Db, o: BackfillOptions): Promise<BackfillReport> {

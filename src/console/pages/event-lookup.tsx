@@ -52,7 +52,13 @@ export const eventLookupPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", as
           )}
         </>
       )}
-      {found && !found.event && (
+      {found?.expired && (
+        <p class="notice" data-lookup-result="expired">
+          Expired: event <code>{id}</code> from source <code>{source}</code> was stored, and retention has dropped its day (see the
+          overview's event life cycle).
+        </p>
+      )}
+      {found && !found.event && !found.expired && (
         <p class="notice" data-lookup-result="not-stored">
           Not stored: no event <code>{id}</code> from source <code>{source}</code> is in the events table
           {found.deadLetters.length

@@ -2,7 +2,7 @@
 
 import { Hono } from "hono";
 import { pipelineStats } from "../../admin/pipeline-stats.ts";
-import type { ConsumerEnv } from "../../config/consumer-env.ts";
+import { type ConsumerEnv, eventLifecycleConfig } from "../../config/consumer-env.ts";
 import { deadLettersPerDay, eventsPerDayBySource } from "../../db/daily-series.ts";
 import { STAGES } from "../../db/read-stats.ts";
 import { requestDb } from "../../db/request-database.ts";
@@ -31,7 +31,7 @@ export const overviewPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async
   const now = new Date();
   const days = lastDays(now.toISOString().slice(0, 10), CHART_DAYS);
   const [stats, perSource, dead] = await Promise.all([
-    pipelineStats(db, now),
+    pipelineStats(db, eventLifecycleConfig(c.env), now),
     eventsPerDayBySource(db, days[0]!),
     deadLettersPerDay(db, days[0]!),
   ]);
@@ -50,6 +50,7 @@ export const overviewPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async
   const lag = stats.ingestLagLastHour;
   const seconds = (v: number | null) => (v === null ? "–" : v < 10 ? `${v.toFixed(2)} s` : `${Math.round(v)} s`);
   const run = stats.lastRollupRun;
+  const life = stats.eventLifecycle;
 
   return c.html(
     <Layout title="Overview" section="overview">
@@ -122,6 +123,42 @@ export const overviewPage = new Hono<{ Bindings: ConsumerEnv }>().get("/", async
         <div class="card">
           <div class="n">{run ? run.status : "never"}</div>
           <div class="l">{run ? `last rollup run (${run.kind}), ${formatInstant(run.startedAt)}` : "no rollup run yet"}</div>
+        </div>
+      </div>
+
+      <h2>Event life cycle</h2>
+      <div class="cards" data-event-lifecycle>
+        <div class="card">
+          <div class="n" data-day-partitions>
+            {formatCount(life.dayPartitions)}
+          </div>
+          <div class="l">
+            day partitions kept{life.historyBefore ? `, plus the history (received before ${formatInstant(life.historyBefore)})` : ""}
+          </div>
+        </div>
+        <div class="card">
+          <div class="n" data-oldest-kept>
+            {life.historyBefore ? "history" : (life.oldestDay ?? "–")}
+          </div>
+          <div class="l">
+            oldest kept{life.expiredBefore ? `; events received before ${formatInstant(life.expiredBefore)} have expired` : ""}
+          </div>
+        </div>
+        <div class="card">
+          <div class="n" data-dedupe-window>
+            {life.dedupeWindowDays} days
+          </div>
+          <div class="l">dedupe window: a copy of an event received within it is never written twice</div>
+        </div>
+        <div class="card">
+          <div class="n" data-next-drop>
+            {life.nextDropDay ?? "never"}
+          </div>
+          <div class="l">
+            {life.retentionDays === null
+              ? "events are kept for ever (EVENT_RETENTION_DAYS unset)"
+              : `next drop (retention ${life.retentionDays} days)`}
+          </div>
         </div>
       </div>
 

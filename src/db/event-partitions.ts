@@ -1,0 +1,133 @@
+/**
+ * The life cycle of `events` and of the dedupe ledger, as one database
+ * function the cron calls (maintain-events.ts):
+ *
+ * - `events` is range-partitioned by receipt day (events_pYYYYMMDD), plus
+ *   events_history (the table as it was before partitioning: everything
+ *   received before event_lifecycle.history_before) and events_default, which
+ *   catches a row whose day has no partition yet, so that no write ever fails
+ *   for want of one. Receipt time, not occurrence time: a late event lands in
+ *   today's partition, so old partitions stop changing and can be dropped.
+ * - The run moves any rows events_default caught into their day's partition
+ *   (creating it), and creates the partitions of today and `ahead_days` after.
+ * - With a retention, it drops every partition whose whole day is older than
+ *   `retention_days` (events_history too, once its bound is) and records the
+ *   newest bound dropped in event_lifecycle.expired_before. Dropping is a
+ *   catalog operation: no row is read, nothing is left to vacuum.
+ * - The ledger (event-ledger.ts): plans generations `window_days` long so that
+ *   two lie ahead of today, keeps partitions for the current generation and
+ *   the two after it, and drops older ones.
+ *
+ * Each DDL statement waits at most 5 s for its lock (a consumer's statement
+ * holds the parent table only for its own few milliseconds); a run that times
+ * out changes nothing and the next cron run tries again.
+ */
+
+/** The partition of a UTC day: events_pYYYYMMDD. */
+export const EVENT_PARTITION_PATTERN = "^events_p[0-9]{8}$";
+
+export function maintainEventsFunction(): string {
+  return `CREATE OR REPLACE FUNCTION eventline_maintain_events(today date, ahead_days integer, retention_days integer, window_days integer)
+RETURNS jsonb LANGUAGE plpgsql AS $function$
+DECLARE
+  lc event_lifecycle%ROWTYPE;
+  horizon timestamptz;
+  d date;
+  lo timestamptz;
+  part text;
+  cur integer;
+  last_gen record;
+  n bigint;
+  created integer := 0;
+  dropped integer := 0;
+  moved bigint := 0;
+  expired bigint := 0;
+BEGIN
+  PERFORM set_config('lock_timeout', '5s', true);
+  -- One run at a time.
+  SELECT * INTO lc FROM event_lifecycle WHERE id = 1 FOR UPDATE;
+
+  -- Retention: whole partitions older than the horizon go.
+  IF retention_days IS NOT NULL THEN
+    horizon := ((today - retention_days)::timestamp AT TIME ZONE 'UTC');
+    FOR part IN
+      SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'events'::regclass AND c.relname ~ '${EVENT_PARTITION_PATTERN}'
+        AND to_date(substr(c.relname, 9), 'YYYYMMDD') < today - retention_days
+      ORDER BY 1
+    LOOP
+      EXECUTE format('DROP TABLE %I', part);
+      dropped := dropped + 1;
+      lc.expired_before := greatest(lc.expired_before, ((to_date(substr(part, 9), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC'));
+    END LOOP;
+    IF lc.history_before <= horizon AND to_regclass('events_history') IS NOT NULL THEN
+      DROP TABLE events_history;
+      dropped := dropped + 1;
+      lc.expired_before := greatest(lc.expired_before, lc.history_before);
+      lc.history_dedupe_until := NULL;
+    END IF;
+    -- Rows the default partition caught for days already past the horizon.
+    DELETE FROM events_default WHERE received_at < horizon;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    expired := expired + n;
+    IF n > 0 THEN
+      lc.expired_before := greatest(lc.expired_before, horizon);
+    END IF;
+  END IF;
+
+  -- Day partitions: every day the default partition caught, today and the days ahead.
+  FOR d IN
+    SELECT DISTINCT ((received_at) AT TIME ZONE 'UTC')::date FROM events_default
+    UNION
+    SELECT generate_series(today, today + ahead_days, interval '1 day')::date
+    ORDER BY 1
+  LOOP
+    part := 'events_p' || to_char(d, 'YYYYMMDD');
+    lo := (d::timestamp AT TIME ZONE 'UTC');
+    CONTINUE WHEN lo < lc.history_before OR to_regclass(part) IS NOT NULL;
+    EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS)', part);
+    EXECUTE format('WITH m AS (DELETE FROM events_default WHERE received_at >= %L AND received_at < %L RETURNING *) INSERT INTO %I SELECT * FROM m',
+      lo, lo + interval '1 day', part);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    moved := moved + n;
+    EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, lo, lo + interval '1 day');
+    created := created + 1;
+  END LOOP;
+
+  -- Ledger generations: two planned beyond today's.
+  WHILE (SELECT count(*) FROM event_id_generations WHERE first_day > today) < 2 LOOP
+    SELECT generation, first_day INTO last_gen FROM event_id_generations ORDER BY generation DESC LIMIT 1;
+    INSERT INTO event_id_generations (generation, first_day)
+    VALUES (last_gen.generation + 1, greatest(last_gen.first_day + window_days, today + 1));
+  END LOOP;
+  SELECT max(generation) INTO cur FROM event_id_generations WHERE first_day <= today;
+  cur := coalesce(cur, (SELECT min(generation) FROM event_id_generations));
+  FOR part IN
+    SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'event_ids'::regclass AND c.relname ~ '^event_ids_g[0-9]+$' AND substr(c.relname, 12)::integer < cur
+  LOOP
+    EXECUTE format('DROP TABLE %I', part);
+    dropped := dropped + 1;
+  END LOOP;
+  DELETE FROM event_id_generations WHERE generation < cur;
+  DELETE FROM event_ids_default WHERE generation < cur;
+  FOR n IN
+    SELECT DISTINCT generation FROM event_ids_default
+    UNION
+    SELECT generate_series(cur, cur + 2)
+    ORDER BY 1
+  LOOP
+    part := 'event_ids_g' || n;
+    CONTINUE WHEN to_regclass(part) IS NOT NULL;
+    EXECUTE format('CREATE TABLE %I (LIKE event_ids INCLUDING DEFAULTS)', part);
+    EXECUTE format('WITH m AS (DELETE FROM event_ids_default WHERE generation = %s RETURNING *) INSERT INTO %I SELECT * FROM m', n, part);
+    EXECUTE format('ALTER TABLE event_ids ATTACH PARTITION %I FOR VALUES IN (%s)', part, n);
+    created := created + 1;
+  END LOOP;
+
+  UPDATE event_lifecycle SET expired_before = lc.expired_before, history_dedupe_until = lc.history_dedupe_until, maintained_at = now()
+  WHERE id = 1;
+  RETURN jsonb_build_object('created', created, 'dropped', dropped, 'moved', moved, 'expired', expired, 'generation', cur);
+END
+$function$;`;
+}

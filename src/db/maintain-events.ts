@@ -1,0 +1,35 @@
+/** One run of the events' life cycle (event-partitions.ts): partitions ahead, retention, the ledger's generations. */
+import type { RawSql } from "./client.ts";
+import { utcDayText } from "./timestamptz-text.ts";
+
+export interface MaintenanceReport {
+  /** Partitions created (events days and ledger generations). */
+  created: number;
+  /** Partitions dropped (expired days, ended generations). */
+  dropped: number;
+  /** Rows moved out of events_default into their new partition. */
+  moved: number;
+  /** Rows events_default held for days already past retention: deleted. */
+  expired: number;
+  /** The ledger's current generation. */
+  generation: number;
+}
+
+/** $1 today (a UTC date), $2 days ahead, $3 retention days (null: keep), $4 dedupe window days. */
+const SQL = "SELECT eventline_maintain_events($1::date, $2::int, $3::int, $4::int) AS report";
+
+export async function maintainEvents(
+  db: RawSql,
+  today: Date,
+  c: { partitionsAheadDays: number; retentionDays: number | null; dedupeWindowDays: number },
+): Promise<MaintenanceReport> {
+  const [row] = await db.$queryRawUnsafe<{ report: MaintenanceReport }[]>(
+    SQL,
+    utcDayText(today),
+    c.partitionsAheadDays,
+    c.retentionDays,
+    c.dedupeWindowDays,
+  );
+  const r = row!.report;
+  return { created: r.created, dropped: r.dropped, moved: Number(r.moved), expired: Number(r.expired), generation: r.generation };
+}

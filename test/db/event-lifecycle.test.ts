@@ -1,0 +1,164 @@
+// The events' life cycle on both databases the project runs on: the embedded
+// PGlite (the local default) and a real PostgreSQL. Day partitions, the dedupe
+// ledger across partitions and generations, retention by dropping partitions,
+// and the default partition that keeps a write from ever failing.
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "../../scripts/db/migrate.ts";
+import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
+import { startRealPostgres } from "../../scripts/lib/real-postgres.ts";
+import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres.ts";
+import { getEvent } from "../../src/db/get-event.ts";
+import { insertEvents } from "../../src/db/insert-events.ts";
+import { maintainEvents } from "../../src/db/maintain-events.ts";
+import { readEventLifecycle } from "../../src/db/read-event-lifecycle.ts";
+import type { EventMessage } from "../../src/events/event-message.ts";
+import { PrismaClient } from "../../src/generated/prisma-node/client.ts";
+import { DAY_MS } from "../../src/lib/time.ts";
+
+const DATABASES = {
+  PGlite: () => startEmbeddedPostgres(),
+  PostgreSQL: () => startRealPostgres({ fsync: "off" }), // correctness, not durability
+};
+
+const dayStart = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+const plusDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
+const dayName = (d: Date) => `events_p${d.toISOString().slice(0, 10).replaceAll("-", "")}`;
+const once = { firstDeliveries: 1, redeliveries: 0 };
+
+describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name, start) => {
+  let db: Awaited<ReturnType<typeof start>>;
+  let client: pg.Client;
+  let prisma: PrismaClient;
+  /** The first day after the history partition: every day from here on gets its own partition. */
+  let firstDay: Date;
+  let seq = 0;
+  const event = (receivedAt: Date, id = `e${++seq}`): EventMessage => ({
+    v: 1,
+    source: "life",
+    id,
+    type: "t",
+    occurredAt: receivedAt.toISOString(),
+    receivedAt: receivedAt.toISOString(),
+    payload: { seq },
+  });
+  const sql = () => pgRawSql(client);
+  const rows = async (id: string) =>
+    (
+      await client.query<{ part: string }>("SELECT tableoid::regclass::text AS part FROM events WHERE source = 'life' AND id = $1", [id])
+    ).rows.map((r) => r.part);
+  const maintain = (today: Date, o: { retentionDays?: number | null; dedupeWindowDays?: number } = {}) =>
+    maintainEvents(sql(), today, {
+      partitionsAheadDays: 7,
+      retentionDays: o.retentionDays ?? null,
+      dedupeWindowDays: o.dedupeWindowDays ?? 90,
+    });
+
+  beforeAll(async () => {
+    db = await start();
+    await applyMigrations(db.url);
+    client = new pg.Client(db.url);
+    client.on("error", () => {});
+    await client.connect();
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: 1 }) });
+    const [l] = (await client.query<{ history_before: Date }>("SELECT history_before FROM event_lifecycle")).rows;
+    firstDay = l!.history_before;
+  }, 120_000);
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await client?.end();
+    await db?.stop();
+  });
+
+  it("writes each day's events into that day's partition, and a copy received the next day is a duplicate", async () => {
+    const day = plusDays(firstDay, 1);
+    await maintain(day);
+    const original = event(new Date(day.getTime() + 23.5 * 3_600_000));
+    expect(await insertEvents(client, [original], once)).toBe(1);
+    const retry = { ...original, receivedAt: plusDays(new Date(original.receivedAt), 1).toISOString() };
+    expect(await insertEvents(client, [retry], once)).toBe(0);
+    // A redelivery keeps its receipt time: the partition's own key catches it too.
+    expect(await insertEvents(client, [original], { firstDeliveries: 0, redeliveries: 1 })).toBe(0);
+    expect(await rows(original.id)).toEqual([dayName(day)]);
+  });
+
+  it("keeps one copy when copies straddle a ledger generation boundary, written at once from two connections", async () => {
+    const gens = (
+      await client.query<{ generation: number; first_day: string }>(
+        "SELECT generation, first_day::text FROM event_id_generations ORDER BY 1",
+      )
+    ).rows;
+    const boundary = new Date(`${gens[1]!.first_day}T00:00:00Z`);
+    const other = new pg.Client(db.url);
+    other.on("error", () => {});
+    await other.connect();
+    try {
+      const before = Array.from({ length: 50 }, () => event(new Date(boundary.getTime() - 60_000)));
+      const after = before.map((e) => ({ ...e, receivedAt: new Date(boundary.getTime() + 60_000).toISOString() }));
+      const [a, b] = await Promise.all([insertEvents(client, before, once), insertEvents(other, after, once)]);
+      expect(a + b).toBe(50);
+      for (const e of before.slice(0, 5)) expect(await rows(e.id)).toHaveLength(1);
+      const { rows: total } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE id = ANY($1)", [
+        before.map((e) => e.id),
+      ]);
+      expect(total[0]!.n).toBe(50);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("writes a copy again only after its id's generations have passed: the window is at least one generation", async () => {
+    const gens = (await client.query<{ first_day: string }>("SELECT first_day::text FROM event_id_generations ORDER BY generation")).rows;
+    const gen1 = new Date(`${gens[1]!.first_day}T00:00:00Z`);
+    const gen2 = new Date(`${gens[2]!.first_day}T00:00:00Z`);
+    const original = event(plusDays(gen1, -1));
+    expect(await insertEvents(client, [original], once)).toBe(1);
+    // Inside the window (the next generation, however far into it): a duplicate.
+    expect(await insertEvents(client, [{ ...original, receivedAt: plusDays(gen2, -1).toISOString() }], once)).toBe(0);
+    // Two generations on, the ledger has been told of the id by its last copy (generations 1 and 2): still a duplicate.
+    expect(await insertEvents(client, [{ ...original, receivedAt: plusDays(gen2, 1).toISOString() }], once)).toBe(0);
+    // An id seen only in generation 0 meets nothing in generations 2 and 3: past the window, the copy is written again.
+    const lone = event(plusDays(gen1, -1));
+    expect(await insertEvents(client, [lone], once)).toBe(1);
+    expect(await insertEvents(client, [{ ...lone, receivedAt: gen2.toISOString() }], once)).toBe(1);
+    expect(await rows(lone.id)).toHaveLength(2);
+  });
+
+  it("catches a row whose day has no partition in events_default, and the next run moves it into a new partition", async () => {
+    const far = plusDays(dayStart(firstDay), 40);
+    const e = event(new Date(far.getTime() + 3_600_000));
+    expect(await insertEvents(client, [e], once)).toBe(1);
+    expect(await rows(e.id)).toEqual(["events_default"]);
+    const report = await maintain(plusDays(firstDay, 1));
+    expect(report.moved).toBeGreaterThanOrEqual(1);
+    expect(await rows(e.id)).toEqual([dayName(far)]);
+    expect((await readEventLifecycle(sql())).unpartitionedRows).toBe(0);
+  });
+
+  it("drops whole partitions past retention, keeps the rollup deltas, and answers a lookup of a dropped event as expired", async () => {
+    const day = plusDays(firstDay, 2);
+    await maintain(day);
+    const e = event(new Date(day.getTime() + 3_600_000));
+    expect(await insertEvents(client, [e], once)).toBe(1);
+    const deltas = async () =>
+      (await client.query<{ n: number }>("SELECT coalesce(sum(count), 0)::int AS n FROM rollup_deltas WHERE source = 'life'")).rows[0]!.n;
+    const deltasBefore = await deltas();
+    expect((await getEvent(prisma, "life", e.id)).event?.id).toBe(e.id);
+
+    const report = await maintain(plusDays(day, 20), { retentionDays: 15 });
+    expect(report.dropped).toBeGreaterThan(0);
+    const parts = (
+      await client.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relname LIKE 'events_p%' OR relname = 'events_history'")
+    ).rows.map((r) => r.relname);
+    expect(parts).not.toContain(dayName(day));
+    expect(parts).not.toContain("events_history");
+    expect(parts).toContain(dayName(plusDays(day, 6)));
+    const life = await readEventLifecycle(sql());
+    expect(life.expiredBefore!.getTime()).toBeGreaterThanOrEqual(plusDays(day, 1).getTime());
+    expect(life.historyBefore).toBeNull();
+    expect(await deltas()).toBe(deltasBefore);
+    expect(await getEvent(prisma, "life", e.id)).toEqual({ event: null, expired: true });
+    expect(await getEvent(prisma, "life", "never-sent")).toEqual({ event: null, expired: false });
+  });
+});
