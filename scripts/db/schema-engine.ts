@@ -56,12 +56,16 @@ const PG_TEXT_OID = 25;
  */
 function wholeScripts(factory: PrismaPg): PrismaPg {
   type Fields = { fields: { dataTypeID: number }[] };
-  type Adapter = Awaited<ReturnType<PrismaPg["connect"]>> & {
+  type Connected = Awaited<ReturnType<PrismaPg["connect"]>>;
+  // The members patched here are the adapter's internals (performIO is private in its typings).
+  type Adapter = {
     client: { query(sql: string): Promise<unknown> };
     onError(e: unknown): never;
     performIO(query: unknown): Promise<Fields>;
+    executeScript(script: string): Promise<void>;
   };
-  const patch = (adapter: Adapter) => {
+  const patch = (connected: Connected): Connected => {
+    const adapter = connected as unknown as Adapter;
     const performIO = adapter.performIO.bind(adapter);
     adapter.performIO = async (query: unknown) => {
       const result = await performIO(query);
@@ -75,12 +79,12 @@ function wholeScripts(factory: PrismaPg): PrismaPg {
         adapter.onError(err);
       }
     };
-    return adapter;
+    return connected;
   };
   const connect = factory.connect.bind(factory);
   const connectToShadowDb = factory.connectToShadowDb.bind(factory);
-  factory.connect = async () => patch((await connect()) as Adapter);
-  factory.connectToShadowDb = async () => patch((await connectToShadowDb()) as Adapter);
+  factory.connect = async () => patch(await connect());
+  factory.connectToShadowDb = async () => patch(await connectToShadowDb());
   return factory;
 }
 

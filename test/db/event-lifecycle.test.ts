@@ -9,6 +9,7 @@ import { applyMigrations } from "../../scripts/db/migrate.ts";
 import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import { startRealPostgres } from "../../scripts/lib/real-postgres.ts";
 import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres.ts";
+import type { Db } from "../../src/db/client.ts";
 import { getEvent } from "../../src/db/get-event.ts";
 import { insertEvents } from "../../src/db/insert-events.ts";
 import { maintainEvents } from "../../src/db/maintain-events.ts";
@@ -30,7 +31,7 @@ const once = { firstDeliveries: 1, redeliveries: 0 };
 describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name, start) => {
   let db: Awaited<ReturnType<typeof start>>;
   let client: pg.Client;
-  let prisma: PrismaClient;
+  let prisma: Db;
   /** The first day after the history partition: every day from here on gets its own partition. */
   let firstDay: Date;
   let seq = 0;
@@ -61,7 +62,8 @@ describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name,
     client = new pg.Client(db.url);
     client.on("error", () => {});
     await client.connect();
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: 1 }) });
+    // The Node build of the Worker's generated client: the same model API.
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: 1 }) }) as unknown as Db;
     const [l] = (await client.query<{ history_before: Date }>("SELECT history_before FROM event_lifecycle")).rows;
     firstDay = l!.history_before;
   }, 120_000);
