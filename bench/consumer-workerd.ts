@@ -54,7 +54,7 @@ async function call(design: string, n: number, count: number) {
 
 /** Milliseconds per statement and workerd CPU ms per statement. */
 async function sample(what: () => Promise<unknown>, statements: number) {
-  await direct.query("TRUNCATE events, rollup_deltas, stage_counters");
+  await direct.query("TRUNCATE events, event_ids, rollup_deltas, stage_counters");
   await direct.query("CHECKPOINT");
   const cpu0 = await cpuByPart(groups);
   const t0 = performance.now();

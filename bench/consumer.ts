@@ -53,7 +53,7 @@ async function benchForms(name: string, directUrl: string) {
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: directUrl, max: 1 }) });
   const direct = new pg.Client({ connectionString: directUrl });
   await direct.connect();
-  const truncate = () => direct.query("TRUNCATE events, rollup_deltas, stage_counters");
+  const truncate = () => direct.query("TRUNCATE events, event_ids, rollup_deltas, stage_counters");
 
   const writers: Record<string, Writer> = {
     chosen: (b) => insertEvents(direct, b),
@@ -174,7 +174,7 @@ async function benchConcurrency(directUrl: string) {
       const samples = new Map<Method, { rps: number[]; waits: Map<string, number> }>();
       for (let r = 0; r < REPEATS; r++) {
         for (const method of Object.keys(STATEMENTS) as Method[]) {
-          await admin.query("TRUNCATE events, rollup_deltas, stage_counters");
+          await admin.query("TRUNCATE events, event_ids, rollup_deltas, stage_counters");
           await admin.query("CHECKPOINT");
           const tag = `r${run++}`;
           const waits = samples.get(method)?.waits ?? new Map<string, number>();

@@ -5,11 +5,17 @@
 import { readMigrationsList, SCHEMA_PATH } from "./migrations-dir.ts";
 import { openSchemaEngine } from "./schema-engine.ts";
 
-export async function applyMigrations(directUrl: string): Promise<string[]> {
+/** `through`: apply the migrations up to and including this one only (benchmarks and tests of an older layout). */
+export async function applyMigrations(directUrl: string, through?: string): Promise<string[]> {
   const { engine, close } = await openSchemaEngine(directUrl, SCHEMA_PATH);
   try {
+    const list = await readMigrationsList();
+    if (through !== undefined) {
+      if (!list.migrationDirectories.some((d) => d.path === through)) throw new Error(`no migration ${through}`);
+      list.migrationDirectories = list.migrationDirectories.filter((d) => d.path <= through);
+    }
     const out = await engine.applyMigrations({
-      migrationsList: await readMigrationsList(),
+      migrationsList: list,
       filters: { externalTables: [], externalEnums: [] },
     });
     return out.appliedMigrationNames;

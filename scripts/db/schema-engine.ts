@@ -39,6 +39,8 @@ async function instantiateEngine() {
   return bg as typeof import("@prisma/schema-engine-wasm");
 }
 
+type Connected = Awaited<ReturnType<PrismaPg["connect"]>>;
+
 /** The catalog's one-byte "char" type (pg_class.relkind and friends), which adapter-pg has no column type for. */
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
@@ -54,9 +56,8 @@ const PG_TEXT_OID = 25;
  *   adapter-pg refuses ("Column type 'char' could not be deserialized"); node-postgres
  *   already reads them as one-character strings, so they are passed on as text.
  */
-function wholeScripts(factory: PrismaPg): PrismaPg {
+function wholeScripts(factory: PrismaPg, opened: Connected[]): PrismaPg {
   type Fields = { fields: { dataTypeID: number }[] };
-  type Connected = Awaited<ReturnType<PrismaPg["connect"]>>;
   // The members patched here are the adapter's internals (performIO is private in its typings).
   type Adapter = {
     client: { query(sql: string): Promise<unknown> };
@@ -83,8 +84,21 @@ function wholeScripts(factory: PrismaPg): PrismaPg {
   };
   const connect = factory.connect.bind(factory);
   const connectToShadowDb = factory.connectToShadowDb.bind(factory);
-  factory.connect = async () => patch(await connect());
-  factory.connectToShadowDb = async () => patch(await connectToShadowDb());
+  // Only the engine's own connections are closed at the end: the one a shadow
+  // database opens inside connectToShadowDb drops that database when the engine
+  // releases it, which may happen after close() starts.
+  let forShadow = false;
+  factory.connect = async () => {
+    const c = patch(await connect());
+    if (!forShadow) opened.push(c);
+    return c;
+  };
+  factory.connectToShadowDb = async () => {
+    forShadow = true;
+    const pending = connectToShadowDb();
+    forShadow = false;
+    return patch(await pending);
+  };
   return factory;
 }
 
@@ -98,7 +112,8 @@ export async function openSchemaEngine(directUrl: string, schemaPath: string): P
   const mod = await loadEngineModule();
   const schema = await readFile(schemaPath, "utf8");
   // One connection is enough for migrations and keeps the embedded database single-session.
-  const factory = wholeScripts(new PrismaPg({ connectionString: directUrl, max: 1 }));
+  const opened: Connected[] = [];
+  const factory = wholeScripts(new PrismaPg({ connectionString: directUrl, max: 1 }), opened);
   const logs: string[] = [];
   const engine = await mod.SchemaEngine.new(
     { datamodels: [[schemaPath, schema]] },
@@ -109,6 +124,9 @@ export async function openSchemaEngine(directUrl: string, schemaPath: string): P
     engine,
     async close() {
       engine.free();
+      // The engine leaves its connections open, and with them the session's migration lock:
+      // the next session in this process would wait 10 s for it.
+      await Promise.all(opened.map((c) => c.dispose()));
     },
   };
 }

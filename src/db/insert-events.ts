@@ -43,19 +43,11 @@ export interface DeliveryCounts {
 
 /** The function's definition; other names and shards only for bench/consumer.ts's comparison with the unsharded design. */
 export function insertEventsFunction({ name = "eventline_insert_events", shard = SHARD } = {}): string {
-  return `CREATE OR REPLACE FUNCTION ${name}(batch jsonb, first_deliveries bigint, redeliveries bigint)
-RETURNS bigint LANGUAGE plpgsql AS $function$
-#variable_conflict use_column
-DECLARE
-  inserted bigint;
-  history_before timestamptz;
-  history_dedupe_until timestamptz;
-BEGIN
-  SELECT l.history_before, l.history_dedupe_until INTO history_before, history_dedupe_until FROM event_lifecycle l;
-  IF history_dedupe_until IS NULL OR clock_timestamp() >= history_dedupe_until THEN
-    history_before := NULL;
-  END IF;
-    WITH r AS (
+  // Two forms of one statement: PL/pgSQL plans a statement when it first runs, so
+  // the form naming events_history is never planned once the probe has ended (or
+  // the table is gone), and neither form names the partitioned parent in a
+  // subquery, which would lock and plan every partition on every call.
+  const statement = (probeHistory: boolean) => `WITH r AS (
       SELECT DISTINCT ON (r.source, r.id) r.source, r.id, r.type, r."occurredAt" AS occurred_at, r."receivedAt" AS received_at, r.payload, r.attributes
       FROM jsonb_to_recordset(batch) AS r(
         source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
@@ -68,9 +60,9 @@ BEGIN
     ), ins AS (
       INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
       SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
-      FROM r JOIN fresh USING (source, id)
-      WHERE history_before IS NULL
-        OR NOT EXISTS (SELECT 1 FROM events h WHERE h.source = r.source AND h.id = r.id AND h.received_at < history_before)
+      FROM r JOIN fresh USING (source, id)${
+        probeHistory ? "\n      WHERE NOT EXISTS (SELECT 1 FROM events_history h WHERE h.source = r.source AND h.id = r.id)" : ""
+      }
       ORDER BY r.source, r.id
       ON CONFLICT (source, id, received_at) DO NOTHING
       RETURNING source, id, type, occurred_at, received_at
@@ -94,7 +86,18 @@ BEGIN
       ORDER BY 3
       ON CONFLICT (hour, shard, bucket) DO UPDATE SET count = ingest_lag.count + EXCLUDED.count, sum_seconds = ingest_lag.sum_seconds + EXCLUDED.sum_seconds
     )
-    SELECT count(*) INTO inserted FROM ins;
+    SELECT count(*) INTO inserted FROM ins;`;
+  return `CREATE OR REPLACE FUNCTION ${name}(batch jsonb, first_deliveries bigint, redeliveries bigint)
+RETURNS bigint LANGUAGE plpgsql AS $function$
+#variable_conflict use_column
+DECLARE
+  inserted bigint;
+BEGIN
+  IF EXISTS (SELECT 1 FROM event_lifecycle WHERE history_dedupe_until > clock_timestamp()) THEN
+    ${statement(true)}
+  ELSE
+    ${statement(false)}
+  END IF;
   RETURN inserted;
 END
 $function$;`;

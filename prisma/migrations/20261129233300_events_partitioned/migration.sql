@@ -4,8 +4,11 @@
 -- and indexes it needs already built, so every statement here is a catalog
 -- change: the exclusive lock on the old table lasts milliseconds.
 ALTER TABLE "events" RENAME TO "events_history";
--- (source, id) was the old key; events_pkey (with received_at) and the ledger take over.
+-- (source, id) was the old key; events_pkey (with received_at) and the ledger take
+-- over. The key of step 1 becomes the history's primary key without a scan, so
+-- that ATTACH adopts it instead of building another.
 ALTER TABLE "events_history" DROP CONSTRAINT "events_pkey";
+ALTER TABLE "events_history" ADD CONSTRAINT "events_history_pkey" PRIMARY KEY USING INDEX "events_history_pkey";
 ALTER INDEX "events_source_type_occurred_at_idx" RENAME TO "events_history_source_type_occurred_at_idx";
 ALTER INDEX "events_occurred_at_idx" RENAME TO "events_history_occurred_at_idx";
 
@@ -60,13 +63,8 @@ RETURNS bigint LANGUAGE plpgsql AS $function$
 #variable_conflict use_column
 DECLARE
   inserted bigint;
-  history_before timestamptz;
-  history_dedupe_until timestamptz;
 BEGIN
-  SELECT l.history_before, l.history_dedupe_until INTO history_before, history_dedupe_until FROM event_lifecycle l;
-  IF history_dedupe_until IS NULL OR clock_timestamp() >= history_dedupe_until THEN
-    history_before := NULL;
-  END IF;
+  IF EXISTS (SELECT 1 FROM event_lifecycle WHERE history_dedupe_until > clock_timestamp()) THEN
     WITH r AS (
       SELECT DISTINCT ON (r.source, r.id) r.source, r.id, r.type, r."occurredAt" AS occurred_at, r."receivedAt" AS received_at, r.payload, r.attributes
       FROM jsonb_to_recordset(batch) AS r(
@@ -90,8 +88,7 @@ BEGIN
       INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
       SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
       FROM r JOIN fresh USING (source, id)
-      WHERE history_before IS NULL
-        OR NOT EXISTS (SELECT 1 FROM events h WHERE h.source = r.source AND h.id = r.id AND h.received_at < history_before)
+      WHERE NOT EXISTS (SELECT 1 FROM events_history h WHERE h.source = r.source AND h.id = r.id)
       ORDER BY r.source, r.id
       ON CONFLICT (source, id, received_at) DO NOTHING
       RETURNING source, id, type, occurred_at, received_at
@@ -117,6 +114,56 @@ BEGIN
       ON CONFLICT (hour, shard, bucket) DO UPDATE SET count = ingest_lag.count + EXCLUDED.count, sum_seconds = ingest_lag.sum_seconds + EXCLUDED.sum_seconds
     )
     SELECT count(*) INTO inserted FROM ins;
+  ELSE
+    WITH r AS (
+      SELECT DISTINCT ON (r.source, r.id) r.source, r.id, r.type, r."occurredAt" AS occurred_at, r."receivedAt" AS received_at, r.payload, r.attributes
+      FROM jsonb_to_recordset(batch) AS r(
+        source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
+      )
+      ORDER BY r.source, r.id, r."receivedAt"
+    ), ledger AS (
+      INSERT INTO event_ids (generation, source, id, received_at)
+      SELECT g.generation + k.k, r.source, r.id, r.received_at
+      FROM r JOIN (SELECT d.day, coalesce(
+          (SELECT max(g.generation) FROM event_id_generations g WHERE g.first_day <= d.day),
+          (SELECT min(g.generation) FROM event_id_generations g)) AS generation
+        FROM (SELECT DISTINCT ((received_at) AT TIME ZONE 'UTC')::date AS day FROM r) d) g ON g.day = ((r.received_at) AT TIME ZONE 'UTC')::date
+      CROSS JOIN (VALUES (0), (1)) AS k(k)
+      ORDER BY 2, 3, 1
+      ON CONFLICT DO NOTHING
+      RETURNING source, id
+    ), fresh AS (
+      SELECT source, id FROM ledger GROUP BY 1, 2 HAVING count(*) = 2
+    ), ins AS (
+      INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
+      SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
+      FROM r JOIN fresh USING (source, id)
+      ORDER BY r.source, r.id
+      ON CONFLICT (source, id, received_at) DO NOTHING
+      RETURNING source, id, type, occurred_at, received_at
+    ), deltas AS (
+      INSERT INTO rollup_deltas (day, source, type, shard, count, first_occurred_at, last_occurred_at)
+      SELECT ((occurred_at) AT TIME ZONE 'UTC')::date, source, type, pg_backend_pid(), count(*), min(occurred_at), max(occurred_at)
+      FROM ins GROUP BY 1, 2, 3
+      ORDER BY 1, 2, 3
+      ON CONFLICT (day, source, type, shard) DO UPDATE SET count = rollup_deltas.count + EXCLUDED.count,
+        first_occurred_at = LEAST(rollup_deltas.first_occurred_at, EXCLUDED.first_occurred_at),
+        last_occurred_at = GREATEST(rollup_deltas.last_occurred_at, EXCLUDED.last_occurred_at),
+        updated_at = now()
+    ), counted AS (
+      INSERT INTO stage_counters (day, shard, accepted, written, duplicates, retried)
+      SELECT ((now()) AT TIME ZONE 'UTC')::date, pg_backend_pid(), first_deliveries, w.n, jsonb_array_length(batch) - w.n, redeliveries FROM (SELECT count(*) AS n FROM ins) w
+      ON CONFLICT (day, shard) DO UPDATE SET accepted = stage_counters.accepted + EXCLUDED.accepted, written = stage_counters.written + EXCLUDED.written, duplicates = stage_counters.duplicates + EXCLUDED.duplicates, retried = stage_counters.retried + EXCLUDED.retried
+    ), lag AS (
+      INSERT INTO ingest_lag (hour, shard, bucket, count, sum_seconds)
+      SELECT date_trunc('hour', now()), pg_backend_pid(), width_bucket(l.seconds, ARRAY[0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]::double precision[]), count(*), sum(l.seconds)
+      FROM (SELECT greatest(0, extract(epoch FROM clock_timestamp() - received_at)::double precision) AS seconds FROM ins) l
+      GROUP BY 3
+      ORDER BY 3
+      ON CONFLICT (hour, shard, bucket) DO UPDATE SET count = ingest_lag.count + EXCLUDED.count, sum_seconds = ingest_lag.sum_seconds + EXCLUDED.sum_seconds
+    )
+    SELECT count(*) INTO inserted FROM ins;
+  END IF;
   RETURN inserted;
 END
 $function$;

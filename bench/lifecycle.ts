@@ -1,0 +1,245 @@
+// bench/lifecycle: the partitioned events layout (day partitions, dedupe ledger)
+// against the layout before it ("today": one table keyed by (source, id)), in
+// the same run, on one real PostgreSQL (Debian package, started here, fsync
+// on), each layout in a database of its own migrated to it.
+//   1. write:   the consumer's statement, batches of 100 and 1,000, 1 and 32 writers: rows/s
+//   2. drop:    one day of N events removed: DROP of its partition vs DELETE … WHERE its day; time and the table's size after
+//   3. lookup:  an event by (source, id) with N events over 400 day partitions vs unpartitioned: p50/p99
+//               (through the ledger, as the admin API looks up; and without it, every partition probed)
+//   4. rollups: a full run (backfill of every day) and an incremental run (10,000 late events, then a scheduled run)
+//
+//   npm run bench:lifecycle [-- --events 1000000 --repeats 5 --lookups 2000]
+import { parseArgs } from "node:util";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { applyMigrations } from "../scripts/db/migrate.ts";
+import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
+import type { Db } from "../src/db/client.ts";
+import { getEvent } from "../src/db/get-event.ts";
+import { insertEvents } from "../src/db/insert-events.ts";
+import type { EventMessage } from "../src/events/event-message.ts";
+import { PrismaClient } from "../src/generated/prisma-node/client.ts";
+import { DAY_MS } from "../src/lib/time.ts";
+import { runBackfill } from "../src/rollups/run-backfill.ts";
+import { runRollup } from "../src/rollups/run-rollup.ts";
+import { median } from "./lib/events.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: "string", default: "1000000" },
+    repeats: { type: "string", default: "5" },
+    lookups: { type: "string", default: "2000" },
+  },
+});
+const N = Number(args.events);
+const REPEATS = Number(args.repeats);
+const LOOKUPS = Number(args.lookups);
+const DAYS = 400;
+/** The last migration of the layout before partitioning. */
+const BEFORE_PARTITIONING = "20261129214321_ingest_lag";
+
+const server = await startRealPostgres({ shared_buffers: "256MB", work_mem: "64MB" });
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function database(name: string, through?: string) {
+  const admin = new pg.Client(server.url);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  await applyMigrations(url.toString(), through);
+  const direct = new pg.Client(url.toString());
+  direct.on("error", () => {}); // the server stopping at the end
+  await direct.connect();
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 1 }) }) as unknown as Db;
+  return { name, url: url.toString(), direct, db };
+}
+
+try {
+  const today = await database("today", BEFORE_PARTITIONING);
+  const part = await database("partitioned");
+  const layouts = [today, part];
+  // Every day from the first after the history on gets a partition: 400 of them.
+  const { rows } = await part.direct.query<{ first: Date }>("SELECT history_before AS first FROM event_lifecycle");
+  const D0 = rows[0]!.first.getTime();
+  await part.direct.query("SELECT eventline_maintain_events($1::date, $2, NULL, 90)", [new Date(D0).toISOString().slice(0, 10), DAYS - 1]);
+  const report: Record<string, unknown> = { events: N, partitions: DAYS, repeats: REPEATS };
+  const event = (id: string, at: number, i: number): EventMessage => ({
+    v: 1,
+    source: `src-${i % 5}`,
+    id,
+    type: `type-${i % 20}`,
+    occurredAt: new Date(at).toISOString(),
+    receivedAt: new Date(at).toISOString(),
+    payload: { user: `u-${i % 5000}`, plan: "pro", amount: 12.5, note: "x".repeat(80) },
+  });
+  const truncate = (l: typeof today) =>
+    l.direct.query(`TRUNCATE events, rollup_deltas, stage_counters, daily_rollups${l === part ? ", event_ids" : ""}`);
+
+  // 1. write
+  const write: Record<string, unknown>[] = [];
+  for (const [batch, writers] of [
+    [100, 1],
+    [1000, 1],
+    [100, 32],
+    [1000, 32],
+  ] as const) {
+    const rowsPerWriter = writers === 1 ? 20_000 : 2_000;
+    const rps = new Map<string, number[]>();
+    for (let r = 0; r < REPEATS; r++) {
+      for (const l of r % 2 ? [...layouts].reverse() : layouts) {
+        await truncate(l);
+        await l.direct.query("CHECKPOINT");
+        const conns = await Promise.all(
+          Array.from({ length: writers }, async () => {
+            const c = new pg.Client(l.url);
+            c.on("error", () => {});
+            await c.connect();
+            return c;
+          }),
+        );
+        const t0 = performance.now();
+        await Promise.all(
+          conns.map(async (c, w) => {
+            for (let b = 0; b < rowsPerWriter / batch; b++) {
+              const at = D0 + DAY_MS + (w * 997 + b) * 1000;
+              await insertEvents(
+                c,
+                Array.from({ length: batch }, (_, i) => event(`w${r}-${w}-${b}-${i}`, at + i, i)),
+                { firstDeliveries: batch, redeliveries: 0 },
+              );
+            }
+          }),
+        );
+        const s = (performance.now() - t0) / 1000;
+        await Promise.all(conns.map((c) => c.end()));
+        rps.set(l.name, [...(rps.get(l.name) ?? []), (writers * rowsPerWriter) / s]);
+      }
+    }
+    const [a, b] = [median(rps.get("today")!), median(rps.get("partitioned")!)];
+    write.push({ batch, writers, todayRowsPerSec: Math.round(a), partitionedRowsPerSec: Math.round(b), ratio: round(b / a) });
+    console.error(`[bench] write batch ${batch} × ${writers} writers: partitioned/today ${round(b / a)}`);
+  }
+  report.write = write;
+
+  // 2. drop vs delete: one day of N events (and a tenth of that the day after, which stays).
+  const day = D0 + 2 * DAY_MS;
+  const fill = (l: typeof today, count: number, from: number) =>
+    l.direct.query(
+      `INSERT INTO events (source, id, type, occurred_at, received_at, payload)
+       SELECT 'src-' || (i % 5), 'd-' || $3::bigint || '-' || i, 'type-' || (i % 20), ts, ts, '{"plan":"pro","amount":12.5,"note":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}'::jsonb
+       FROM generate_series(1, $1::int) AS i, LATERAL (SELECT to_timestamp(($2::float8 + (i::float8 / $1) * 86399000) / 1000) AS ts) t`,
+      [count, from, from],
+    );
+  const size = async (l: typeof today) =>
+    Number(
+      (
+        await l.direct.query<{ b: string }>(
+          "SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::bigint AS b FROM pg_partition_tree('events') WHERE isleaf OR relid = 'events'::regclass",
+        )
+      ).rows[0]!.b,
+    );
+  for (const l of layouts) {
+    await truncate(l);
+    await fill(l, N, day);
+    await fill(l, Math.round(N / 10), day + DAY_MS);
+    await l.direct.query("VACUUM ANALYZE events");
+  }
+  const before = { today: await size(today), partitioned: await size(part) };
+  let t0 = performance.now();
+  await today.direct.query("DELETE FROM events WHERE received_at >= $1 AND received_at < $2", [new Date(day), new Date(day + DAY_MS)]);
+  const deleteMs = performance.now() - t0;
+  t0 = performance.now();
+  await part.direct.query(`DROP TABLE events_p${new Date(day).toISOString().slice(0, 10).replaceAll("-", "")}`);
+  const dropMs = performance.now() - t0;
+  report.drop = {
+    deleteMs: round(deleteMs, 1),
+    dropMs: round(dropMs, 1),
+    timesFaster: Math.round(deleteMs / dropMs),
+    sizeBeforeMB: { today: round(before.today / 2 ** 20, 1), partitioned: round(before.partitioned / 2 ** 20, 1) },
+    sizeAfterMB: { today: round((await size(today)) / 2 ** 20, 1), partitioned: round((await size(part)) / 2 ** 20, 1) },
+  };
+  console.error(`[bench] drop: DELETE ${Math.round(deleteMs)} ms, DROP ${round(dropMs, 1)} ms`);
+  await part.direct.query("SELECT eventline_maintain_events($1::date, $2, NULL, 90)", [new Date(D0).toISOString().slice(0, 10), DAYS - 1]);
+
+  // 3 and 4 share N events over 400 days, written by the consumer's statement.
+  for (const l of layouts) {
+    await truncate(l);
+    await l.direct.query("SET synchronous_commit = off"); // loading only: the measured statements run in other sessions' settings
+    for (let i = 0; i < N; i += 1000) {
+      const batch = Array.from({ length: Math.min(1000, N - i) }, (_, k) => {
+        const n = i + k;
+        return event(`e-${n}`, D0 + Math.floor((n / N) * DAYS * DAY_MS), n);
+      });
+      await insertEvents(l.direct, batch, { firstDeliveries: batch.length, redeliveries: 0 });
+    }
+    await l.direct.query("SET synchronous_commit = on");
+    await l.direct.query("VACUUM ANALYZE");
+    console.error(`[bench] loaded ${N} events into ${l.name}`);
+  }
+
+  // 3. lookup
+  const ids = Array.from({ length: LOOKUPS }, (_, k) => {
+    const n = Math.floor((k * 7919) % N);
+    return { source: `src-${n % 5}`, id: `e-${n}` };
+  });
+  const time = async (f: (x: { source: string; id: string }) => Promise<unknown>) => {
+    const ms: number[] = [];
+    for (const x of ids) {
+      const t = performance.now();
+      if (!(await f(x))) throw new Error(`lookup found nothing for ${x.id}`);
+      ms.push(performance.now() - t);
+    }
+    return { p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
+  };
+  const lookups: Record<string, { p50: number; p99: number }> = {};
+  for (let r = 0; r < 2; r++) {
+    // The first pass warms the caches; the second is reported.
+    lookups.today = await time((x) => today.db.event.findFirst({ where: x }));
+    lookups.ledger = await time(async (x) => (await getEvent(part.db, x.source, x.id)).event);
+    lookups.everyPartition = await time((x) => part.db.event.findFirst({ where: x }));
+  }
+  const ratio = (k: string) => ({ p50: round(lookups[k]!.p50 / lookups.today!.p50), p99: round(lookups[k]!.p99 / lookups.today!.p99) });
+  report.lookup = {
+    ms: Object.fromEntries(Object.entries(lookups).map(([k, v]) => [k, { p50: round(v.p50, 3), p99: round(v.p99, 3) }])),
+    ledgerVsToday: ratio("ledger"),
+    everyPartitionVsToday: ratio("everyPartition"),
+  };
+  console.error(`[bench] lookup: ${JSON.stringify(report.lookup)}`);
+
+  // 4. rollups
+  const full = new Map<string, number[]>();
+  const incremental = new Map<string, number[]>();
+  for (let r = 0; r < 3; r++) {
+    for (const l of r % 2 ? [...layouts].reverse() : layouts) {
+      await l.direct.query("TRUNCATE daily_rollups, rollup_deltas");
+      let t = performance.now();
+      await runBackfill(l.db, { from: new Date(D0), to: new Date(D0 + DAYS * DAY_MS), budgetMs: 600_000 });
+      full.set(l.name, [...(full.get(l.name) ?? []), performance.now() - t]);
+      const late = Array.from({ length: 10_000 }, (_, k) => event(`late-${r}-${k}`, D0 + ((k * 37) % DAYS) * DAY_MS + 1000, k));
+      for (let i = 0; i < late.length; i += 1000) await insertEvents(l.direct, late.slice(i, i + 1000));
+      t = performance.now();
+      await runRollup(l.db, { kind: "scheduled", budgetMs: 600_000 });
+      incremental.set(l.name, [...(incremental.get(l.name) ?? []), performance.now() - t]);
+    }
+  }
+  const m = (x: Map<string, number[]>, k: string) => median(x.get(k)!);
+  report.rollups = {
+    fullMs: { today: Math.round(m(full, "today")), partitioned: Math.round(m(full, "partitioned")) },
+    fullRatio: round(m(full, "partitioned") / m(full, "today")),
+    incrementalMs: { today: Math.round(m(incremental, "today")), partitioned: Math.round(m(incremental, "partitioned")) },
+    incrementalRatio: round(m(incremental, "partitioned") / m(incremental, "today")),
+  };
+  console.log(JSON.stringify(report, null, 2));
+  for (const l of layouts) {
+    await l.direct.end();
+    await (l.db as unknown as PrismaClient).$disconnect();
+  }
+} catch (err) {
+  console.error("[bench] failed:", err);
+  process.exitCode = 1;
+} finally {
+  await server.stop();
+}
