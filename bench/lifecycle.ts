@@ -3,6 +3,7 @@
 // the same run, on one real PostgreSQL (Debian package, started here, fsync
 // on), each layout in a database of its own migrated to it.
 //   1. write:   the consumer's statement, batches of 100 and 1,000, 1 and 32 writers: rows/s
+//      1b.      what the dedupe ledger costs: the partitioned statement with and without it
 //   2. drop:    one day of N events removed: DROP of its partition vs DELETE … WHERE its day; time and the table's size after
 //   3. lookup:  an event by (source, id) with N events over 400 day partitions vs unpartitioned: p50/p99
 //               (through the ledger, as the admin API looks up; and without it, every partition probed)
@@ -16,7 +17,7 @@ import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import type { Db } from "../src/db/client.ts";
 import { getEvent } from "../src/db/get-event.ts";
-import { insertEvents } from "../src/db/insert-events.ts";
+import { insertEvents, insertEventsFunction } from "../src/db/insert-events.ts";
 import type { EventMessage } from "../src/events/event-message.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { DAY_MS } from "../src/lib/time.ts";
@@ -124,6 +125,30 @@ try {
   }
   report.write = write;
 
+  // 1b. What the ledger costs: the partitioned statement with and without it, same database, one writer.
+  await part.direct.query(insertEventsFunction({ name: "bench_insert_events_without_ledger", ledger: "none" }));
+  const variants = { withLedger: "eventline_insert_events", withoutLedger: "bench_insert_events_without_ledger" };
+  const ledgerCost: Record<string, unknown>[] = [];
+  for (const batch of [100, 1000]) {
+    const rps = new Map<string, number[]>();
+    for (let r = 0; r < REPEATS; r++) {
+      for (const [variant, fn] of Object.entries(variants)) {
+        await truncate(part);
+        await part.direct.query("CHECKPOINT");
+        const t1 = performance.now();
+        for (let b = 0; b < 20_000 / batch; b++) {
+          const events = Array.from({ length: batch }, (_, i) => event(`l${r}-${variant}-${b}-${i}`, D0 + DAY_MS + b * 1000 + i, i));
+          await part.direct.query(`SELECT ${fn}($1::jsonb, $2::bigint, 0)`, [JSON.stringify(events), batch]);
+        }
+        rps.set(variant, [...(rps.get(variant) ?? []), 20_000 / ((performance.now() - t1) / 1000)]);
+      }
+    }
+    const [w, wo] = [median(rps.get("withLedger")!), median(rps.get("withoutLedger")!)];
+    ledgerCost.push({ batch, withLedgerRowsPerSec: Math.round(w), withoutLedgerRowsPerSec: Math.round(wo), ratio: round(w / wo) });
+  }
+  report.ledgerCost = ledgerCost;
+  console.error(`[bench] ledger cost: ${JSON.stringify(ledgerCost)}`);
+
   // 2. drop vs delete: one day of N events (and a tenth of that the day after, which stays).
   const day = D0 + 2 * DAY_MS;
   const fill = (l: typeof today, count: number, from: number) =>
@@ -137,7 +162,8 @@ try {
     Number(
       (
         await l.direct.query<{ b: string }>(
-          "SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::bigint AS b FROM pg_partition_tree('events') WHERE isleaf OR relid = 'events'::regclass",
+          // Every partition of a partitioned table; the table itself when it is not partitioned.
+          "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('events')), pg_total_relation_size('events'))::bigint AS b",
         )
       ).rows[0]!.b,
     );
@@ -148,20 +174,30 @@ try {
     await l.direct.query("VACUUM ANALYZE events");
   }
   const before = { today: await size(today), partitioned: await size(part) };
+  await today.direct.query("CHECKPOINT");
+  await part.direct.query("CHECKPOINT");
   let t0 = performance.now();
   await today.direct.query("DELETE FROM events WHERE received_at >= $1 AND received_at < $2", [new Date(day), new Date(day + DAY_MS)]);
   const deleteMs = performance.now() - t0;
+  const afterDelete = await size(today);
+  // The rows' space is reusable only once a vacuum has removed them and their index entries.
+  t0 = performance.now();
+  await today.direct.query("VACUUM events");
+  const vacuumMs = performance.now() - t0;
   t0 = performance.now();
   await part.direct.query(`DROP TABLE events_p${new Date(day).toISOString().slice(0, 10).replaceAll("-", "")}`);
   const dropMs = performance.now() - t0;
+  const mb = (b: number) => round(b / 2 ** 20, 1);
   report.drop = {
     deleteMs: round(deleteMs, 1),
+    vacuumAfterDeleteMs: round(vacuumMs, 1),
     dropMs: round(dropMs, 1),
-    timesFaster: Math.round(deleteMs / dropMs),
-    sizeBeforeMB: { today: round(before.today / 2 ** 20, 1), partitioned: round(before.partitioned / 2 ** 20, 1) },
-    sizeAfterMB: { today: round((await size(today)) / 2 ** 20, 1), partitioned: round((await size(part)) / 2 ** 20, 1) },
+    deleteOverDrop: round(deleteMs / dropMs, 1),
+    deleteAndVacuumOverDrop: round((deleteMs + vacuumMs) / dropMs, 1),
+    sizeBeforeMB: { today: mb(before.today), partitioned: mb(before.partitioned) },
+    sizeAfterMB: { todayAfterDelete: mb(afterDelete), todayAfterVacuum: mb(await size(today)), partitioned: mb(await size(part)) },
   };
-  console.error(`[bench] drop: DELETE ${Math.round(deleteMs)} ms, DROP ${round(dropMs, 1)} ms`);
+  console.error(`[bench] drop: ${JSON.stringify(report.drop)}`);
   await part.direct.query("SELECT eventline_maintain_events($1::date, $2, NULL, 90)", [new Date(D0).toISOString().slice(0, 10), DAYS - 1]);
 
   // 3 and 4 share N events over 400 days, written by the consumer's statement.

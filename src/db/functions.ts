@@ -5,9 +5,11 @@
  * checks that the latest migration of each matches what is here.
  */
 import { maintainEventsFunction } from "./event-partitions.ts";
+import { findEventFunction } from "./find-event-function.ts";
 import { insertEventsFunction } from "./insert-events.ts";
 
 export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
   { name: "eventline_insert_events", sql: insertEventsFunction() },
   { name: "eventline_maintain_events", sql: maintainEventsFunction() },
+  { name: "eventline_find_event", sql: findEventFunction() },
 ];

@@ -41,8 +41,16 @@ export interface DeliveryCounts {
   redeliveries: number;
 }
 
-/** The function's definition; other names and shards only for bench/consumer.ts's comparison with the unsharded design. */
-export function insertEventsFunction({ name = "eventline_insert_events", shard = SHARD } = {}): string {
+/**
+ * The function's definition. The options exist for the benchmarks' comparisons
+ * only: other names and shards for bench/consumer.ts's unsharded design, and
+ * `ledger: "none"` for bench/lifecycle.ts's measure of what the ledger costs.
+ */
+export function insertEventsFunction({
+  name = "eventline_insert_events",
+  shard = SHARD,
+  ledger = "checked" as "checked" | "none",
+} = {}): string {
   // Two forms of one statement: PL/pgSQL plans a statement when it first runs, so
   // the form naming events_history is never planned once the probe has ended (or
   // the table is gone), and neither form names the partitioned parent in a
@@ -53,14 +61,18 @@ export function insertEventsFunction({ name = "eventline_insert_events", shard =
         source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
       )
       ORDER BY r.source, r.id, r."receivedAt"
-    ), ledger AS (
+    ), ${
+      ledger === "checked"
+        ? `ledger AS (
       ${LEDGER_INSERT}
     ), fresh AS (
       SELECT source, id FROM ledger GROUP BY 1, 2 HAVING count(*) = 2
-    ), ins AS (
+    ), `
+        : ""
+    }ins AS (
       INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
       SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
-      FROM r JOIN fresh USING (source, id)${
+      FROM r${ledger === "checked" ? " JOIN fresh USING (source, id)" : ""}${
         probeHistory ? "\n      WHERE NOT EXISTS (SELECT 1 FROM events_history h WHERE h.source = r.source AND h.id = r.id)" : ""
       }
       ORDER BY r.source, r.id

@@ -4,11 +4,13 @@
  * rollup replaces, upserted, plus removal of rollup rows the range no longer
  * supports.
  *
- * Aggregated per (source, type) pair: the pairs are found by skipping through
- * the (source, type, occurred_at) index one probe per pair, and each pair's
- * days are an index-only range scan of the same index. Measured as fast as
- * the bare GROUP BY over the table (bench/rollup), where a range scan of the
- * occurred_at index has to visit the heap for source and type.
+ * One GROUP BY over the range's events. events is partitioned by receipt
+ * day, and an event occurs at most LIMITS.maxFutureSkewSeconds after its
+ * receipt, so partitions received before the range's start minus that lead
+ * hold none of its events and are pruned. (An earlier form found the
+ * (source, type) pairs by skipping through their index one probe per pair: on
+ * 400 partitions each probe visits 400 indexes, and a full run took 5× as long;
+ * bench/lifecycle.ts.)
  *
  * Deltas still pending for the range (all shards) are left alone and subtracted instead:
  * the recomputed row holds the events of this snapshot minus those the pending
@@ -19,7 +21,7 @@
  */
 import type { RawSql } from "./client.ts";
 import { underExclusiveRollupLock } from "./rollup-lock.ts";
-import { utcDay } from "./sql-fragments.ts";
+import { RECEIPT_LEAD_SQL, utcDay } from "./sql-fragments.ts";
 import { timestamptzText } from "./timestamptz-text.ts";
 
 export interface RangeFilter {
@@ -31,23 +33,14 @@ export interface RangeFilter {
 
 /** $1 from, $2 to (timestamptz text), $3 source, $4 type (null: all). */
 const RECOMPUTE_SQL = `
-    WITH RECURSIVE pairs AS (
-      (SELECT source, type FROM events WHERE $3::text IS NULL OR source = $3::text ORDER BY source, type LIMIT 1)
-      UNION ALL
-      SELECT n.source, n.type FROM pairs p CROSS JOIN LATERAL (
-        SELECT e.source, e.type FROM events e
-        WHERE (e.source, e.type) > (p.source, p.type) AND ($3::text IS NULL OR e.source = $3::text)
-        ORDER BY e.source, e.type LIMIT 1
-      ) n
-    ), agg AS (
-      SELECT s.day, p.source, p.type, s.n, s.first, s.last
-      FROM pairs p CROSS JOIN LATERAL (
-        SELECT ${utcDay("e.occurred_at")} AS day, count(*)::int AS n, min(e.occurred_at) AS first, max(e.occurred_at) AS last
-        FROM events e
-        WHERE e.source = p.source AND e.type = p.type AND e.occurred_at >= $1::timestamptz AND e.occurred_at < $2::timestamptz
-        GROUP BY 1
-      ) s
-      WHERE $4::text IS NULL OR p.type = $4::text
+    WITH agg AS (
+      SELECT ${utcDay("e.occurred_at")} AS day, e.source, e.type, count(*)::int AS n, min(e.occurred_at) AS first, max(e.occurred_at) AS last
+      FROM events e
+      WHERE e.occurred_at >= $1::timestamptz AND e.occurred_at < $2::timestamptz
+        AND e.received_at >= $1::timestamptz - ${RECEIPT_LEAD_SQL}
+        AND ($3::text IS NULL OR e.source = $3::text)
+        AND ($4::text IS NULL OR e.type = $4::text)
+      GROUP BY 1, 2, 3
     ), pending AS (
       SELECT day, source, type, sum(count) AS count FROM rollup_deltas
       WHERE day >= ${utcDay("$1::timestamptz")} AND day < ${utcDay("$2::timestamptz")}

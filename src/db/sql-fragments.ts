@@ -8,9 +8,13 @@
  * the same text runs through the Worker's client, the Node client and a
  * plain driver (bench/consumer.ts measures exactly what the consumer sends).
  */
+import { LIMITS } from "../config/limits.ts";
 
 /** The UTC calendar day of a timestamptz expression: the rollup key's day. */
 export const utcDay = (expr: string) => `((${expr}) AT TIME ZONE 'UTC')::date`;
+
+/** How far an event's occurrence may lie after its receipt (the producer refuses more): a receipt is never earlier than occurrence minus this. */
+export const RECEIPT_LEAD_SQL = `interval '${LIMITS.maxFutureSkewSeconds} seconds'`;
 
 /**
  * The shard of a hot row (a rollup delta, a stage counter) a statement writes:

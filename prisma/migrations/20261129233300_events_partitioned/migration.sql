@@ -275,5 +275,25 @@ END
 $function$;
 -- end eventline function
 
+-- eventline function: eventline_find_event
+CREATE OR REPLACE FUNCTION eventline_find_event(p_source text, p_id text)
+RETURNS SETOF events LANGUAGE plpgsql STABLE AS $function$
+DECLARE
+  receipts timestamptz[];
+BEGIN
+  SELECT array_agg(DISTINCT l.received_at) INTO receipts FROM event_ids l WHERE l.source = p_source AND l.id = p_id;
+  IF receipts IS NOT NULL THEN
+    RETURN QUERY SELECT * FROM events e
+      WHERE e.source = p_source AND e.id = p_id AND e.received_at = ANY (receipts)
+      ORDER BY e.received_at LIMIT 1;
+    IF FOUND THEN
+      RETURN;
+    END IF;
+  END IF;
+  RETURN QUERY SELECT * FROM events e WHERE e.source = p_source AND e.id = p_id ORDER BY e.received_at LIMIT 1;
+END
+$function$;
+-- end eventline function
+
 -- Partitions for today and the week ahead, and the ledger's generations (90 days, the default window).
 SELECT eventline_maintain_events(((now()) AT TIME ZONE 'UTC')::date, 7, NULL, 90);
