@@ -7,7 +7,9 @@
 //   2. drop:    one day of N events removed: DROP of its partition vs DELETE … WHERE its day; time and the table's size after
 //   3. lookup:  an event by (source, id) with N events over 400 day partitions vs unpartitioned: p50/p99
 //               (through the ledger, as the admin API looks up; and without it, every partition probed)
-//   4. rollups: a full run (backfill of every day) and an incremental run (10,000 late events, then a scheduled run)
+//   4. rollups: a full run (backfill of every day, in windows) and an incremental run (10,000 late events, then a
+//               scheduled run), same code on both layouts; and the whole range in one statement, against the
+//               statement before partitioning on the layout before it
 //
 //   npm run bench:lifecycle [-- --events 1000000 --repeats 5 --lookups 2000]
 import { parseArgs } from "node:util";
@@ -18,12 +20,14 @@ import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import type { Db } from "../src/db/client.ts";
 import { getEvent } from "../src/db/get-event.ts";
 import { insertEvents, insertEventsFunction } from "../src/db/insert-events.ts";
+import { recomputeRange } from "../src/db/recompute-range.ts";
 import type { EventMessage } from "../src/events/event-message.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { DAY_MS } from "../src/lib/time.ts";
 import { runBackfill } from "../src/rollups/run-backfill.ts";
 import { runRollup } from "../src/rollups/run-rollup.ts";
 import { median } from "./lib/events.ts";
+import { RECOMPUTE_SQL_BEFORE_PARTITIONING } from "./lib/recompute-before.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -176,17 +180,27 @@ try {
   const before = { today: await size(today), partitioned: await size(part) };
   await today.direct.query("CHECKPOINT");
   await part.direct.query("CHECKPOINT");
+  // The WAL each writes (the server's, measured one at a time): what replicas and backups must carry.
+  const lsn = async () => (await today.direct.query<{ l: string }>("SELECT pg_current_wal_lsn()::text AS l")).rows[0]!.l;
+  const walSince = async (from: string) =>
+    Number((await today.direct.query<{ b: string }>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::bigint AS b", [from])).rows[0]!.b);
+  let mark = await lsn();
   let t0 = performance.now();
   await today.direct.query("DELETE FROM events WHERE received_at >= $1 AND received_at < $2", [new Date(day), new Date(day + DAY_MS)]);
   const deleteMs = performance.now() - t0;
+  const deleteWal = await walSince(mark);
   const afterDelete = await size(today);
   // The rows' space is reusable only once a vacuum has removed them and their index entries.
+  mark = await lsn();
   t0 = performance.now();
   await today.direct.query("VACUUM events");
   const vacuumMs = performance.now() - t0;
+  const vacuumWal = await walSince(mark);
+  mark = await lsn();
   t0 = performance.now();
   await part.direct.query(`DROP TABLE events_p${new Date(day).toISOString().slice(0, 10).replaceAll("-", "")}`);
   const dropMs = performance.now() - t0;
+  const dropWal = await walSince(mark);
   const mb = (b: number) => round(b / 2 ** 20, 1);
   report.drop = {
     deleteMs: round(deleteMs, 1),
@@ -194,6 +208,7 @@ try {
     dropMs: round(dropMs, 1),
     deleteOverDrop: round(deleteMs / dropMs, 1),
     deleteAndVacuumOverDrop: round((deleteMs + vacuumMs) / dropMs, 1),
+    walMB: { delete: mb(deleteWal), vacuumAfterDelete: mb(vacuumWal), drop: mb(dropWal) },
     sizeBeforeMB: { today: mb(before.today), partitioned: mb(before.partitioned) },
     sizeAfterMB: { todayAfterDelete: mb(afterDelete), todayAfterVacuum: mb(await size(today)), partitioned: mb(await size(part)) },
   };
@@ -261,10 +276,26 @@ try {
       incremental.set(l.name, [...(incremental.get(l.name) ?? []), performance.now() - t]);
     }
   }
+  // The whole range in one statement: the statement before partitioning on the layout before it
+  // (the baseline), and today's statement on the partitioned layout.
+  const statement = new Map<string, number[]>();
+  const range = { from: new Date(D0), to: new Date(D0 + DAYS * DAY_MS) };
+  for (let r = 0; r < 3; r++) {
+    for (const l of r % 2 ? [...layouts].reverse() : layouts) {
+      await l.direct.query("TRUNCATE daily_rollups, rollup_deltas");
+      const t = performance.now();
+      if (l === today)
+        await today.db.$queryRawUnsafe(RECOMPUTE_SQL_BEFORE_PARTITIONING, range.from.toISOString(), range.to.toISOString(), null, null);
+      else await recomputeRange(part.db, range);
+      statement.set(l.name, [...(statement.get(l.name) ?? []), performance.now() - t]);
+    }
+  }
   const m = (x: Map<string, number[]>, k: string) => median(x.get(k)!);
   report.rollups = {
     fullMs: { today: Math.round(m(full, "today")), partitioned: Math.round(m(full, "partitioned")) },
     fullRatio: round(m(full, "partitioned") / m(full, "today")),
+    fullStatementMs: { todayBeforePartitioning: Math.round(m(statement, "today")), partitioned: Math.round(m(statement, "partitioned")) },
+    fullStatementRatio: round(m(statement, "partitioned") / m(statement, "today")),
     incrementalMs: { today: Math.round(m(incremental, "today")), partitioned: Math.round(m(incremental, "partitioned")) },
     incrementalRatio: round(m(incremental, "partitioned") / m(incremental, "today")),
   };

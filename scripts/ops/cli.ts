@@ -9,7 +9,7 @@ import type { ReplayJob } from "../../src/generated/prisma-node/client.ts";
 import { DAY_MS } from "../../src/lib/time.ts";
 import type { BackfillReport } from "../../src/rollups/run-backfill.ts";
 import { AdminClient, CliError, EXIT } from "./admin-client.ts";
-import { keyValues, lagLine, table } from "./format.ts";
+import { keyValues, lagLine, lifecycleLine, table } from "./format.ts";
 
 const program = new Command("eventline-ops")
   .description("Inspect events and dead letters, replay and discard them, run rollup backfills.")
@@ -161,10 +161,12 @@ program
   .command("stats")
   .description("counts per stage, dead letters by status, rollup state, the last hour's ingest → row lag, the events' life cycle")
   .action(async () => {
-    const { ingestLagLastHour, ...s } = await client().get<Record<string, unknown> & { ingestLagLastHour: Parameters<typeof lagLine>[0] }>(
-      "/stats",
+    const { ingestLagLastHour, eventLifecycle, ...s } = await client().get<
+      Record<string, unknown> & { ingestLagLastHour: Parameters<typeof lagLine>[0]; eventLifecycle: Parameters<typeof lifecycleLine>[0] }
+    >("/stats");
+    print({ ...s, ingestLagLastHour, eventLifecycle }, () =>
+      keyValues({ ...s, "ingest lag (last hour)": lagLine(ingestLagLastHour), "event life cycle": lifecycleLine(eventLifecycle) }),
     );
-    print({ ...s, ingestLagLastHour }, () => keyValues({ ...s, "ingest lag (last hour)": lagLine(ingestLagLastHour) }));
   });
 
 try {

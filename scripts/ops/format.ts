@@ -38,3 +38,22 @@ export function lagLine(lag: { events: number; p50Seconds: number | null; p99Sec
   const s = (v: number) => (v < 10 ? `${v.toFixed(2)} s` : `${Math.round(v)} s`);
   return `p50 ${s(lag.p50Seconds)}, p99 ${s(lag.p99Seconds)} (${lag.events.toLocaleString("en-US")} events)`;
 }
+
+/** The events' life cycle of /admin/stats as one line an operator reads. */
+export function lifecycleLine(l: {
+  dayPartitions: number;
+  oldestDay: string | null;
+  newestDay: string | null;
+  historyBefore: string | null;
+  expiredBefore: string | null;
+  retentionDays: number | null;
+  nextDropDay: string | null;
+  dedupeWindowDays: number;
+}): string {
+  return [
+    `${l.dayPartitions} day partitions${l.oldestDay ? ` (${l.oldestDay} … ${l.newestDay})` : ""}${l.historyBefore ? `, history before ${l.historyBefore}` : ""}`,
+    l.expiredBefore ? `expired before ${l.expiredBefore}` : "nothing expired",
+    l.retentionDays === null ? "kept for ever" : `retention ${l.retentionDays} days, next drop ${l.nextDropDay ?? "-"}`,
+    `dedupe window ${l.dedupeWindowDays} days`,
+  ].join("; ");
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { EVENT_LIFECYCLE_LIMITS, eventLifecycleConfig } from "../../src/config/consumer-env.ts";
+import { ConfigError } from "../../src/errors/config-error.ts";
+
+describe("eventLifecycleConfig", () => {
+  it("keeps events for ever and deduplicates for 90 days by default", () => {
+    expect(eventLifecycleConfig({})).toEqual({ retentionDays: null, dedupeWindowDays: 90, partitionsAheadDays: 7 });
+  });
+
+  it("reads the three settings", () => {
+    expect(eventLifecycleConfig({ EVENT_RETENTION_DAYS: "30", DEDUPE_WINDOW_DAYS: "45", EVENT_PARTITIONS_AHEAD_DAYS: "3" })).toEqual({
+      retentionDays: 30,
+      dedupeWindowDays: 45,
+      partitionsAheadDays: 3,
+    });
+  });
+
+  it.each([
+    [{ EVENT_RETENTION_DAYS: "14" }, "EVENT_RETENTION_DAYS"],
+    [{ EVENT_RETENTION_DAYS: "30.5" }, "EVENT_RETENTION_DAYS"],
+    [{ DEDUPE_WINDOW_DAYS: "6" }, "DEDUPE_WINDOW_DAYS"],
+    [{ EVENT_PARTITIONS_AHEAD_DAYS: "0" }, "EVENT_PARTITIONS_AHEAD_DAYS"],
+    // An id must be deduplicated for as long as its event is kept.
+    [{ EVENT_RETENTION_DAYS: "120", DEDUPE_WINDOW_DAYS: "90" }, "DEDUPE_WINDOW_DAYS"],
+  ])("refuses %o, naming %s", (env, name) => {
+    expect(() => eventLifecycleConfig(env)).toThrow(ConfigError);
+    expect(() => eventLifecycleConfig(env)).toThrow(name);
+  });
+
+  it("allows the documented minimums", () => {
+    const { minRetentionDays, minDedupeWindowDays } = EVENT_LIFECYCLE_LIMITS;
+    expect(
+      eventLifecycleConfig({ EVENT_RETENTION_DAYS: String(minRetentionDays), DEDUPE_WINDOW_DAYS: String(minRetentionDays) }).retentionDays,
+    ).toBe(minRetentionDays);
+    expect(eventLifecycleConfig({ DEDUPE_WINDOW_DAYS: String(minDedupeWindowDays) }).dedupeWindowDays).toBe(minDedupeWindowDays);
+  });
+});
