@@ -165,6 +165,7 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     expect(JSON.parse(stats.out).stages.written).toBe(6);
     const human2 = await ops("stats");
     expect(human2.out).toMatch(/^ingest lag \(last hour\)\s+p50 \d+\.\d\d s, p99 \d+(\.\d\d)? s \(6 events\)$/m);
+    expect(human2.out).toMatch(/^event life cycle\s+\d+ day partitions .*; nothing expired; kept for ever; dedupe window 90 days$/m);
     expect((await ops("events", "get", stack.secrets.source, `${prefix}1`)).code).toBe(0);
     expect((await ops("events", "get", stack.secrets.source, "missing")).code).toBe(3);
     expect((await ops("dlq", "discard", "--ids", "x")).code).toBe(2); // --reason missing
@@ -174,5 +175,10 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     expect(backfill.code).toBe(0);
     expect(JSON.parse(backfill.out)).toMatchObject({ days: 365, complete: true });
     expect((await ops("--token", "wrong", "stats")).code).toBe(4);
+    // The state retention leaves behind: the dedupe ledger remembers the id, no partition holds the event.
+    await sql("DELETE FROM events WHERE source = $1 AND id = $2", [stack.secrets.source, `${prefix}ok`]);
+    const expired = await ops("events", "get", stack.secrets.source, `${prefix}ok`);
+    expect(expired.code).toBe(6);
+    expect(expired.err).toContain("event_expired");
   });
 });
