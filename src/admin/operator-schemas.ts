@@ -119,7 +119,8 @@ export const statsSchema = z.strictObject({
     retentionDays: z.nullable(count),
     nextDropDay: z.nullable(z.string()),
     dedupeWindowDays: count,
-    dedupeGenerations: z.array(z.strictObject({ generation: z.int(), firstDay: z.string() })),
+    /** The dedupe ledger's generations: each lasts until the next begins; ids received in its last windowDays also go into the next. */
+    dedupeGenerations: z.array(z.strictObject({ generation: z.int(), firstDay: z.string(), windowDays: count })),
     maintainedAt: z.nullable(instant),
   }),
 });

@@ -14,14 +14,16 @@
  *   `retention_days` (events_history too, once its bound is) and records the
  *   newest bound dropped in event_lifecycle.expired_before. Dropping is a
  *   catalog operation: no row is read, nothing is left to vacuum.
- * - The ledger (event-ledger.ts): plans generations `window_days` long so that
- *   two lie ahead of today, keeps partitions for the current generation and
+ * - The ledger (event-ledger.ts): plans generations so that two lie ahead of
+ *   today, each GENERATION_WINDOWS windows long (the window it was planned
+ *   with, `window_days`, is its tail's length), keeps partitions for the current generation and
  *   the two after it, and drops older ones.
  *
  * Each DDL statement waits at most 5 s for its lock (a consumer's statement
  * holds the parent table only for its own few milliseconds); a run that times
  * out changes nothing and the next cron run tries again.
  */
+import { GENERATION_WINDOWS } from "./event-ledger.ts";
 
 /** The partition of a UTC day: events_pYYYYMMDD. */
 export const EVENT_PARTITION_PATTERN = "^events_p[0-9]{8}$";
@@ -96,9 +98,9 @@ BEGIN
 
   -- Ledger generations: two planned beyond today's.
   WHILE (SELECT count(*) FROM event_id_generations WHERE first_day > today) < 2 LOOP
-    SELECT generation, first_day INTO last_gen FROM event_id_generations ORDER BY generation DESC LIMIT 1;
-    INSERT INTO event_id_generations (generation, first_day)
-    VALUES (last_gen.generation + 1, greatest(last_gen.first_day + window_days, today + 1));
+    SELECT generation, first_day, g.window_days INTO last_gen FROM event_id_generations g ORDER BY generation DESC LIMIT 1;
+    INSERT INTO event_id_generations (generation, first_day, window_days)
+    VALUES (last_gen.generation + 1, greatest(last_gen.first_day + ${GENERATION_WINDOWS} * last_gen.window_days, today + 1), window_days);
   END LOOP;
   SELECT max(generation) INTO cur FROM event_id_generations WHERE first_day <= today;
   cur := coalesce(cur, (SELECT min(generation) FROM event_id_generations));

@@ -31,7 +31,7 @@
 import type { EventMessage } from "../events/event-message.ts";
 import { LAG_BOUNDS_SQL } from "../metrics/lag-buckets.ts";
 import type { PgQueryable } from "./client.ts";
-import { LEDGER_INSERT } from "./event-ledger.ts";
+import { LEDGER_FRESH, LEDGER_INSERT, LEDGER_PLANNED } from "./event-ledger.ts";
 import { addRollupDelta, countStages, SHARD, utcDay } from "./sql-fragments.ts";
 import { integerLiteral, jsonbLiteral, lastRows, timedQuery } from "./timed-statement.ts";
 
@@ -63,10 +63,12 @@ export function insertEventsFunction({
       ORDER BY r.source, r.id, r."receivedAt"
     ), ${
       ledger === "checked"
-        ? `ledger AS (
+        ? `planned AS (
+      ${LEDGER_PLANNED}
+    ), ledger AS (
       ${LEDGER_INSERT}
     ), fresh AS (
-      SELECT source, id FROM ledger GROUP BY 1, 2 HAVING count(*) = 2
+      ${LEDGER_FRESH}
     ), `
         : ""
     }ins AS (

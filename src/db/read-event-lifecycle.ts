@@ -16,7 +16,7 @@ export interface EventLifecycleState {
   /** Rows waiting in events_default for a partition of their day. */
   unpartitionedRows: number;
   /** The dedupe ledger's kept generations, oldest first. */
-  generations: { generation: number; firstDay: Date }[];
+  generations: { generation: number; firstDay: Date; windowDays: number }[];
   maintainedAt: Date | null;
 }
 
@@ -33,7 +33,7 @@ const SQL = `
       CASE WHEN to_regclass('events_history') IS NOT NULL THEN l.history_before END AS history_before,
       l.expired_before,
       (SELECT count(*) FROM events_default)::int AS unpartitioned_rows,
-      (SELECT coalesce(jsonb_agg(jsonb_build_object('generation', generation, 'firstDay', first_day) ORDER BY generation), '[]')
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('generation', generation, 'firstDay', first_day, 'windowDays', window_days) ORDER BY generation), '[]')
        FROM event_id_generations) AS generations,
       l.maintained_at
     FROM event_lifecycle l WHERE l.id = 1`;
@@ -45,7 +45,7 @@ interface Row {
   history_before: Date | null;
   expired_before: Date | null;
   unpartitioned_rows: number;
-  generations: { generation: number; firstDay: string }[];
+  generations: { generation: number; firstDay: string; windowDays: number }[];
   maintained_at: Date | null;
 }
 
@@ -59,7 +59,7 @@ export async function readEventLifecycle(db: RawSql): Promise<EventLifecycleStat
     historyBefore: r.history_before,
     expiredBefore: r.expired_before,
     unpartitionedRows: r.unpartitioned_rows,
-    generations: r.generations.map((g) => ({ generation: g.generation, firstDay: new Date(`${g.firstDay}T00:00:00Z`) })),
+    generations: r.generations.map((g) => ({ ...g, firstDay: new Date(`${g.firstDay}T00:00:00Z`) })),
     maintainedAt: r.maintained_at,
   };
 }

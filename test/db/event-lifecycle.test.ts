@@ -110,6 +110,28 @@ describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name,
     }
   });
 
+  it("writes an id into the next generation too only when it is received in its generation's last window", async () => {
+    const gens = (
+      await client.query<{ first_day: string; window_days: number }>(
+        "SELECT first_day::text, window_days FROM event_id_generations ORDER BY generation",
+      )
+    ).rows;
+    const gen1 = new Date(`${gens[1]!.first_day}T00:00:00Z`);
+    const ledgerRows = async (id: string) =>
+      (
+        await client.query<{ g: number }>("SELECT generation AS g FROM event_ids WHERE source = 'life' AND id = $1 ORDER BY 1", [id])
+      ).rows.map((r) => r.g);
+    const head = event(plusDays(gen1, -gens[0]!.window_days - 1));
+    const tail = event(plusDays(gen1, -gens[0]!.window_days));
+    expect(await insertEvents(client, [head, tail], { firstDeliveries: 2, redeliveries: 0 })).toBe(2);
+    expect(await ledgerRows(head.id)).toEqual([0]);
+    expect(await ledgerRows(tail.id)).toEqual([0, 1]);
+    // A copy of the head's id a window later is in the tail, still generation 0: a duplicate.
+    expect(
+      await insertEvents(client, [{ ...head, receivedAt: plusDays(new Date(head.receivedAt), gens[0]!.window_days).toISOString() }], once),
+    ).toBe(0);
+  });
+
   it("writes a copy again only after its id's generations have passed: the window is at least one generation", async () => {
     const gens = (await client.query<{ first_day: string }>("SELECT first_day::text FROM event_id_generations ORDER BY generation")).rows;
     const gen1 = new Date(`${gens[1]!.first_day}T00:00:00Z`);

@@ -40,12 +40,13 @@ CREATE TABLE "events_default" PARTITION OF "events" DEFAULT;
 CREATE TABLE "event_id_generations" (
     "generation" INTEGER NOT NULL,
     "first_day" DATE NOT NULL,
+    "window_days" INTEGER NOT NULL,
 
     CONSTRAINT "event_id_generations_pkey" PRIMARY KEY ("generation")
 );
--- Generation 0 starts on the first day after the history.
-INSERT INTO "event_id_generations" ("generation", "first_day")
-SELECT 0, (("history_before") AT TIME ZONE 'UTC')::date FROM "event_lifecycle" WHERE "id" = 1;
+-- Generation 0 starts on the first day after the history, planned with the default window (90 days).
+INSERT INTO "event_id_generations" ("generation", "first_day", "window_days")
+SELECT 0, (("history_before") AT TIME ZONE 'UTC')::date, 90 FROM "event_lifecycle" WHERE "id" = 1;
 
 CREATE TABLE "event_ids" (
     "generation" INTEGER NOT NULL,
@@ -71,19 +72,31 @@ BEGIN
         source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
       )
       ORDER BY r.source, r.id, r."receivedAt"
+    ), planned AS (
+      SELECT r.source, r.id, r.received_at, g.generation, g.tail
+      FROM r JOIN (
+        SELECT d.day, g.generation,
+          g.first_day > d.day OR n.first_day IS NULL OR d.day >= n.first_day - g.window_days AS tail
+        FROM (SELECT DISTINCT ((received_at) AT TIME ZONE 'UTC')::date AS day FROM r) d
+        CROSS JOIN LATERAL (
+          SELECT generation, first_day, window_days FROM event_id_generations
+          ORDER BY first_day <= d.day DESC, CASE WHEN first_day <= d.day THEN first_day END DESC, first_day
+          LIMIT 1
+        ) g
+        LEFT JOIN event_id_generations n ON n.generation = g.generation + 1
+      ) g ON g.day = ((r.received_at) AT TIME ZONE 'UTC')::date
     ), ledger AS (
       INSERT INTO event_ids (generation, source, id, received_at)
-      SELECT g.generation + k.k, r.source, r.id, r.received_at
-      FROM r JOIN (SELECT d.day, coalesce(
-          (SELECT max(g.generation) FROM event_id_generations g WHERE g.first_day <= d.day),
-          (SELECT min(g.generation) FROM event_id_generations g)) AS generation
-        FROM (SELECT DISTINCT ((received_at) AT TIME ZONE 'UTC')::date AS day FROM r) d) g ON g.day = ((r.received_at) AT TIME ZONE 'UTC')::date
-      CROSS JOIN (VALUES (0), (1)) AS k(k)
+      SELECT p.generation + k.k, p.source, p.id, p.received_at
+      FROM planned p CROSS JOIN (VALUES (0), (1)) AS k(k)
+      WHERE k.k = 0 OR p.tail
       ORDER BY 2, 3, 1
       ON CONFLICT DO NOTHING
       RETURNING source, id
     ), fresh AS (
-      SELECT source, id FROM ledger GROUP BY 1, 2 HAVING count(*) = 2
+      SELECT p.source, p.id
+      FROM planned p JOIN (SELECT source, id, count(*) AS n FROM ledger GROUP BY 1, 2) l USING (source, id)
+      WHERE l.n = CASE WHEN p.tail THEN 2 ELSE 1 END
     ), ins AS (
       INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
       SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
@@ -121,19 +134,31 @@ BEGIN
         source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
       )
       ORDER BY r.source, r.id, r."receivedAt"
+    ), planned AS (
+      SELECT r.source, r.id, r.received_at, g.generation, g.tail
+      FROM r JOIN (
+        SELECT d.day, g.generation,
+          g.first_day > d.day OR n.first_day IS NULL OR d.day >= n.first_day - g.window_days AS tail
+        FROM (SELECT DISTINCT ((received_at) AT TIME ZONE 'UTC')::date AS day FROM r) d
+        CROSS JOIN LATERAL (
+          SELECT generation, first_day, window_days FROM event_id_generations
+          ORDER BY first_day <= d.day DESC, CASE WHEN first_day <= d.day THEN first_day END DESC, first_day
+          LIMIT 1
+        ) g
+        LEFT JOIN event_id_generations n ON n.generation = g.generation + 1
+      ) g ON g.day = ((r.received_at) AT TIME ZONE 'UTC')::date
     ), ledger AS (
       INSERT INTO event_ids (generation, source, id, received_at)
-      SELECT g.generation + k.k, r.source, r.id, r.received_at
-      FROM r JOIN (SELECT d.day, coalesce(
-          (SELECT max(g.generation) FROM event_id_generations g WHERE g.first_day <= d.day),
-          (SELECT min(g.generation) FROM event_id_generations g)) AS generation
-        FROM (SELECT DISTINCT ((received_at) AT TIME ZONE 'UTC')::date AS day FROM r) d) g ON g.day = ((r.received_at) AT TIME ZONE 'UTC')::date
-      CROSS JOIN (VALUES (0), (1)) AS k(k)
+      SELECT p.generation + k.k, p.source, p.id, p.received_at
+      FROM planned p CROSS JOIN (VALUES (0), (1)) AS k(k)
+      WHERE k.k = 0 OR p.tail
       ORDER BY 2, 3, 1
       ON CONFLICT DO NOTHING
       RETURNING source, id
     ), fresh AS (
-      SELECT source, id FROM ledger GROUP BY 1, 2 HAVING count(*) = 2
+      SELECT p.source, p.id
+      FROM planned p JOIN (SELECT source, id, count(*) AS n FROM ledger GROUP BY 1, 2) l USING (source, id)
+      WHERE l.n = CASE WHEN p.tail THEN 2 ELSE 1 END
     ), ins AS (
       INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
       SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
@@ -239,9 +264,9 @@ BEGIN
 
   -- Ledger generations: two planned beyond today's.
   WHILE (SELECT count(*) FROM event_id_generations WHERE first_day > today) < 2 LOOP
-    SELECT generation, first_day INTO last_gen FROM event_id_generations ORDER BY generation DESC LIMIT 1;
-    INSERT INTO event_id_generations (generation, first_day)
-    VALUES (last_gen.generation + 1, greatest(last_gen.first_day + window_days, today + 1));
+    SELECT generation, first_day, g.window_days INTO last_gen FROM event_id_generations g ORDER BY generation DESC LIMIT 1;
+    INSERT INTO event_id_generations (generation, first_day, window_days)
+    VALUES (last_gen.generation + 1, greatest(last_gen.first_day + 2 * last_gen.window_days, today + 1), window_days);
   END LOOP;
   SELECT max(generation) INTO cur FROM event_id_generations WHERE first_day <= today;
   cur := coalesce(cur, (SELECT min(generation) FROM event_id_generations));
