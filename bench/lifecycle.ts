@@ -71,6 +71,12 @@ try {
   const D0 = rows[0]!.first.getTime();
   await part.direct.query("SELECT eventline_maintain_events($1::date, $2, NULL, 90)", [new Date(D0).toISOString().slice(0, 10), DAYS - 1]);
   const report: Record<string, unknown> = { events: N, partitions: DAYS, repeats: REPEATS };
+  // Written events alternate, batch by batch, between a day in the first window of the ledger's
+  // generation (one ledger row per id) and a day in its last window (two rows): the steady-state mix.
+  const { rows: gens } = await part.direct.query<{ first: Date }>(
+    "SELECT first_day::timestamptz AS first FROM event_id_generations WHERE generation = 1",
+  );
+  const writeDay = (b: number) => (b % 2 ? gens[0]!.first.getTime() - DAY_MS : D0 + DAY_MS);
   const event = (id: string, at: number, i: number): EventMessage => ({
     v: 1,
     source: `src-${i % 5}`,
@@ -109,7 +115,7 @@ try {
         await Promise.all(
           conns.map(async (c, w) => {
             for (let b = 0; b < rowsPerWriter / batch; b++) {
-              const at = D0 + DAY_MS + (w * 997 + b) * 1000;
+              const at = writeDay(b) + (w * 997 + b) * 1000;
               await insertEvents(
                 c,
                 Array.from({ length: batch }, (_, i) => event(`w${r}-${w}-${b}-${i}`, at + i, i)),
@@ -141,7 +147,7 @@ try {
         await part.direct.query("CHECKPOINT");
         const t1 = performance.now();
         for (let b = 0; b < 20_000 / batch; b++) {
-          const events = Array.from({ length: batch }, (_, i) => event(`l${r}-${variant}-${b}-${i}`, D0 + DAY_MS + b * 1000 + i, i));
+          const events = Array.from({ length: batch }, (_, i) => event(`l${r}-${variant}-${b}-${i}`, writeDay(b) + b * 1000 + i, i));
           await part.direct.query(`SELECT ${fn}($1::jsonb, $2::bigint, 0)`, [JSON.stringify(events), batch]);
         }
         rps.set(variant, [...(rps.get(variant) ?? []), 20_000 / ((performance.now() - t1) / 1000)]);
