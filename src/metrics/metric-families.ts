@@ -2,7 +2,8 @@
  * What GET /metrics exposes, from one snapshot of the database (and the
  * queue, where the runtime tells its backlog). Label sets are bounded: stage
  * (6 values), dead-letter status (3), error code (the most common
- * PENDING_CODE_LABELS, the rest as "other"). No event ids, no sources. Pure.
+ * PENDING_CODE_LABELS, the rest as "other"). No event ids, no sources, no
+ * partition names. Pure.
  */
 import type { StageCounts } from "../db/read-stats.ts";
 import type { MetricFamily } from "./exposition.ts";
@@ -22,6 +23,8 @@ export interface MetricsSnapshot {
   /** Per-bucket event counts (not cumulative) and their summed lag, all time. */
   lag: { counts: readonly number[]; sumSeconds: number };
   queueBacklog?: { messages: number; bytes: number };
+  /** The events' life cycle (db/read-event-lifecycle.ts). */
+  lifecycle: { dayPartitions: number; unpartitionedRows: number; maintainedAt: Date | string | null };
 }
 
 const seconds = (d: Date | string) => new Date(d).getTime() / 1000;
@@ -82,6 +85,25 @@ export function metricFamilies(s: MetricsSnapshot): MetricFamily[] {
       buckets,
       count: cumulative + (s.lag.counts[LAG_BUCKET_BOUNDS_SECONDS.length] ?? 0),
       sum: s.lag.sumSeconds,
+    },
+    {
+      type: "gauge",
+      name: "eventline_event_day_partitions",
+      help: "Day partitions of events kept (the history and default partitions not counted).",
+      samples: [{ value: s.lifecycle.dayPartitions }],
+    },
+    {
+      type: "gauge",
+      name: "eventline_events_unpartitioned",
+      help: "Events in the default partition, waiting for the cron to create their day's partition (0 normally).",
+      samples: [{ value: s.lifecycle.unpartitionedRows }],
+    },
+    {
+      type: "gauge",
+      name: "eventline_event_maintenance_age_seconds",
+      help: "Time since the cron last kept the events' partitions, retention and dedupe ledger (absent before the first run).",
+      unit: "seconds",
+      samples: s.lifecycle.maintainedAt ? [{ value: Math.max(0, now - seconds(s.lifecycle.maintainedAt)) }] : [],
     },
   ];
   if (s.queueBacklog)

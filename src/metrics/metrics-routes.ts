@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { metricsAuth } from "../auth/metrics-auth.ts";
 import type { ConsumerEnv } from "../config/consumer-env.ts";
 import { countPendingByCode } from "../db/count-pending-by-code.ts";
+import { readEventLifecycle } from "../db/read-event-lifecycle.ts";
 import { readIngestLag } from "../db/read-ingest-lag.ts";
 import { readStats } from "../db/read-stats.ts";
 import { requestDb } from "../db/request-database.ts";
@@ -12,11 +13,12 @@ import { queueBacklog } from "./queue-backlog.ts";
 
 export const metricsRoutes = new Hono<{ Bindings: ConsumerEnv }>().get("/metrics", metricsAuth, async (c) => {
   const db = requestDb(c);
-  const [stats, pendingByCode, lag, backlog] = await Promise.all([
+  const [stats, pendingByCode, lag, backlog, lifecycle] = await Promise.all([
     readStats(db),
     countPendingByCode(db, PENDING_CODE_LABELS),
     readIngestLag(db),
     queueBacklog(c.env.EVENTS_QUEUE),
+    readEventLifecycle(db),
   ]);
   const families = metricFamilies({
     now: new Date(),
@@ -28,6 +30,7 @@ export const metricsRoutes = new Hono<{ Bindings: ConsumerEnv }>().get("/metrics
     lastRollupRun: stats.lastRollupRun,
     lag,
     queueBacklog: backlog,
+    lifecycle,
   });
   const om = wantsOpenMetrics(c.req.header("accept"));
   return c.body(renderMetrics(families, om ? "openmetrics" : "prometheus"), 200, {

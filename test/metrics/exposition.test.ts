@@ -18,6 +18,7 @@ const snapshot: MetricsSnapshot = {
   pendingRollupKeys: 4,
   lastRollupRun: { startedAt: "2026-11-29T11:00:00Z", status: "succeeded" },
   lag: { counts: [5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], sumSeconds: 7300.5 },
+  lifecycle: { dayPartitions: 8, unpartitionedRows: 0, maintainedAt: "2026-11-29T00:15:00Z" },
 };
 
 /** OpenMetrics text → [{name, type, samples: [[name, labels, value]]}], by prometheus_client's strict parser. */
@@ -83,5 +84,17 @@ describe("GET /metrics exposition", () => {
     const families = parseOpenMetrics(text);
     expect(families.find((f) => f.name === "eventline_last_rollup_run_age_seconds")!.samples).toEqual([]);
     expect(families.find((f) => f.name === "eventline_oldest_pending_dead_letter_age_seconds")!.samples[0]![2]).toBe(0);
+  });
+
+  it("shows the events' life cycle: partitions kept, rows waiting for one, and the age of the last maintenance", () => {
+    const families = parseOpenMetrics(renderMetrics(metricFamilies(snapshot), "openmetrics"));
+    const value = (name: string) => families.find((f) => f.name === name)!.samples[0]![2];
+    expect(value("eventline_event_day_partitions")).toBe(8);
+    expect(value("eventline_events_unpartitioned")).toBe(0);
+    expect(value("eventline_event_maintenance_age_seconds")).toBe(11.75 * 3600);
+    const before = parseOpenMetrics(
+      renderMetrics(metricFamilies({ ...snapshot, lifecycle: { ...snapshot.lifecycle, maintainedAt: null } }), "openmetrics"),
+    );
+    expect(before.find((f) => f.name === "eventline_event_maintenance_age_seconds")!.samples).toEqual([]);
   });
 });
