@@ -1,4 +1,4 @@
-// The partitioning of events (migrations 20261129233000…233300) applied one
+// The partitioning of events (migrations 20261129233000…233300, five) applied one
 // step at a time to a database still on the layout before it, while a writer
 // keeps sending the consumer's statement: how long each step takes, and how
 // long the writer's statements waited during it. The test
@@ -12,6 +12,7 @@ import { applyMigrations } from "./migrate.ts";
 export const BEFORE_PARTITIONING = "20261129214321_ingest_lag";
 export const PARTITIONING_STEPS = [
   "20261129233000_events_key_with_receipt",
+  "20261129233050_events_rollup_index",
   "20261129233100_events_history_range",
   "20261129233200_events_history_range_validated",
   "20261129233300_events_partitioned",
@@ -36,7 +37,7 @@ export interface StepReport {
   longestWriteMs: number;
 }
 
-/** Applies the four steps in order with a writer on its own connection; the writer's events are all received now. */
+/** Applies the five steps in order with a writer on its own connection; the writer's events are all received now. */
 export async function rehearsePartitioning(url: string): Promise<{ steps: StepReport[]; written: number; writerErrors: string[] }> {
   const writer = new pg.Client(url);
   writer.on("error", () => {});

@@ -1,9 +1,9 @@
--- Partitioning events, step 2 of 4: where the history ends. Everything received
+-- Partitioning events, step 3 of 5: where the history ends. Everything received
 -- before the start of the day after tomorrow (UTC) stays in the old table, which
 -- becomes the partition events_history (receipt times are the producer's clock,
--- never ahead of it; a row beyond the bound would fail step 3, changing nothing).
+-- never ahead of it; a row beyond the bound would fail step 4, changing nothing).
 -- The constraint saying so is added NOT VALID (no scan, a moment's lock) and
--- checked in step 3.
+-- checked in step 4.
 CREATE TABLE "event_lifecycle" (
     "id" INTEGER NOT NULL DEFAULT 1,
     "history_before" TIMESTAMPTZ(3) NOT NULL,

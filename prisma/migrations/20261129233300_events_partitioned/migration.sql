@@ -1,6 +1,6 @@
--- Partitioning events, step 4 of 4: the old table becomes the partition
+-- Partitioning events, step 5 of 5: the old table becomes the partition
 -- events_history of a new events, partitioned by receipt day. ATTACH reads no
--- rows (the validated constraint of step 3 proves the range) and finds the key
+-- rows (the validated constraint of step 4 proves the range) and finds the key
 -- and indexes it needs already built, so every statement here is a catalog
 -- change: the exclusive lock on the old table lasts milliseconds.
 ALTER TABLE "events" RENAME TO "events_history";
@@ -9,8 +9,9 @@ ALTER TABLE "events" RENAME TO "events_history";
 -- that ATTACH adopts it instead of building another.
 ALTER TABLE "events_history" DROP CONSTRAINT "events_pkey";
 ALTER TABLE "events_history" ADD CONSTRAINT "events_history_pkey" PRIMARY KEY USING INDEX "events_history_pkey";
-ALTER INDEX "events_source_type_occurred_at_idx" RENAME TO "events_history_source_type_occurred_at_idx";
-ALTER INDEX "events_occurred_at_idx" RENAME TO "events_history_occurred_at_idx";
+-- The rollup index of step 2 takes over from these two.
+DROP INDEX "events_source_type_occurred_at_idx";
+DROP INDEX "events_occurred_at_idx";
 
 CREATE TABLE "events" (
     "source" TEXT NOT NULL,
@@ -24,8 +25,7 @@ CREATE TABLE "events" (
 
     CONSTRAINT "events_pkey" PRIMARY KEY ("source","id","received_at")
 ) PARTITION BY RANGE ("received_at");
-CREATE INDEX "events_source_type_occurred_at_idx" ON "events"("source", "type", "occurred_at");
-CREATE INDEX "events_occurred_at_idx" ON "events"("occurred_at");
+CREATE INDEX "events_occurred_at_source_type_idx" ON "events"("occurred_at", "source", "type");
 
 DO $migration$
 BEGIN
