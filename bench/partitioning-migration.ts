@@ -1,5 +1,5 @@
 // bench/partitioning-migration: partitioning an existing events table of N rows
-// (default 1,000,000) with the four migrations, a consumer writing throughout,
+// (default 1,000,000) with the five migrations, a consumer writing throughout,
 // on a real PostgreSQL (Debian package, started here, fsync on): each step's
 // time and the longest the writer's statement waited during it. Baseline in the
 // same run, on a copy of the same rows: the rewrite the migrations avoid, every

@@ -4,7 +4,8 @@
  * rollup replaces, upserted, plus removal of rollup rows the range no longer
  * supports.
  *
- * One GROUP BY over the range's events. events is partitioned by receipt
+ * One GROUP BY over the range's events, read from each partition's
+ * (occurred_at, source, type) index alone. events is partitioned by receipt
  * day, and an event occurs at most LIMITS.maxFutureSkewSeconds after its
  * receipt, so partitions received before the range's start minus that lead
  * hold none of its events and are pruned. (An earlier form found the
