@@ -48,18 +48,13 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function database(name: string, through?: string) {
-  const admin = new pg.Client(server.url);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server.url);
-  url.pathname = `/${name}`;
-  await applyMigrations(url.toString(), through);
-  const direct = new pg.Client(url.toString());
+  const url = await server.createDatabase(name);
+  await applyMigrations(url, through);
+  const direct = new pg.Client(url);
   direct.on("error", () => {}); // the server stopping at the end
   await direct.connect();
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 1 }) }) as unknown as Db;
-  return { name, url: url.toString(), direct, db };
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1 }) }) as unknown as Db;
+  return { name, url, direct, db };
 }
 
 try {

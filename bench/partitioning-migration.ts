@@ -18,18 +18,13 @@ const N = Number(args.events);
 const server = await startRealPostgres({ shared_buffers: "256MB", maintenance_work_mem: "256MB" });
 
 async function database(name: string) {
-  const admin = new pg.Client(server.url);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server.url);
-  url.pathname = `/${name}`;
-  await applyMigrations(url.toString(), BEFORE_PARTITIONING);
-  const client = new pg.Client(url.toString());
+  const url = await server.createDatabase(name);
+  await applyMigrations(url, BEFORE_PARTITIONING);
+  const client = new pg.Client(url);
   client.on("error", () => {});
   await client.connect();
   await fillOldLayout(client, N);
-  return { url: url.toString(), client };
+  return { url, client };
 }
 
 try {

@@ -8,10 +8,13 @@ import { existsSync, readdirSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { freePort } from "./free-port.ts";
 
 export interface RealPostgres {
   url: string;
+  /** Creates a database of this name on the server and answers its URL (layouts side by side, a diff's own database). */
+  createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,18 @@ export async function startRealPostgres(settings: Record<string, string> = {}): 
   }
   return {
     url,
+    async createDatabase(name: string) {
+      const admin = new pg.Client(url);
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      } finally {
+        await admin.end();
+      }
+      const db = new URL(url);
+      db.pathname = `/${name}`;
+      return db.toString();
+    },
     async stop() {
       const exited = new Promise((r) => child.once("exit", r));
       try {

@@ -21,17 +21,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => server?.stop());
 
-/** A database of its own on the server: a diff from migrations replays them on the engine's own connection. */
-async function freshDatabase(name: string): Promise<string> {
-  const c = new pg.Client(server.url);
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const url = new URL(server.url);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function diff(url: string, from: unknown): Promise<string> {
   const { engine, close } = await openSchemaEngine(url, SCHEMA_PATH);
   try {
@@ -46,11 +35,12 @@ async function diff(url: string, from: unknown): Promise<string> {
 
 describe("prisma migrate diff on the partitioned layout", () => {
   it("finds nothing between the migrations and schema.prisma", async () => {
-    expect(await diff(await freshDatabase("shadow"), { tag: "migrations", ...(await readMigrationsList()) })).toBe(EMPTY);
+    // A database of its own: a diff from migrations replays them on the engine's own connection.
+    expect(await diff(await server.createDatabase("shadow"), { tag: "migrations", ...(await readMigrationsList()) })).toBe(EMPTY);
   }, 120_000);
 
   it("finds nothing between a live database, after partitions came and went, and schema.prisma", async () => {
-    const url = await freshDatabase("live");
+    const url = await server.createDatabase("live");
     await applyMigrations(url);
     const c = new pg.Client(url);
     await c.connect();
