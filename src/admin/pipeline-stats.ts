@@ -9,11 +9,12 @@ import type { RawSql } from "../db/client.ts";
 import { readEventLifecycle } from "../db/read-event-lifecycle.ts";
 import { readIngestLag } from "../db/read-ingest-lag.ts";
 import { readStats } from "../db/read-stats.ts";
+import { utcDayText } from "../db/timestamptz-text.ts";
 import { nextDropDay } from "../events/retention.ts";
 import { DAY_MS, HOUR_MS } from "../lib/time.ts";
 import { lagQuantile } from "../metrics/lag-buckets.ts";
 
-const dayText = (d: Date | null) => (d === null ? null : d.toISOString().slice(0, 10));
+const dayText = (d: Date | null) => (d === null ? null : utcDayText(d));
 
 export async function pipelineStats(db: RawSql, config: EventLifecycleConfig, now = new Date()) {
   // The histogram is kept per clock hour: the previous full hour and the current one (60–120 minutes).

@@ -27,6 +27,8 @@ import { GENERATION_WINDOWS } from "./event-ledger.ts";
 
 /** The partition of a UTC day: events_pYYYYMMDD. */
 export const EVENT_PARTITION_PATTERN = "^events_p[0-9]{8}$";
+/** The UTC day a partition's name (SQL text of type name or text) stands for. */
+export const partitionDay = (name: string) => `to_date(substr(${name}, 9), 'YYYYMMDD')`;
 
 export function maintainEventsFunction(): string {
   return `CREATE OR REPLACE FUNCTION eventline_maintain_events(today date, ahead_days integer, retention_days integer, window_days integer)
@@ -55,12 +57,12 @@ BEGIN
     FOR part IN
       SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = 'events'::regclass AND c.relname ~ '${EVENT_PARTITION_PATTERN}'
-        AND to_date(substr(c.relname, 9), 'YYYYMMDD') < today - retention_days
+        AND ${partitionDay("c.relname")} < today - retention_days
       ORDER BY 1
     LOOP
       EXECUTE format('DROP TABLE %I', part);
       dropped := dropped + 1;
-      lc.expired_before := greatest(lc.expired_before, ((to_date(substr(part, 9), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC'));
+      lc.expired_before := greatest(lc.expired_before, ((${partitionDay("part")} + 1)::timestamp AT TIME ZONE 'UTC'));
     END LOOP;
     IF lc.history_before <= horizon AND to_regclass('events_history') IS NOT NULL THEN
       DROP TABLE events_history;

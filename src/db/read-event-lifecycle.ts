@@ -1,7 +1,7 @@
 /** The events' life cycle as operators see it (stats, console): partitions kept, expiry, the ledger's generations. */
 import { ConfigError } from "../errors/config-error.ts";
 import type { RawSql } from "./client.ts";
-import { EVENT_PARTITION_PATTERN } from "./event-partitions.ts";
+import { EVENT_PARTITION_PATTERN, partitionDay } from "./event-partitions.ts";
 
 export interface EventLifecycleState {
   /** Day partitions of events kept (events_history and events_default not counted). */
@@ -22,7 +22,7 @@ export interface EventLifecycleState {
 
 const SQL = `
     WITH days AS (
-      SELECT to_date(substr(c.relname, 9), 'YYYYMMDD') AS day
+      SELECT ${partitionDay("c.relname")} AS day
       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = 'events'::regclass AND c.relname ~ '${EVENT_PARTITION_PATTERN}'
     )

@@ -7,6 +7,7 @@ import type { Db } from "../db/client.ts";
 import { readExpiredBefore } from "../db/read-event-lifecycle.ts";
 import { recomputeRange } from "../db/recompute-range.ts";
 import { failRollupRun, finishRollupRun, startRollupRun } from "../db/rollup-runs.ts";
+import { utcDayText } from "../db/timestamptz-text.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { firstCompleteDay } from "../events/retention.ts";
 import { errorFields, log } from "../lib/log.ts";
@@ -44,7 +45,7 @@ export async function runBackfillRequest(db: Db, r: BackfillRequest, budgetMs: n
   const bounds = backfillBounds(r);
   const first = firstCompleteDay(await readExpiredBefore(db));
   if (first !== null && bounds.from < first) {
-    const day = first.toISOString().slice(0, 10);
+    const day = utcDayText(first);
     throw new ApiError(
       409,
       "events_expired",
