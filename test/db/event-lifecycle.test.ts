@@ -45,6 +45,8 @@ describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name,
     payload: { seq },
   });
   const sql = () => pgRawSql(client);
+  /** The dedupe ledger's generations, oldest first. */
+  const generations = async () => (await readEventLifecycle(sql())).generations;
   const rows = async (id: string) =>
     (
       await client.query<{ part: string }>("SELECT tableoid::regclass::text AS part FROM events WHERE source = 'life' AND id = $1", [id])
@@ -86,12 +88,7 @@ describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name,
   });
 
   it("keeps one copy when copies straddle a ledger generation boundary, written at once from two connections", async () => {
-    const gens = (
-      await client.query<{ generation: number; first_day: string }>(
-        "SELECT generation, first_day::text FROM event_id_generations ORDER BY 1",
-      )
-    ).rows;
-    const boundary = new Date(`${gens[1]!.first_day}T00:00:00Z`);
+    const boundary = (await generations())[1]!.firstDay;
     const other = new pg.Client(db.url);
     other.on("error", () => {});
     await other.connect();
@@ -111,31 +108,27 @@ describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name,
   });
 
   it("writes an id into the next generation too only when it is received in its generation's last window", async () => {
-    const gens = (
-      await client.query<{ first_day: string; window_days: number }>(
-        "SELECT first_day::text, window_days FROM event_id_generations ORDER BY generation",
-      )
-    ).rows;
-    const gen1 = new Date(`${gens[1]!.first_day}T00:00:00Z`);
+    const gens = await generations();
+    const gen1 = gens[1]!.firstDay;
     const ledgerRows = async (id: string) =>
       (
         await client.query<{ g: number }>("SELECT generation AS g FROM event_ids WHERE source = 'life' AND id = $1 ORDER BY 1", [id])
       ).rows.map((r) => r.g);
-    const head = event(plusDays(gen1, -gens[0]!.window_days - 1));
-    const tail = event(plusDays(gen1, -gens[0]!.window_days));
+    const head = event(plusDays(gen1, -gens[0]!.windowDays - 1));
+    const tail = event(plusDays(gen1, -gens[0]!.windowDays));
     expect(await insertEvents(client, [head, tail], { firstDeliveries: 2, redeliveries: 0 })).toBe(2);
     expect(await ledgerRows(head.id)).toEqual([0]);
     expect(await ledgerRows(tail.id)).toEqual([0, 1]);
     // A copy of the head's id a window later is in the tail, still generation 0: a duplicate.
     expect(
-      await insertEvents(client, [{ ...head, receivedAt: plusDays(new Date(head.receivedAt), gens[0]!.window_days).toISOString() }], once),
+      await insertEvents(client, [{ ...head, receivedAt: plusDays(new Date(head.receivedAt), gens[0]!.windowDays).toISOString() }], once),
     ).toBe(0);
   });
 
   it("writes a copy again only after its id's generations have passed: the window is at least one generation", async () => {
-    const gens = (await client.query<{ first_day: string }>("SELECT first_day::text FROM event_id_generations ORDER BY generation")).rows;
-    const gen1 = new Date(`${gens[1]!.first_day}T00:00:00Z`);
-    const gen2 = new Date(`${gens[2]!.first_day}T00:00:00Z`);
+    const gens = await generations();
+    const gen1 = gens[1]!.firstDay;
+    const gen2 = gens[2]!.firstDay;
     const original = event(plusDays(gen1, -1));
     expect(await insertEvents(client, [original], once)).toBe(1);
     // Inside the window (the next generation, however far into it): a duplicate.
