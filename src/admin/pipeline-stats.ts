@@ -40,7 +40,7 @@ export async function pipelineStats(db: RawSql, config: EventLifecycleConfig, no
       retentionDays: config.retentionDays,
       nextDropDay: dayText(nextDropDay(oldestKept, config.retentionDays)),
       dedupeWindowDays: config.dedupeWindowDays,
-      dedupeGenerations: lifecycle.generations.map((g) => ({ ...g, firstDay: dayText(g.firstDay) as string })),
+      dedupeGenerations: lifecycle.generations.map((g) => ({ ...g, firstDay: utcDayText(g.firstDay) })),
       maintainedAt: lifecycle.maintainedAt?.toISOString() ?? null,
     },
   };

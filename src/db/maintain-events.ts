@@ -1,4 +1,5 @@
 /** One run of the events' life cycle (event-partitions.ts): partitions ahead, retention, the ledger's generations. */
+import type { EventLifecycleConfig } from "../config/consumer-env.ts";
 import type { RawSql } from "./client.ts";
 import { utcDayText } from "./timestamptz-text.ts";
 
@@ -18,11 +19,8 @@ export interface MaintenanceReport {
 /** $1 today (a UTC date), $2 days ahead, $3 retention days (null: keep), $4 dedupe window days. */
 const SQL = "SELECT eventline_maintain_events($1::date, $2::int, $3::int, $4::int) AS report";
 
-export async function maintainEvents(
-  db: RawSql,
-  today: Date,
-  c: { partitionsAheadDays: number; retentionDays: number | null; dedupeWindowDays: number },
-): Promise<MaintenanceReport> {
+export async function maintainEvents(db: RawSql, today: Date, c: EventLifecycleConfig): Promise<MaintenanceReport> {
+  // The function answers jsonb, whose numbers arrive as numbers.
   const [row] = await db.$queryRawUnsafe<{ report: MaintenanceReport }[]>(
     SQL,
     utcDayText(today),
@@ -30,6 +28,5 @@ export async function maintainEvents(
     c.retentionDays,
     c.dedupeWindowDays,
   );
-  const r = row!.report;
-  return { created: r.created, dropped: r.dropped, moved: Number(r.moved), expired: Number(r.expired), generation: r.generation };
+  return row!.report;
 }
