@@ -24,6 +24,7 @@
  * out changes nothing and the next cron run tries again.
  */
 import { GENERATION_WINDOWS } from "./event-ledger.ts";
+import { utcDay } from "./sql-fragments.ts";
 
 /** The partition of a UTC day: events_pYYYYMMDD. */
 export const EVENT_PARTITION_PATTERN = "^events_p[0-9]{8}$";
@@ -81,7 +82,7 @@ BEGIN
 
   -- Day partitions: every day the default partition caught, today and the days ahead.
   FOR d IN
-    SELECT DISTINCT ((received_at) AT TIME ZONE 'UTC')::date FROM events_default
+    SELECT DISTINCT ${utcDay("received_at")} FROM events_default
     UNION
     SELECT generate_series(today, today + ahead_days, interval '1 day')::date
     ORDER BY 1
