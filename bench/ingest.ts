@@ -8,7 +8,7 @@ import { insertEvents } from "../src/db/insert-events.ts";
 import { packEvents } from "../src/queue/pack-events.ts";
 import { STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
-import { makeEvents } from "./lib/events.ts";
+import { makeEvents, median } from "./lib/events.ts";
 import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
 import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
 
@@ -168,7 +168,6 @@ async function directInsertRate(): Promise<number> {
 }
 
 const medianRun = (runs: RunResult[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 type Row = [route: Route, what: string, run: RunResult, eventsPerRequest: number];
 

@@ -26,7 +26,7 @@ import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { DAY_MS } from "../src/lib/time.ts";
 import { runBackfill } from "../src/rollups/run-backfill.ts";
 import { runRollup } from "../src/rollups/run-rollup.ts";
-import { median } from "./lib/events.ts";
+import { median, quantile } from "./lib/events.ts";
 import { RECOMPUTE_SQL_BEFORE_PARTITIONING } from "./lib/recompute-before.ts";
 
 const { values: args } = parseArgs({
@@ -44,7 +44,6 @@ const DAYS = 400;
 const BEFORE_PARTITIONING = "20261129214321_ingest_lag";
 
 const server = await startRealPostgres({ shared_buffers: "256MB", work_mem: "64MB" });
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function database(name: string, through?: string) {

@@ -24,4 +24,8 @@ export function makeEvents(n: number, runId: string, source = "bench"): EventMes
   });
 }
 
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The q-quantile of a sample (nearest rank, from below): the value at ⌊q·n⌋ of the sorted copy. */
+export const quantile = (xs: readonly number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+
+export const median = (xs: readonly number[]) => quantile(xs, 0.5);

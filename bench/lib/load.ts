@@ -1,6 +1,7 @@
 // Load generators for bench/ingest: each returns the whole-run rate,
 // latency percentiles and status counts of POSTs to one URL.
 import autocannon from "autocannon";
+import { quantile } from "./events.ts";
 
 export interface LoadResult {
   rps: number;
@@ -68,7 +69,6 @@ export async function boundedLoad(spec: LoadSpec, total: number): Promise<LoadRe
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!);
+  const pct = (p: number) => Math.round(quantile(latencies, p / 100));
   return { rps: Math.round(total / elapsed), p50: pct(50), p99: pct(99), ok, non2xx, total };
 }
