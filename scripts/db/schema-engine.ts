@@ -56,7 +56,7 @@ const PG_TEXT_OID = 25;
  *   adapter-pg refuses ("Column type 'char' could not be deserialized"); node-postgres
  *   already reads them as one-character strings, so they are passed on as text.
  */
-function wholeScripts(factory: PrismaPg, opened: Connected[]): PrismaPg {
+function engineAdapterFactory(factory: PrismaPg, opened: Connected[]): PrismaPg {
   type Fields = { fields: { dataTypeID: number }[] };
   // The members patched here are the adapter's internals (performIO is private in its typings).
   type Adapter = {
@@ -113,7 +113,7 @@ export async function openSchemaEngine(directUrl: string, schemaPath: string): P
   const schema = await readFile(schemaPath, "utf8");
   // One connection is enough for migrations and keeps the embedded database single-session.
   const opened: Connected[] = [];
-  const factory = wholeScripts(new PrismaPg({ connectionString: directUrl, max: 1 }), opened);
+  const factory = engineAdapterFactory(new PrismaPg({ connectionString: directUrl, max: 1 }), opened);
   const logs: string[] = [];
   const engine = await mod.SchemaEngine.new(
     { datamodels: [[schemaPath, schema]] },
