@@ -21,7 +21,9 @@
  *
  * A copy is new when every row it wrote was new. A copy that meets its id in
  * one generation only is a duplicate, and its other row stays: the id is
- * remembered from its latest copy. With generations two windows long, a copy
+ * remembered from its latest copy. (A batch of first deliveries is first
+ * written optimistically, all its rows inserted as new: one copy fails the
+ * whole statement, and the checked form above runs instead; insert-events.ts.) With generations two windows long, a copy
  * writes 1.5 rows on average instead of 2, and the ledger holds about three
  * windows of ids (bench/lifecycle.ts measures the ledger's cost).
  */
@@ -31,34 +33,40 @@ import { utcDay } from "./sql-fragments.ts";
 export const GENERATION_WINDOWS = 2;
 
 /**
- * The CTE body `planned`: each copy of `r` (a CTE with source, id,
- * received_at) with the generation of its receipt day and whether that day is
- * in the generation's tail. Days before the oldest kept generation count as
- * its tail; so do days of the last planned generation, whose end is not known yet.
+ * The CTE body `receipt_days`: each receipt day of `r` (a CTE with source, id,
+ * received_at and its UTC day, received_day) with the generation it writes
+ * and whether it is in that generation's tail, one row a day, so the lookup
+ * runs once a day rather than once an event. Days before the oldest kept
+ * generation count as its tail; so do days of the last planned generation,
+ * whose end is not known yet.
  */
-export const LEDGER_PLANNED = `SELECT r.source, r.id, r.received_at, g.generation, g.tail
-      FROM r JOIN (
-        SELECT d.day, g.generation,
-          g.first_day > d.day OR n.first_day IS NULL OR d.day >= n.first_day - g.window_days AS tail
-        FROM (SELECT DISTINCT ${utcDay("received_at")} AS day FROM r) d
-        CROSS JOIN LATERAL (
-          SELECT generation, first_day, window_days FROM event_id_generations
-          ORDER BY first_day <= d.day DESC, CASE WHEN first_day <= d.day THEN first_day END DESC, first_day
-          LIMIT 1
-        ) g
-        LEFT JOIN event_id_generations n ON n.generation = g.generation + 1
-      ) g ON g.day = ${utcDay("r.received_at")}`;
+export const LEDGER_RECEIPT_DAYS = `SELECT d.received_day, g.generation,
+        g.first_day > d.received_day OR n.first_day IS NULL OR d.received_day >= n.first_day - g.window_days AS tail
+      FROM (SELECT DISTINCT received_day FROM r) d
+      CROSS JOIN LATERAL (
+        SELECT generation, first_day, window_days FROM event_id_generations
+        ORDER BY first_day <= d.received_day DESC, CASE WHEN first_day <= d.received_day THEN first_day END DESC, first_day
+        LIMIT 1
+      ) g
+      LEFT JOIN event_id_generations n ON n.generation = g.generation + 1`;
 
-/** The ledger rows of `planned`, in key order; RETURNING the (source, id) of each row that was new. */
+/**
+ * The ledger rows of each copy in `r`, in key order. The optimistic statement
+ * inserts them as they are (a row the ledger holds fails it); the checked one
+ * adds LEDGER_CHECKED.
+ */
 export const LEDGER_INSERT = `INSERT INTO event_ids (generation, source, id, received_at)
-      SELECT p.generation + k.k, p.source, p.id, p.received_at
-      FROM planned p CROSS JOIN (VALUES (0), (1)) AS k(k)
-      WHERE k.k = 0 OR p.tail
-      ORDER BY 2, 3, 1
-      ON CONFLICT DO NOTHING
+      SELECT g.generation + k.k, r.source, r.id, r.received_at
+      FROM r JOIN receipt_days g USING (received_day) CROSS JOIN (VALUES (0), (1)) AS k(k)
+      WHERE k.k = 0 OR g.tail
+      ORDER BY 2, 3, 1`;
+
+/** What makes LEDGER_INSERT checked: RETURNING the (source, id) of each row that was new. */
+export const LEDGER_CHECKED = `ON CONFLICT DO NOTHING
       RETURNING source, id`;
 
-/** The (source, id) of the copies in `planned` whose every row in `ledger` was new. */
-export const LEDGER_FRESH = `SELECT p.source, p.id
-      FROM planned p JOIN (SELECT source, id, count(*) AS n FROM ledger GROUP BY 1, 2) l USING (source, id)
-      WHERE l.n = CASE WHEN p.tail THEN 2 ELSE 1 END`;
+/** The (source, id) of the copies in `r` whose every row in `ledger` was new. */
+export const LEDGER_FRESH = `SELECT r.source, r.id
+      FROM r JOIN receipt_days g USING (received_day)
+      JOIN (SELECT source, id, count(*) AS n FROM ledger GROUP BY 1, 2) l USING (source, id)
+      WHERE l.n = CASE WHEN g.tail THEN 2 ELSE 1 END`;

@@ -11,6 +11,11 @@
  * receipt time (queue redeliveries and replays do) after the ledger forgot it.
  * For the first window after partitioning, ids are also checked against
  * events_history, which predates the ledger.
+ * A batch of first deliveries is first written optimistically, every event as
+ * new, with plain INSERTs: ON CONFLICT on a partitioned table cost about half
+ * of the statement (bench/lifecycle.ts). A copy already written fails it with
+ * unique_violation, and the checked statement runs in its place; redeliveries
+ * go to the checked statement at once, as they are often copies.
  * The same statement adds the rows it really inserted to their (day, source,
  * type) rollup deltas (count, first and last occurredAt), so a late event is
  * counted by the next rollup run however old its day, and a duplicate never
@@ -31,7 +36,7 @@
 import type { EventMessage } from "../events/event-message.ts";
 import { LAG_BOUNDS_SQL } from "../metrics/lag-buckets.ts";
 import type { PgQueryable } from "./client.ts";
-import { LEDGER_FRESH, LEDGER_INSERT, LEDGER_PLANNED } from "./event-ledger.ts";
+import { LEDGER_CHECKED, LEDGER_FRESH, LEDGER_INSERT, LEDGER_RECEIPT_DAYS } from "./event-ledger.ts";
 import { addRollupDelta, countStages, SHARD, utcDay } from "./sql-fragments.ts";
 import { integerLiteral, jsonbLiteral, lastRows, timedQuery } from "./timed-statement.ts";
 
@@ -55,30 +60,38 @@ export function insertEventsFunction({
   // the form naming events_history is never planned once the probe has ended (or
   // the table is gone), and neither form names the partitioned parent in a
   // subquery, which would lock and plan every partition on every call.
-  const statement = (probeHistory: boolean) => `WITH r AS (
-      SELECT DISTINCT ON (r.source, r.id) r.source, r.id, r.type, r."occurredAt" AS occurred_at, r."receivedAt" AS received_at, r.payload, r.attributes
+  // Optimistic forms insert every row as new, without ON CONFLICT's per-row
+  // speculative insertion and the ledger's RETURNING and join: a copy the
+  // ledger or events already holds fails them with unique_violation.
+  const statement = (probeHistory: boolean, optimistic: boolean) => `WITH r AS (
+      SELECT DISTINCT ON (r.source, r.id) r.source, r.id, r.type, r."occurredAt" AS occurred_at, r."receivedAt" AS received_at, r.payload, r.attributes,
+        ${utcDay('r."receivedAt"')} AS received_day
       FROM jsonb_to_recordset(batch) AS r(
         source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
       )
       ORDER BY r.source, r.id, r."receivedAt"
     ), ${
       ledger === "checked"
-        ? `planned AS (
-      ${LEDGER_PLANNED}
+        ? `receipt_days AS MATERIALIZED (
+      ${LEDGER_RECEIPT_DAYS}
     ), ledger AS (
-      ${LEDGER_INSERT}
+      ${LEDGER_INSERT}${
+        optimistic
+          ? ""
+          : `
+      ${LEDGER_CHECKED}
     ), fresh AS (
-      ${LEDGER_FRESH}
+      ${LEDGER_FRESH}`
+      }
     ), `
         : ""
     }ins AS (
       INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
       SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
-      FROM r${ledger === "checked" ? " JOIN fresh USING (source, id)" : ""}${
+      FROM r${ledger === "checked" && !optimistic ? " JOIN fresh USING (source, id)" : ""}${
         probeHistory ? "\n      WHERE NOT EXISTS (SELECT 1 FROM events_history h WHERE h.source = r.source AND h.id = r.id)" : ""
       }
-      ORDER BY r.source, r.id
-      ON CONFLICT (source, id, received_at) DO NOTHING
+      ORDER BY r.source, r.id${optimistic ? "" : "\n      ON CONFLICT (source, id, received_at) DO NOTHING"}
       RETURNING source, id, type, occurred_at, received_at
     ), deltas AS (
       INSERT INTO rollup_deltas (day, source, type, shard, count, first_occurred_at, last_occurred_at)
@@ -106,11 +119,24 @@ RETURNS bigint LANGUAGE plpgsql AS $function$
 #variable_conflict use_column
 DECLARE
   inserted bigint;
+  probe_history boolean := EXISTS (SELECT 1 FROM event_lifecycle WHERE history_dedupe_until > clock_timestamp());
 BEGIN
-  IF EXISTS (SELECT 1 FROM event_lifecycle WHERE history_dedupe_until > clock_timestamp()) THEN
-    ${statement(true)}
+  IF redeliveries = 0 THEN
+    BEGIN
+      IF probe_history THEN
+        ${statement(true, true)}
+      ELSE
+        ${statement(false, true)}
+      END IF;
+      RETURN inserted;
+    EXCEPTION WHEN unique_violation THEN
+      -- A copy of an event already written: the checked statement tells it apart.
+    END;
+  END IF;
+  IF probe_history THEN
+    ${statement(true, false)}
   ELSE
-    ${statement(false)}
+    ${statement(false, false)}
   END IF;
   RETURN inserted;
 END

@@ -87,6 +87,27 @@ describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name,
     expect(await rows(original.id)).toEqual([dayName(day)]);
   });
 
+  it("writes the new events of a first-delivery batch that also holds copies, and counts only the copies as duplicates", async () => {
+    const day = plusDays(firstDay, 2);
+    await maintain(day);
+    const at = (h: number) => new Date(day.getTime() + h * 3_600_000);
+    const [a, b] = [event(at(1)), event(at(2))];
+    expect(await insertEvents(client, [a, b], { firstDeliveries: 2, redeliveries: 0 })).toBe(2);
+    const counters = async () =>
+      (
+        await client.query<{ written: number; duplicates: number }>(
+          "SELECT sum(written)::int AS written, sum(duplicates)::int AS duplicates FROM stage_counters",
+        )
+      ).rows[0]!;
+    const before = await counters();
+    // Posted again by the client (a new receipt) and as the same message: neither is new; the others are.
+    const fresh = [event(at(3)), event(at(4)), event(at(5))];
+    const batch = [fresh[0]!, { ...a, receivedAt: at(6).toISOString() }, fresh[1]!, b, fresh[2]!];
+    expect(await insertEvents(client, batch, { firstDeliveries: 5, redeliveries: 0 })).toBe(3);
+    for (const e of [a, b, ...fresh]) expect(await rows(e.id)).toEqual([dayName(day)]);
+    expect(await counters()).toEqual({ written: before.written + 3, duplicates: before.duplicates + 2 });
+  });
+
   it("keeps one copy when copies straddle a ledger generation boundary, written at once from two connections", async () => {
     const boundary = (await generations())[1]!.firstDay;
     const other = new pg.Client(db.url);
