@@ -5,6 +5,7 @@
 //   1. write:   the consumer's statement, batches of 100 and 1,000, 1 and 32 writers: rows/s
 //      1b.      what the dedupe ledger costs: the partitioned statement with and without it
 //   2. drop:    one day of N events removed: DROP of its partition vs DELETE … WHERE its day; time and the table's size after
+//               (and the floor under the drop's time: the filesystem removing a plain file of the partition's size)
 //   3. lookup:  an event by (source, id) with N events over 400 day partitions vs unpartitioned: p50/p99
 //               (through the ledger, as the admin API looks up; and without it, every partition probed)
 //   4. rollups: a full run (backfill of every day, in windows) and an incremental run (10,000 late events, then a
@@ -12,6 +13,9 @@
 //               statement before partitioning on the layout before it
 //
 //   npm run bench:lifecycle [-- --events 1000000 --repeats 5 --lookups 2000]
+import { open, truncate as truncateFile, unlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -196,16 +200,33 @@ try {
   await today.direct.query("VACUUM events");
   const vacuumMs = performance.now() - t0;
   const vacuumWal = await walSince(mark);
+  const dayPartition = `events_p${new Date(day).toISOString().slice(0, 10).replaceAll("-", "")}`;
+  const partitionBytes = Number(
+    (await part.direct.query<{ b: string }>("SELECT pg_total_relation_size($1::regclass)::bigint AS b", [dayPartition])).rows[0]!.b,
+  );
   mark = await lsn();
   t0 = performance.now();
-  await part.direct.query(`DROP TABLE events_p${new Date(day).toISOString().slice(0, 10).replaceAll("-", "")}`);
+  await part.direct.query(`DROP TABLE ${dayPartition}`);
   const dropMs = performance.now() - t0;
   const dropWal = await walSince(mark);
+  // What the drop cannot go below: the filesystem freeing as many bytes of written, cached
+  // pages (Postgres truncates a dropped relation's files at commit), one plain file here.
+  const file = join(tmpdir(), `eventline-bench-${process.pid}`);
+  const fd = await open(file, "w");
+  const chunk = Buffer.alloc(8 << 20);
+  for (let written = 0; written < partitionBytes; written += chunk.length) await fd.write(chunk);
+  await fd.sync();
+  await fd.close();
+  t0 = performance.now();
+  await truncateFile(file, 0);
+  await unlink(file);
+  const removeFileMs = performance.now() - t0;
   const mb = (b: number) => round(b / 2 ** 20, 1);
   report.drop = {
     deleteMs: round(deleteMs, 1),
     vacuumAfterDeleteMs: round(vacuumMs, 1),
     dropMs: round(dropMs, 1),
+    removeFileOfPartitionSizeMs: round(removeFileMs, 1),
     deleteOverDrop: round(deleteMs / dropMs, 1),
     deleteAndVacuumOverDrop: round((deleteMs + vacuumMs) / dropMs, 1),
     walMB: { delete: mb(deleteWal), vacuumAfterDelete: mb(vacuumWal), drop: mb(dropWal) },

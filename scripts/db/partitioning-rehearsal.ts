@@ -37,8 +37,11 @@ export interface StepReport {
   longestWriteMs: number;
 }
 
-/** Applies the five steps in order with a writer on its own connection; the writer's events are all received now. */
-export async function rehearsePartitioning(url: string): Promise<{ steps: StepReport[]; written: number; writerErrors: string[] }> {
+/** Applies the five steps in order with a writer on its own connection; the writer's events (of `source`) are all received now. */
+export async function rehearsePartitioning(
+  url: string,
+  source = "live",
+): Promise<{ steps: StepReport[]; written: number; writerErrors: string[] }> {
   const writer = new pg.Client(url);
   writer.on("error", () => {});
   await writer.connect();
@@ -51,8 +54,8 @@ export async function rehearsePartitioning(url: string): Promise<{ steps: StepRe
       const at = new Date().toISOString();
       const batch: EventMessage[] = Array.from({ length: 100 }, (_, i) => ({
         v: 1,
-        source: "live",
-        id: `live-${n}-${i}`,
+        source,
+        id: `${source}-${n}-${i}`,
         type: "t",
         occurredAt: at,
         receivedAt: at,
