@@ -21,13 +21,13 @@
  *
  * A copy is new when every row it wrote was new. A copy that meets its id in
  * one generation only is a duplicate, and its other row stays: the id is
- * remembered from its latest copy. (A batch of first deliveries is first
- * written optimistically, all its rows inserted as new: one copy fails the
- * whole statement, and the checked form above runs instead; insert-events.ts.) With generations two windows long, a copy
+ * remembered from its latest copy. With generations two windows long, a copy
  * writes 1.5 rows on average instead of 2, and the ledger holds about three
- * windows of ids (bench/lifecycle.ts measures the ledger's cost).
+ * windows of ids (bench/lifecycle.ts measures the ledger's cost). A batch of
+ * first deliveries is first written optimistically, every row inserted as new:
+ * one copy fails that statement, and the checked form below runs instead
+ * (insert-events.ts).
  */
-import { utcDay } from "./sql-fragments.ts";
 
 /** A generation's length, in windows (DEDUPE_WINDOW_DAYS): the cron plans them this long. */
 export const GENERATION_WINDOWS = 2;
