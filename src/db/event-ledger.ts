@@ -29,6 +29,8 @@
  * (insert-events.ts).
  */
 
+import { byteOrder } from "./sql-fragments.ts";
+
 /** A generation's length, in windows (DEDUPE_WINDOW_DAYS): the cron plans them this long. */
 export const GENERATION_WINDOWS = 2;
 
@@ -59,7 +61,7 @@ export const LEDGER_INSERT = `INSERT INTO event_ids (generation, source, id, rec
       SELECT g.generation + k.k, r.source, r.id, r.received_at
       FROM r JOIN receipt_days g USING (received_day) CROSS JOIN (VALUES (0), (1)) AS k(k)
       WHERE k.k = 0 OR g.tail
-      ORDER BY 2, 3, 1`;
+      ORDER BY ${byteOrder("r.source")}, ${byteOrder("r.id")}, k.k`;
 
 /** What makes LEDGER_INSERT checked: RETURNING the (source, id) of each row that was new. */
 export const LEDGER_CHECKED = `ON CONFLICT DO NOTHING

@@ -13,6 +13,15 @@ import { LIMITS } from "../config/limits.ts";
 /** The UTC calendar day of a timestamptz expression: the rollup key's day. */
 export const utcDay = (expr: string) => `((${expr}) AT TIME ZONE 'UTC')::date`;
 
+/**
+ * A text expression in byte order, for the sorts that give concurrent writers
+ * one order to take row locks in: any order the writers share prevents
+ * deadlocks, and byte order compares with memcmp where the database's locale
+ * would call strcoll for every comparison.
+ * Equality is unchanged: a deterministic collation's equal is byte-equal.
+ */
+export const byteOrder = (expr: string) => `${expr} COLLATE "C"`;
+
 /** How far an event's occurrence may lie after its receipt (the producer refuses more): a receipt is never earlier than occurrence minus this. */
 export const RECEIPT_LEAD_SQL = `interval '${LIMITS.maxFutureSkewSeconds} seconds'`;
 
