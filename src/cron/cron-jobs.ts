@@ -9,6 +9,7 @@ import { type ConsumerEnv, deadLetterRetentionDays, eventLifecycleConfig } from 
 import { withDatabase } from "../db/client.ts";
 import { compactIngestLag } from "../db/compact-ingest-lag.ts";
 import { purgeDeadLetters } from "../db/dead-letters.ts";
+import { dropExpiredTables } from "../db/drop-expired-tables.ts";
 import { maintainEvents } from "../db/maintain-events.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { DAY_MS } from "../lib/time.ts";
@@ -40,6 +41,8 @@ export async function runCronJobs(
       (async () => {
         const report = await maintainEvents(db, new Date(controller.scheduledTime), eventLifecycleConfig(env));
         if (report.created + report.dropped + report.expired > 0) log("info", "events.maintained", { ...report });
+        const dropped = await dropExpiredTables(db);
+        if (dropped.length > 0) log("info", "events.expired_tables_dropped", { tables: dropped });
       })(),
     ]);
     if (purge.status === "rejected") log("error", "dead_letters.purge_failed", errorFields(purge.reason));

@@ -10,14 +10,21 @@
  *   today's partition, so old partitions stop changing and can be dropped.
  * - The run moves any rows events_default caught into their day's partition
  *   (creating it), and creates the partitions of today and `ahead_days` after.
- * - With a retention, it drops every partition whose whole day is older than
- *   `retention_days` (events_history too, once its bound is) and records the
- *   newest bound dropped in event_lifecycle.expired_before. Dropping is a
- *   catalog operation: no row is read, nothing is left to vacuum.
+ * - With a retention, it takes out every partition whose whole day is older
+ *   than `retention_days` (events_history too, once its bound is) and records
+ *   the newest bound taken out in event_lifecycle.expired_before. No row is
+ *   read, nothing is left to vacuum.
  * - The ledger (event-ledger.ts): plans generations so that two lie ahead of
  *   today, each GENERATION_WINDOWS windows long (the window it was planned
  *   with, `window_days`, is its tail's length), keeps partitions for the current generation and
- *   the two after it, and drops older ones.
+ *   the two after it, and takes out older ones.
+ * - A partition is taken out in two steps. This function detaches it and
+ *   renames it expired_<name>: a catalog change, the only moment `events` (or
+ *   the ledger) is locked. The cron then drops each expired table in a
+ *   transaction of its own (eventline_drop_expired_table), which locks nothing
+ *   a writer uses: unlinking a partition's files is the filesystem's work,
+ *   which grows with their size (bench/lifecycle.ts times it), and dropping
+ *   it attached would hold the parent that long.
  *
  * Each DDL statement waits at most 5 s for its lock (a consumer's statement
  * holds the parent table only for its own few milliseconds); a run that times
@@ -30,6 +37,15 @@ import { utcDay } from "./sql-fragments.ts";
 export const EVENT_PARTITION_PATTERN = "^events_p[0-9]{8}$";
 /** The UTC day a partition's name (SQL text of type name or text) stands for. */
 export const partitionDay = (name: string) => `to_date(substr(${name}, 9), 'YYYYMMDD')`;
+
+/** The tables a run took out, awaiting their drop: expired_ and the partition's name. */
+export const EXPIRED_TABLE_PATTERN = "^expired_(events_p[0-9]{8}|events_history|event_ids_g[0-9]+)$";
+
+/** PL/pgSQL: detaches partition `part` (an expression) from `parent` and renames it expired_<part> (replacing one a failed drop left). */
+const takeOut = (parent: string, part: string) =>
+  `EXECUTE format('ALTER TABLE ${parent} DETACH PARTITION %I', ${part});
+      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || ${part});
+      EXECUTE format('ALTER TABLE %I RENAME TO %I', ${part}, 'expired_' || ${part});`;
 
 export function maintainEventsFunction(): string {
   return `CREATE OR REPLACE FUNCTION eventline_maintain_events(today date, ahead_days integer, retention_days integer, window_days integer)
@@ -61,12 +77,12 @@ BEGIN
         AND ${partitionDay("c.relname")} < today - retention_days
       ORDER BY 1
     LOOP
-      EXECUTE format('DROP TABLE %I', part);
+      ${takeOut("events", "part")}
       dropped := dropped + 1;
       lc.expired_before := greatest(lc.expired_before, ((${partitionDay("part")} + 1)::timestamp AT TIME ZONE 'UTC'));
     END LOOP;
     IF lc.history_before <= horizon AND to_regclass('events_history') IS NOT NULL THEN
-      DROP TABLE events_history;
+      ${takeOut("events", "'events_history'")}
       dropped := dropped + 1;
       lc.expired_before := greatest(lc.expired_before, lc.history_before);
       lc.history_dedupe_until := NULL;
@@ -111,7 +127,7 @@ BEGIN
     SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
     WHERE i.inhparent = 'event_ids'::regclass AND c.relname ~ '^event_ids_g[0-9]+$' AND substr(c.relname, 12)::integer < cur
   LOOP
-    EXECUTE format('DROP TABLE %I', part);
+    ${takeOut("event_ids", "part")}
     dropped := dropped + 1;
   END LOOP;
   DELETE FROM event_id_generations WHERE generation < cur;
@@ -133,6 +149,29 @@ BEGIN
   UPDATE event_lifecycle SET expired_before = lc.expired_before, history_dedupe_until = lc.history_dedupe_until, maintained_at = now()
   WHERE id = 1;
   RETURN jsonb_build_object('created', created, 'dropped', dropped, 'moved', moved, 'expired', expired, 'generation', cur);
+END
+$function$;`;
+}
+
+/**
+ * Drops one table a maintenance run took out (the first by name) and answers
+ * its name, or NULL when none is left: called once per transaction, so each
+ * drop's unlinking holds nothing but the expired table itself.
+ */
+export function dropExpiredTableFunction(): string {
+  return `CREATE OR REPLACE FUNCTION eventline_drop_expired_table()
+RETURNS text LANGUAGE plpgsql AS $function$
+DECLARE
+  t text;
+BEGIN
+  PERFORM set_config('lock_timeout', '5s', true);
+  SELECT tablename INTO t FROM pg_tables
+  WHERE schemaname = current_schema() AND tablename ~ '${EXPIRED_TABLE_PATTERN}'
+  ORDER BY 1 LIMIT 1;
+  IF t IS NOT NULL THEN
+    EXECUTE format('DROP TABLE IF EXISTS %I', t);
+  END IF;
+  RETURN t;
 END
 $function$;`;
 }

@@ -4,7 +4,7 @@
  * new one when a definition here changes), and test/db/functions.test.ts
  * checks that the latest migration of each matches what is here.
  */
-import { maintainEventsFunction } from "./event-partitions.ts";
+import { dropExpiredTableFunction, maintainEventsFunction } from "./event-partitions.ts";
 import { findEventFunction } from "./find-event-function.ts";
 import { insertEventsFunction } from "./insert-events.ts";
 
@@ -12,4 +12,5 @@ export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
   { name: "eventline_insert_events", sql: insertEventsFunction() },
   { name: "eventline_maintain_events", sql: maintainEventsFunction() },
   { name: "eventline_find_event", sql: findEventFunction() },
+  { name: "eventline_drop_expired_table", sql: dropExpiredTableFunction() },
 ];

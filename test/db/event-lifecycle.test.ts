@@ -10,6 +10,7 @@ import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import { startRealPostgres } from "../../scripts/lib/real-postgres.ts";
 import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres.ts";
 import type { Db } from "../../src/db/client.ts";
+import { dropExpiredTables } from "../../src/db/drop-expired-tables.ts";
 import { getEvent } from "../../src/db/get-event.ts";
 import { insertEvents } from "../../src/db/insert-events.ts";
 import { maintainEvents } from "../../src/db/maintain-events.ts";
@@ -186,12 +187,27 @@ describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name,
 
     const report = await maintain(plusDays(day, 20), { retentionDays: 15 });
     expect(report.dropped).toBeGreaterThan(0);
-    const parts = (
-      await client.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relname LIKE 'events_p%' OR relname = 'events_history'")
-    ).rows.map((r) => r.relname);
-    expect(parts).not.toContain(dayName(day));
-    expect(parts).not.toContain("events_history");
-    expect(parts).toContain(dayName(plusDays(day, 6)));
+    const tables = async () =>
+      (
+        await client.query<{ relname: string }>(
+          "SELECT relname FROM pg_class WHERE relkind IN ('r', 'p') AND (relname ~ '^(expired_)?events_(p|history)' OR relname ~ '^(expired_)?event_ids_g')",
+        )
+      ).rows.map((r) => r.relname);
+    const partitions = async () =>
+      (
+        await client.query<{ relname: string }>("SELECT c.relname FROM pg_partition_tree('events') t JOIN pg_class c ON c.oid = t.relid")
+      ).rows.map((r) => r.relname);
+    // Taken out of events at once; the tables themselves wait for the drop step, in transactions of their own.
+    expect(await partitions()).not.toContain(dayName(day));
+    expect(await partitions()).not.toContain("events_history");
+    expect(await partitions()).toContain(dayName(plusDays(day, 6)));
+    expect(await tables()).toEqual(expect.arrayContaining([`expired_${dayName(day)}`, "expired_events_history"]));
+    const dropped = await dropExpiredTables(sql());
+    expect(dropped).toEqual(expect.arrayContaining([`expired_${dayName(day)}`, "expired_events_history"]));
+    expect(dropped).toEqual([...dropped].sort());
+    expect((await tables()).filter((t) => t.startsWith("expired_"))).toEqual([]);
+    expect(await tables()).not.toContain(dayName(day));
+    expect(await dropExpiredTables(sql())).toEqual([]);
     const life = await readEventLifecycle(sql());
     expect(life.expiredBefore!.getTime()).toBeGreaterThanOrEqual(plusDays(day, 1).getTime());
     expect(life.historyBefore).toBeNull();

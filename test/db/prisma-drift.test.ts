@@ -9,8 +9,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../../scripts/db/migrate.ts";
 import { readMigrationsList, SCHEMA_PATH } from "../../scripts/db/migrations-dir.ts";
+import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import { openSchemaEngine } from "../../scripts/db/schema-engine.ts";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
+import { dropExpiredTables } from "../../src/db/drop-expired-tables.ts";
 
 const EMPTY = "-- This is an empty migration.";
 const filters = { externalTables: [], externalEnums: [] };
@@ -45,12 +47,14 @@ describe("prisma migrate diff on the partitioned layout", () => {
     const c = new pg.Client(url);
     await c.connect();
     try {
-      // Days and ledger generations created ahead, and the old ones dropped by retention.
+      // Days and ledger generations created ahead, and the old ones taken out by retention.
       const { rows } = await c.query<{ r: { created: number; dropped: number } }>(
         "SELECT eventline_maintain_events(current_date + 200, 30, 20, 30) AS r",
       );
       expect(rows[0]!.r.created).toBeGreaterThan(30);
       expect(rows[0]!.r.dropped).toBeGreaterThan(0);
+      // And the tables taken out dropped, as the cron's next step does.
+      expect(await dropExpiredTables(pgRawSql(c))).not.toEqual([]);
     } finally {
       await c.end();
     }

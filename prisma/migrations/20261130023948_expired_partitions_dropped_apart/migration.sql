@@ -1,0 +1,129 @@
+-- eventline function: eventline_maintain_events
+CREATE OR REPLACE FUNCTION eventline_maintain_events(today date, ahead_days integer, retention_days integer, window_days integer)
+RETURNS jsonb LANGUAGE plpgsql AS $function$
+DECLARE
+  lc event_lifecycle%ROWTYPE;
+  horizon timestamptz;
+  d date;
+  lo timestamptz;
+  part text;
+  cur integer;
+  last_gen record;
+  n bigint;
+  created integer := 0;
+  dropped integer := 0;
+  moved bigint := 0;
+  expired bigint := 0;
+BEGIN
+  PERFORM set_config('lock_timeout', '5s', true);
+  -- One run at a time.
+  SELECT * INTO lc FROM event_lifecycle WHERE id = 1 FOR UPDATE;
+
+  -- Retention: whole partitions older than the horizon go.
+  IF retention_days IS NOT NULL THEN
+    horizon := ((today - retention_days)::timestamp AT TIME ZONE 'UTC');
+    FOR part IN
+      SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'events'::regclass AND c.relname ~ '^events_p[0-9]{8}$'
+        AND to_date(substr(c.relname, 9), 'YYYYMMDD') < today - retention_days
+      ORDER BY 1
+    LOOP
+      EXECUTE format('ALTER TABLE events DETACH PARTITION %I', part);
+      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || part);
+      EXECUTE format('ALTER TABLE %I RENAME TO %I', part, 'expired_' || part);
+      dropped := dropped + 1;
+      lc.expired_before := greatest(lc.expired_before, ((to_date(substr(part, 9), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC'));
+    END LOOP;
+    IF lc.history_before <= horizon AND to_regclass('events_history') IS NOT NULL THEN
+      EXECUTE format('ALTER TABLE events DETACH PARTITION %I', 'events_history');
+      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || 'events_history');
+      EXECUTE format('ALTER TABLE %I RENAME TO %I', 'events_history', 'expired_' || 'events_history');
+      dropped := dropped + 1;
+      lc.expired_before := greatest(lc.expired_before, lc.history_before);
+      lc.history_dedupe_until := NULL;
+    END IF;
+    -- Rows the default partition caught for days already past the horizon.
+    DELETE FROM events_default WHERE received_at < horizon;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    expired := expired + n;
+    IF n > 0 THEN
+      lc.expired_before := greatest(lc.expired_before, horizon);
+    END IF;
+  END IF;
+
+  -- Day partitions: every day the default partition caught, today and the days ahead.
+  FOR d IN
+    SELECT DISTINCT ((received_at) AT TIME ZONE 'UTC')::date FROM events_default
+    UNION
+    SELECT generate_series(today, today + ahead_days, interval '1 day')::date
+    ORDER BY 1
+  LOOP
+    part := 'events_p' || to_char(d, 'YYYYMMDD');
+    lo := (d::timestamp AT TIME ZONE 'UTC');
+    CONTINUE WHEN lo < lc.history_before OR to_regclass(part) IS NOT NULL;
+    EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS)', part);
+    EXECUTE format('WITH m AS (DELETE FROM events_default WHERE received_at >= %L AND received_at < %L RETURNING *) INSERT INTO %I SELECT * FROM m',
+      lo, lo + interval '1 day', part);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    moved := moved + n;
+    EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, lo, lo + interval '1 day');
+    created := created + 1;
+  END LOOP;
+
+  -- Ledger generations: two planned beyond today's.
+  WHILE (SELECT count(*) FROM event_id_generations WHERE first_day > today) < 2 LOOP
+    SELECT generation, first_day, g.window_days INTO last_gen FROM event_id_generations g ORDER BY generation DESC LIMIT 1;
+    INSERT INTO event_id_generations (generation, first_day, window_days)
+    VALUES (last_gen.generation + 1, greatest(last_gen.first_day + 2 * last_gen.window_days, today + 1), window_days);
+  END LOOP;
+  SELECT max(generation) INTO cur FROM event_id_generations WHERE first_day <= today;
+  cur := coalesce(cur, (SELECT min(generation) FROM event_id_generations));
+  FOR part IN
+    SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'event_ids'::regclass AND c.relname ~ '^event_ids_g[0-9]+$' AND substr(c.relname, 12)::integer < cur
+  LOOP
+    EXECUTE format('ALTER TABLE event_ids DETACH PARTITION %I', part);
+      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || part);
+      EXECUTE format('ALTER TABLE %I RENAME TO %I', part, 'expired_' || part);
+    dropped := dropped + 1;
+  END LOOP;
+  DELETE FROM event_id_generations WHERE generation < cur;
+  DELETE FROM event_ids_default WHERE generation < cur;
+  FOR n IN
+    SELECT DISTINCT generation FROM event_ids_default
+    UNION
+    SELECT generate_series(cur, cur + 2)
+    ORDER BY 1
+  LOOP
+    part := 'event_ids_g' || n;
+    CONTINUE WHEN to_regclass(part) IS NOT NULL;
+    EXECUTE format('CREATE TABLE %I (LIKE event_ids INCLUDING DEFAULTS)', part);
+    EXECUTE format('WITH m AS (DELETE FROM event_ids_default WHERE generation = %s RETURNING *) INSERT INTO %I SELECT * FROM m', n, part);
+    EXECUTE format('ALTER TABLE event_ids ATTACH PARTITION %I FOR VALUES IN (%s)', part, n);
+    created := created + 1;
+  END LOOP;
+
+  UPDATE event_lifecycle SET expired_before = lc.expired_before, history_dedupe_until = lc.history_dedupe_until, maintained_at = now()
+  WHERE id = 1;
+  RETURN jsonb_build_object('created', created, 'dropped', dropped, 'moved', moved, 'expired', expired, 'generation', cur);
+END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_drop_expired_table
+CREATE OR REPLACE FUNCTION eventline_drop_expired_table()
+RETURNS text LANGUAGE plpgsql AS $function$
+DECLARE
+  t text;
+BEGIN
+  PERFORM set_config('lock_timeout', '5s', true);
+  SELECT tablename INTO t FROM pg_tables
+  WHERE schemaname = current_schema() AND tablename ~ '^expired_(events_p[0-9]{8}|events_history|event_ids_g[0-9]+)$'
+  ORDER BY 1 LIMIT 1;
+  IF t IS NOT NULL THEN
+    EXECUTE format('DROP TABLE IF EXISTS %I', t);
+  END IF;
+  RETURN t;
+END
+$function$;
+-- end eventline function
