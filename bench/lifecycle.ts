@@ -236,6 +236,7 @@ try {
     `ALTER TABLE events DETACH PARTITION ${dayPartition}; ALTER TABLE ${dayPartition} RENAME TO expired_${dayPartition}`,
   );
   const takeOutMs = performance.now() - t0;
+  await part.db.$queryRawUnsafe("SELECT 1"); // the client's connection opened before the clock starts
   t0 = performance.now();
   const dropped = await dropExpiredTables(part.db);
   const dropExpiredMs = performance.now() - t0;
