@@ -78,8 +78,7 @@ describe("scheduled rollup", () => {
   it("drops the tables a maintenance run took out of events, after it, one transaction each", async () => {
     // As a run leaves them when the drop step failed: detached, renamed, still on disk.
     for (const t of ["expired_events_p20200101", "expired_events_p20200102"]) await db().$executeRawUnsafe(`CREATE TABLE ${t} (x int)`);
-    const left = () =>
-      db().$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'expired\\_%'");
+    const left = () => db().$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'expired\\_%'");
     expect(await left()).toEqual([{ n: 2 }]);
     await cron();
     expect(await left()).toEqual([{ n: 0 }]);
