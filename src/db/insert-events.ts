@@ -114,6 +114,12 @@ export function insertEventsFunction({
       ON CONFLICT (hour, shard, bucket) DO UPDATE SET count = ingest_lag.count + EXCLUDED.count, sum_seconds = ingest_lag.sum_seconds + EXCLUDED.sum_seconds
     )
     SELECT count(*) INTO inserted FROM ins;`;
+  /** The statement's form with or without the history probe, as the lifecycle row says, at this indentation. */
+  const byHistory = (optimistic: boolean, indent: string) => `IF probe_history THEN
+${indent}  ${statement(true, optimistic)}
+${indent}ELSE
+${indent}  ${statement(false, optimistic)}
+${indent}END IF;`;
   return `CREATE OR REPLACE FUNCTION ${name}(batch jsonb, first_deliveries bigint, redeliveries bigint)
 RETURNS bigint LANGUAGE plpgsql AS $function$
 #variable_conflict use_column
@@ -123,21 +129,13 @@ DECLARE
 BEGIN
   IF redeliveries = 0 THEN
     BEGIN
-      IF probe_history THEN
-        ${statement(true, true)}
-      ELSE
-        ${statement(false, true)}
-      END IF;
+      ${byHistory(true, "      ")}
       RETURN inserted;
     EXCEPTION WHEN unique_violation THEN
       -- A copy of an event already written: the checked statement tells it apart.
     END;
   END IF;
-  IF probe_history THEN
-    ${statement(true, false)}
-  ELSE
-    ${statement(false, false)}
-  END IF;
+  ${byHistory(false, "  ")}
   RETURN inserted;
 END
 $function$;`;
