@@ -12,8 +12,8 @@ import { BEFORE_PARTITIONING, PARTITIONING_STEPS, rehearsePartitioning } from ".
 
 export const REHEARSAL_SOURCE = "eventline-rehearsal";
 
-/** Which of the partitioning steps the database has applied: none is where a rehearsal starts. */
-async function appliedSteps(url: string): Promise<string[]> {
+/** What a rehearsal starts from: the partitioning steps the database has applied (none, to start) and its events. */
+async function copyState(url: string): Promise<{ applied: string[]; events: number }> {
   const client = new pg.Client(url);
   await client.connect();
   try {
@@ -21,17 +21,8 @@ async function appliedSteps(url: string): Promise<string[]> {
       "SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND migration_name = ANY($1)",
       [[...PARTITIONING_STEPS]],
     );
-    return rows.map((r) => r.name);
-  } finally {
-    await client.end();
-  }
-}
-
-async function eventCount(url: string): Promise<number> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return (await client.query<{ n: number }>("SELECT count(*)::float8 AS n FROM events")).rows[0]!.n;
+    const [count] = (await client.query<{ n: number }>("SELECT count(*)::float8 AS n FROM events")).rows;
+    return { applied: rows.map((r) => r.name), events: count!.n };
   } finally {
     await client.end();
   }
@@ -44,10 +35,10 @@ const program = new Command("db:rehearse-partitioning")
     const url = process.env.DIRECT_URL;
     if (!url) return program.error("DIRECT_URL is not set: the direct postgres:// URL of the restored copy", { exitCode: 2 });
     if (!opts.copy) return program.error("refusing without --copy: the rehearsal writes events into the database", { exitCode: 2 });
-    const done = await appliedSteps(url);
-    if (done.length) return program.error(`the database is already partitioned (applied: ${done.join(", ")})`, { exitCode: 2 });
+    const { applied, events } = await copyState(url);
+    if (applied.length) return program.error(`the database is already partitioned (applied: ${applied.join(", ")})`, { exitCode: 2 });
     await applyMigrations(url, BEFORE_PARTITIONING); // a copy of an older release: bring it to the step before
-    console.log(`db:rehearse-partitioning: ${await eventCount(url)} events; applying ${PARTITIONING_STEPS.length} steps`);
+    console.log(`db:rehearse-partitioning: ${events} events; applying ${PARTITIONING_STEPS.length} steps`);
     const { steps, written, writerErrors } = await rehearsePartitioning(url, REHEARSAL_SOURCE);
     console.log("step\tms\twrites during it\tlongest write (ms)");
     for (const s of steps) console.log(`${s.step}\t${Math.round(s.ms)}\t${s.writes}\t${Math.round(s.longestWriteMs)}`);

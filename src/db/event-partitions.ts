@@ -38,8 +38,14 @@ export const EVENT_PARTITION_PATTERN = "^events_p[0-9]{8}$";
 /** The UTC day a partition's name (SQL text of type name or text) stands for. */
 export const partitionDay = (name: string) => `to_date(substr(${name}, 9), 'YYYYMMDD')`;
 
-/** The tables a run took out, awaiting their drop: expired_ and the partition's name. */
-export const EXPIRED_TABLE_PATTERN = "^expired_(events_p[0-9]{8}|events_history|event_ids_g[0-9]+)$";
+/** The partition of a dedupe ledger generation: event_ids_gN. */
+const LEDGER_PARTITION_PATTERN = "^event_ids_g[0-9]+$";
+
+/** A whole-name pattern's body, to be combined with others. */
+const body = (pattern: string) => pattern.slice(1, -1);
+
+/** The tables a run took out, awaiting their drop: expired_ and the name of a partition it takes out. */
+export const EXPIRED_TABLE_PATTERN = `^expired_(${body(EVENT_PARTITION_PATTERN)}|events_history|${body(LEDGER_PARTITION_PATTERN)})$`;
 
 /** PL/pgSQL: detaches partition `part` (an expression) from `parent` and renames it expired_<part> (replacing one a failed drop left). */
 const takeOut = (parent: string, part: string) =>
@@ -125,7 +131,7 @@ BEGIN
   cur := coalesce(cur, (SELECT min(generation) FROM event_id_generations));
   FOR part IN
     SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-    WHERE i.inhparent = 'event_ids'::regclass AND c.relname ~ '^event_ids_g[0-9]+$' AND substr(c.relname, 12)::integer < cur
+    WHERE i.inhparent = 'event_ids'::regclass AND c.relname ~ '${LEDGER_PARTITION_PATTERN}' AND substr(c.relname, 12)::integer < cur
   LOOP
     ${takeOut("event_ids", "part")}
     dropped := dropped + 1;

@@ -12,10 +12,13 @@
  * For the first window after partitioning, ids are also checked against
  * events_history, which predates the ledger.
  * A batch of first deliveries is first written optimistically, every event as
- * new, with plain INSERTs: ON CONFLICT on a partitioned table cost about half
- * of the statement (bench/lifecycle.ts). A copy already written fails it with
- * unique_violation, and the checked statement runs in its place; redeliveries
- * go to the checked statement at once, as they are often copies.
+ * new, with plain INSERTs: ON CONFLICT makes every row a speculative insertion
+ * (a probe, the insert, its confirmation) into both partitioned tables; with
+ * this and two smaller changes the write ratio rose from 0.62–0.67 to about
+ * 0.9 of the layout before partitioning (bench/README.md). A copy already
+ * written fails it with unique_violation, and the checked statement runs in
+ * its place; redeliveries go to the checked statement at once, as they are
+ * often copies.
  * The same statement adds the rows it really inserted to their (day, source,
  * type) rollup deltas (count, first and last occurredAt), so a late event is
  * counted by the next rollup run however old its day, and a duplicate never
