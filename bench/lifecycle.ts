@@ -3,7 +3,7 @@
 // the same run, on one real PostgreSQL (Debian package, started here, fsync
 // on), each layout in a database of its own migrated to it.
 //   1. write:   the consumer's statement, batches of 100 and 1,000, 1 and 32 writers: rows/s
-//      1b.      what the dedupe ledger costs: the partitioned statement with and without it
+//      1b.      what the dedupe ledger costs: the partitioned statement with it, with it unpartitioned, and without it (batches of 1, 100, 1,000)
 //   2. drop:    one day of N events removed: DROP of its partition vs DELETE … WHERE its day; time and the table's size after
 //               (and the floor under the drop's time: the filesystem removing a plain file of the partition's size)
 //   3. lookup:  an event by (source, id) with N events over 400 day partitions vs unpartitioned: p50/p99
@@ -156,26 +156,43 @@ try {
   }
   report.write = write;
 
-  // 1b. What the ledger costs: the partitioned statement with and without it, same database, one writer.
+  // 1b. What the ledger costs: the partitioned statement with it, with it in one unpartitioned
+  // table (what any other storage of the ledger could at best save), and without it; same
+  // database, one writer. Batches of 1 show what a statement pays whatever its size.
+  await part.direct.query("CREATE TABLE bench_event_ids (LIKE event_ids INCLUDING DEFAULTS, PRIMARY KEY (source, id, generation))");
+  await part.direct.query(insertEventsFunction({ name: "bench_insert_events_unpartitioned_ledger", ledgerTable: "bench_event_ids" }));
   await part.direct.query(insertEventsFunction({ name: "bench_insert_events_without_ledger", ledger: "none" }));
-  const variants = { withLedger: "eventline_insert_events", withoutLedger: "bench_insert_events_without_ledger" };
+  const variants = {
+    withLedger: "eventline_insert_events",
+    unpartitionedLedger: "bench_insert_events_unpartitioned_ledger",
+    withoutLedger: "bench_insert_events_without_ledger",
+  };
   const ledgerCost: Record<string, unknown>[] = [];
-  for (const batch of [100, 1000]) {
-    const rps = new Map<string, number[]>();
+  for (const batch of [1, 100, 1000]) {
+    const statements = (batch === 1 ? WRITE_ROWS / 20 : WRITE_ROWS) / batch;
+    const us = new Map<string, number[]>();
     for (let r = 0; r < REPEATS; r++) {
-      for (const [variant, fn] of Object.entries(variants)) {
+      const order = Object.entries(variants);
+      for (const [variant, fn] of r % 2 ? order.reverse() : order) {
         await truncate(part);
+        await part.direct.query("TRUNCATE bench_event_ids");
         await part.direct.query("CHECKPOINT");
         const t1 = performance.now();
-        for (let b = 0; b < WRITE_ROWS / batch; b++) {
+        for (let b = 0; b < statements; b++) {
           const events = Array.from({ length: batch }, (_, i) => event(`l${r}-${variant}-${b}-${i}`, writeDay(b) + b * 1000 + i, i));
           await part.direct.query(`SELECT ${fn}($1::jsonb, $2::bigint, 0)`, [JSON.stringify(events), batch]);
         }
-        rps.set(variant, [...(rps.get(variant) ?? []), WRITE_ROWS / ((performance.now() - t1) / 1000)]);
+        us.set(variant, [...(us.get(variant) ?? []), ((performance.now() - t1) * 1000) / statements]);
       }
     }
-    const [w, wo] = [median(rps.get("withLedger")!), median(rps.get("withoutLedger")!)];
-    ledgerCost.push({ batch, withLedgerRowsPerSec: Math.round(w), withoutLedgerRowsPerSec: Math.round(wo), ratio: round(w / wo) });
+    const ratio = (v: string) => round(median(us.get(v)!.map((x, r) => x / us.get("withLedger")![r]!)));
+    ledgerCost.push({
+      batch,
+      microsecondsPerStatement: Object.fromEntries(Object.keys(variants).map((v) => [v, Math.round(median(us.get(v)!))])),
+      // Rows/s with the ledger as partitioned against each other way, each repeat's own ratio.
+      ratioToUnpartitionedLedger: ratio("unpartitionedLedger"),
+      ratioToWithoutLedger: ratio("withoutLedger"),
+    });
   }
   report.ledgerCost = ledgerCost;
   await autovacuum(true);
@@ -325,7 +342,8 @@ try {
   // 4. rollups
   const full = new Map<string, number[]>();
   const incremental = new Map<string, number[]>();
-  for (let r = 0; r < 3; r++) {
+  // As many repeats as the writes: an incremental run takes ~10 ms, and with 3 its ratio swung 0.91–1.24 between runs.
+  for (let r = 0; r < REPEATS; r++) {
     for (const l of r % 2 ? [...layouts].reverse() : layouts) {
       await l.direct.query("TRUNCATE daily_rollups, rollup_deltas");
       let t = performance.now();

@@ -55,15 +55,16 @@ export const LEDGER_RECEIPT_DAYS = `SELECT d.received_day, g.generation,
 /**
  * The ledger rows of each copy in `r`, in key order. The optimistic statement
  * inserts them as they are (a row the ledger holds fails it); the checked one
- * adds LEDGER_CHECKED.
+ * adds LEDGER_CHECKED. The table is the ledger's; bench/lifecycle.ts names
+ * another to measure the ledger unpartitioned.
  */
-export const LEDGER_INSERT = `INSERT INTO event_ids (generation, source, id, received_at)
+export const ledgerInsert = (table = "event_ids") => `INSERT INTO ${table} (generation, source, id, received_at)
       SELECT g.generation + k.k, r.source, r.id, r.received_at
       FROM r JOIN receipt_days g USING (received_day) CROSS JOIN (VALUES (0), (1)) AS k(k)
       WHERE k.k = 0 OR g.tail
       ORDER BY ${byteOrder("r.source")}, ${byteOrder("r.id")}, k.k`;
 
-/** What makes LEDGER_INSERT checked: RETURNING the (source, id) of each row that was new. */
+/** What makes ledgerInsert() checked: RETURNING the (source, id) of each row that was new. */
 export const LEDGER_CHECKED = `ON CONFLICT DO NOTHING
       RETURNING source, id`;
 

@@ -39,7 +39,7 @@
 import type { EventMessage } from "../events/event-message.ts";
 import { LAG_BOUNDS_SQL } from "../metrics/lag-buckets.ts";
 import type { PgQueryable } from "./client.ts";
-import { LEDGER_CHECKED, LEDGER_FRESH, LEDGER_INSERT, LEDGER_RECEIPT_DAYS } from "./event-ledger.ts";
+import { LEDGER_CHECKED, LEDGER_FRESH, LEDGER_RECEIPT_DAYS, ledgerInsert } from "./event-ledger.ts";
 import { addRollupDelta, byteOrder, countStages, SHARD, utcDay } from "./sql-fragments.ts";
 import { integerLiteral, jsonbLiteral, lastRows, timedQuery } from "./timed-statement.ts";
 
@@ -52,12 +52,14 @@ export interface DeliveryCounts {
 /**
  * The function's definition. The options exist for the benchmarks' comparisons
  * only: other names and shards for bench/consumer.ts's unsharded design, and
- * `ledger: "none"` for bench/lifecycle.ts's measure of what the ledger costs.
+ * `ledger: "none"` and `ledgerTable` for bench/lifecycle.ts's measures of what
+ * the ledger costs and what its partitions do.
  */
 export function insertEventsFunction({
   name = "eventline_insert_events",
   shard = SHARD,
   ledger = "checked" as "checked" | "none",
+  ledgerTable = "event_ids",
 } = {}): string {
   // Two forms of one statement: PL/pgSQL plans a statement when it first runs, so
   // the form naming events_history is never planned once the probe has ended (or
@@ -78,7 +80,7 @@ export function insertEventsFunction({
         ? `receipt_days AS MATERIALIZED (
       ${LEDGER_RECEIPT_DAYS}
     ), ledger AS (
-      ${LEDGER_INSERT}${
+      ${ledgerInsert(ledgerTable)}${
         optimistic
           ? ""
           : `
