@@ -13,6 +13,7 @@
 //               statement before partitioning on the layout before it
 //
 //   npm run bench:lifecycle [-- --events 1000000 --repeats 5 --lookups 2000 --write-rows 100000]
+import { execFileSync } from "node:child_process";
 import { open, truncate as truncateFile, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -272,6 +273,14 @@ try {
   await truncateFile(file, 0);
   await unlink(file);
   const removeFileMs = performance.now() - t0;
+  // The floor is the filesystem's (the server's files are under the same tmpdir): say which, and how it is mounted.
+  const filesystem = (() => {
+    try {
+      return execFileSync("findmnt", ["-n", "-o", "FSTYPE,OPTIONS", "-T", tmpdir()], { encoding: "utf8" }).trim();
+    } catch {
+      return "unknown (findmnt failed)";
+    }
+  })();
   const mb = (b: number) => round(b / 2 ** 20, 1);
   report.drop = {
     deleteMs: round(deleteMs, 1),
@@ -279,6 +288,7 @@ try {
     dropMs: round(dropMs, 1),
     dropSteps: { takeOutOfEventsMs: round(takeOutMs, 1), dropExpiredTableMs: round(dropExpiredMs, 1) },
     removeFileOfPartitionSizeMs: round(removeFileMs, 1),
+    filesystem,
     deleteOverDrop: round(deleteMs / dropMs, 1),
     deleteOverTakeOut: round(deleteMs / takeOutMs, 1),
     deleteAndVacuumOverDrop: round((deleteMs + vacuumMs) / dropMs, 1),
