@@ -2,7 +2,7 @@
 // against the layout before it ("today": one table keyed by (source, id)), in
 // the same run, on one real PostgreSQL (Debian package, started here, fsync
 // on), each layout in a database of its own migrated to it.
-//   1. write:   the consumer's statement, batches of 100 and 1,000, 1 and 32 writers: rows/s
+//   1. write:   the consumer's statement, batches of 100 and 1,000, 1, 10 (the consumer's max_concurrency) and 32 writers: rows/s
 //      1b.      what the dedupe ledger costs: the partitioned statement with it, with it unpartitioned, and without it (batches of 1, 100, 1,000)
 //   2. drop:    one day of N events removed: DROP of its partition vs DELETE … WHERE its day; time and the table's size after
 //               (and the floor under the drop's time: the filesystem removing a plain file of the partition's size)
@@ -40,7 +40,7 @@ const { values: args } = parseArgs({
     events: { type: "string", default: "1000000" },
     repeats: { type: "string", default: "5" },
     lookups: { type: "string", default: "2000" },
-    // Rows per write measurement (one writer; 32 writers write 1.6× as many): a few seconds each,
+    // Rows per write measurement (one writer; 10 or 32 writers write 1.6× as many together): a few seconds each,
     // so a checkpoint or a neighbour on the machine moves one sample, not the median.
     "write-rows": { type: "string", default: "100000" },
   },
@@ -105,10 +105,12 @@ try {
   for (const [batch, writers] of [
     [100, 1],
     [1000, 1],
+    [100, 10],
+    [1000, 10],
     [100, 32],
     [1000, 32],
   ] as const) {
-    const rowsPerWriter = writers === 1 ? WRITE_ROWS : WRITE_ROWS / 20;
+    const rowsPerWriter = writers === 1 ? WRITE_ROWS : (WRITE_ROWS * 1.6) / writers;
     const rps = new Map<string, number[]>();
     for (let r = 0; r < REPEATS; r++) {
       for (const l of r % 2 ? [...layouts].reverse() : layouts) {
