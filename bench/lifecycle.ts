@@ -11,6 +11,8 @@
 //   4. rollups: a full run (backfill of every day, in windows) and an incremental run (10,000 late events, then a
 //               scheduled run), same code on both layouts; and the whole range in one statement, against the
 //               statement before partitioning on the layout before it
+//   5. size:    bytes per event on disk in each layout once the N events of 3 and 4 are loaded, and the
+//               ledger's bytes per row, at the length of source + id measured
 //
 //   npm run bench:lifecycle [-- --events 1000000 --repeats 5 --lookups 2000 --write-rows 100000]
 import { execFileSync } from "node:child_process";
@@ -316,6 +318,33 @@ try {
     await l.direct.query("VACUUM ANALYZE");
     console.error(`[bench] loaded ${N} events into ${l.name}`);
   }
+  // What the events take on disk in each layout, and the ledger's share: docs/configuration.md's
+  // capacity rests on the bytes per ledger row, at the length of source + id measured here.
+  const bytes = async (l: typeof today, table: string) =>
+    Number(
+      (
+        await l.direct.query<{ b: string }>(
+          "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree($1)), pg_total_relation_size($1))::bigint AS b",
+          [table],
+        )
+      ).rows[0]!.b,
+    );
+  const { rows: ledgerRows } = await part.direct.query<{ n: string; key: string }>(
+    "SELECT count(*) AS n, avg(octet_length(source) + octet_length(id)) AS key FROM event_ids",
+  );
+  const [ledgerBytes, eventBytes, todayBytes] = [await bytes(part, "event_ids"), await bytes(part, "events"), await bytes(today, "events")];
+  report.size = {
+    events: N,
+    bytesPerEvent: { today: round(todayBytes / N, 1), partitioned: round((eventBytes + ledgerBytes) / N, 1) },
+    ratio: round((eventBytes + ledgerBytes) / todayBytes),
+    ledger: {
+      rows: Number(ledgerRows[0]!.n),
+      bytesPerRow: round(ledgerBytes / Number(ledgerRows[0]!.n), 1),
+      meanSourceAndIdBytes: round(Number(ledgerRows[0]!.key), 1),
+      shareOfPartitioned: round(ledgerBytes / (eventBytes + ledgerBytes)),
+    },
+  };
+  console.error(`[bench] size: ${JSON.stringify(report.size)}`);
 
   // 3. lookup
   const ids = Array.from({ length: LOOKUPS }, (_, k) => {
