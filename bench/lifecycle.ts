@@ -212,15 +212,17 @@ try {
        FROM generate_series(1, $1::int) AS i, LATERAL (SELECT to_timestamp(($2::float8 + (i::float8 / $1) * 86399000) / 1000) AS ts) t`,
       [count, from, from],
     );
-  const size = async (l: typeof today) =>
+  // A table's bytes with its indexes and TOAST: every partition of a partitioned table, or the table itself.
+  const bytes = async (l: typeof today, table: string) =>
     Number(
       (
         await l.direct.query<{ b: string }>(
-          // Every partition of a partitioned table; the table itself when it is not partitioned.
-          "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('events')), pg_total_relation_size('events'))::bigint AS b",
+          "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree($1)), pg_total_relation_size($1))::bigint AS b",
+          [table],
         )
       ).rows[0]!.b,
     );
+  const size = (l: typeof today) => bytes(l, "events");
   for (const l of layouts) {
     await truncate(l);
     await fill(l, N, day);
@@ -247,9 +249,7 @@ try {
   const vacuumMs = performance.now() - t0;
   const vacuumWal = await walSince(mark);
   const dayPartition = `events_p${new Date(day).toISOString().slice(0, 10).replaceAll("-", "")}`;
-  const partitionBytes = Number(
-    (await part.direct.query<{ b: string }>("SELECT pg_total_relation_size($1::regclass)::bigint AS b", [dayPartition])).rows[0]!.b,
-  );
+  const partitionBytes = await bytes(part, dayPartition);
   // The two steps the cron takes (event-partitions.ts): the maintenance run detaches the
   // partition and renames it, the only moment `events` is locked; then its own transaction drops it.
   mark = await lsn();
@@ -320,15 +320,6 @@ try {
   }
   // What the events take on disk in each layout, and the ledger's share: docs/configuration.md's
   // capacity rests on the bytes per ledger row, at the length of source + id measured here.
-  const bytes = async (l: typeof today, table: string) =>
-    Number(
-      (
-        await l.direct.query<{ b: string }>(
-          "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree($1)), pg_total_relation_size($1))::bigint AS b",
-          [table],
-        )
-      ).rows[0]!.b,
-    );
   const { rows: ledgerRows } = await part.direct.query<{ n: string; key: string }>(
     "SELECT count(*) AS n, avg(octet_length(source) + octet_length(id)) AS key FROM event_ids",
   );

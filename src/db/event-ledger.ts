@@ -29,7 +29,7 @@
  * (insert-events.ts).
  */
 
-import { byteOrder } from "./sql-fragments.ts";
+import { keyOrder } from "./sql-fragments.ts";
 
 /** A generation's length, in windows (DEDUPE_WINDOW_DAYS): the cron plans them this long. */
 export const GENERATION_WINDOWS = 2;
@@ -62,7 +62,7 @@ export const ledgerInsert = (table = "event_ids") => `INSERT INTO ${table} (gene
       SELECT g.generation + k.k, r.source, r.id, r.received_at
       FROM r JOIN receipt_days g USING (received_day) CROSS JOIN (VALUES (0), (1)) AS k(k)
       WHERE k.k = 0 OR g.tail
-      ORDER BY ${byteOrder("r.source")}, ${byteOrder("r.id")}, k.k`;
+      ORDER BY ${keyOrder("r")}, k.k`;
 
 /** What makes ledgerInsert() checked: RETURNING the (source, id) of each row that was new. */
 export const LEDGER_CHECKED = `ON CONFLICT DO NOTHING

@@ -40,7 +40,7 @@ import type { EventMessage } from "../events/event-message.ts";
 import { LAG_BOUNDS_SQL } from "../metrics/lag-buckets.ts";
 import type { PgQueryable } from "./client.ts";
 import { LEDGER_CHECKED, LEDGER_FRESH, LEDGER_RECEIPT_DAYS, ledgerInsert } from "./event-ledger.ts";
-import { addRollupDelta, byteOrder, countStages, SHARD, utcDay } from "./sql-fragments.ts";
+import { addRollupDelta, countStages, keyOrder, SHARD, utcDay } from "./sql-fragments.ts";
 import { integerLiteral, jsonbLiteral, lastRows, timedQuery } from "./timed-statement.ts";
 
 /** How many of the events are first deliveries and how many redeliveries (from the queue's attempts). */
@@ -69,12 +69,12 @@ export function insertEventsFunction({
   // speculative insertion and the ledger's RETURNING and join: a copy the
   // ledger or events already holds fails them with unique_violation.
   const statement = (probeHistory: boolean, optimistic: boolean) => `WITH r AS (
-      SELECT DISTINCT ON (${byteOrder("r.source")}, ${byteOrder("r.id")}) r.source, r.id, r.type, r."occurredAt" AS occurred_at, r."receivedAt" AS received_at, r.payload, r.attributes,
+      SELECT DISTINCT ON (${keyOrder("r")}) r.source, r.id, r.type, r."occurredAt" AS occurred_at, r."receivedAt" AS received_at, r.payload, r.attributes,
         ${utcDay('r."receivedAt"')} AS received_day
       FROM jsonb_to_recordset(batch) AS r(
         source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
       )
-      ORDER BY ${byteOrder("r.source")}, ${byteOrder("r.id")}, r."receivedAt"
+      ORDER BY ${keyOrder("r")}, r."receivedAt"
     ), ${
       ledger === "checked"
         ? `receipt_days AS MATERIALIZED (
@@ -96,7 +96,7 @@ export function insertEventsFunction({
       FROM r${ledger === "checked" && !optimistic ? " JOIN fresh USING (source, id)" : ""}${
         probeHistory ? "\n      WHERE NOT EXISTS (SELECT 1 FROM events_history h WHERE h.source = r.source AND h.id = r.id)" : ""
       }
-      ORDER BY ${byteOrder("r.source")}, ${byteOrder("r.id")}${optimistic ? "" : "\n      ON CONFLICT (source, id, received_at) DO NOTHING"}
+      ORDER BY ${keyOrder("r")}${optimistic ? "" : "\n      ON CONFLICT (source, id, received_at) DO NOTHING"}
       RETURNING source, id, type, occurred_at, received_at
     ), deltas AS (
       INSERT INTO rollup_deltas (day, source, type, shard, count, first_occurred_at, last_occurred_at)

@@ -20,7 +20,10 @@ export const utcDay = (expr: string) => `((${expr}) AT TIME ZONE 'UTC')::date`;
  * would call strcoll for every comparison.
  * Equality is unchanged: a deterministic collation's equal is byte-equal.
  */
-export const byteOrder = (expr: string) => `${expr} COLLATE "C"`;
+const byteOrder = (expr: string) => `${expr} COLLATE "C"`;
+
+/** The order writers of events and the ledger take their keys in: (source, id) of `alias`, in byte order. */
+export const keyOrder = (alias: string) => `${byteOrder(`${alias}.source`)}, ${byteOrder(`${alias}.id`)}`;
 
 /** How far an event's occurrence may lie after its receipt (the producer refuses more): a receipt is never earlier than occurrence minus this. */
 export const RECEIPT_LEAD_SQL = `interval '${LIMITS.maxFutureSkewSeconds} seconds'`;
