@@ -3,7 +3,9 @@
 // the same run, on one real PostgreSQL (Debian package, started here, fsync
 // on), each layout in a database of its own migrated to it.
 //   1. write:   the consumer's statement, batches of 100 and 1,000, 1, 10 (the consumer's max_concurrency) and 32 writers: rows/s
+//               (on warm connections, as a pool's are)
 //      1b.      what the dedupe ledger costs: the partitioned statement with it, with it unpartitioned, and without it (batches of 1, 100, 1,000)
+//      1c.      what a new connection pays once, on each layout (its first statements against the steady pace)
 //   2. drop:    one day of N events removed: DROP of its partition vs DELETE … WHERE its day; time and the table's size after
 //               (and the floor under the drop's time: the filesystem removing a plain file of the partition's size)
 //   3. lookup:  an event by (source, id) with N events over 400 day partitions vs unpartitioned: p50/p99
@@ -42,8 +44,9 @@ const { values: args } = parseArgs({
     events: { type: "string", default: "1000000" },
     repeats: { type: "string", default: "5" },
     lookups: { type: "string", default: "2000" },
-    // Rows per write measurement (one writer; 10 or 32 writers write 1.6× as many together): a few seconds each,
-    // so a checkpoint or a neighbour on the machine moves one sample, not the median.
+    // Rows per write measurement (one writer; 10 or 32 writers write 1.6× as many together, and each
+    // writer at least 20 statements): a few seconds each, so a checkpoint or a neighbour on the
+    // machine moves one sample, not the median.
     "write-rows": { type: "string", default: "100000" },
   },
 });
@@ -51,6 +54,7 @@ const N = Number(args.events);
 const REPEATS = Number(args.repeats);
 const LOOKUPS = Number(args.lookups);
 const WRITE_ROWS = Number(args["write-rows"]);
+const MIN_STATEMENTS_PER_WRITER = 20;
 const DAYS = 400;
 /** The last migration of the layout before partitioning. */
 const BEFORE_PARTITIONING = "20261129214321_ingest_lag";
@@ -103,6 +107,18 @@ try {
     await today.direct.query("SELECT pg_reload_conf()");
   };
   await autovacuum(false);
+  // Writers are warm connections, as Hyperdrive's are: its pool keeps origin connections open
+  // across Worker invocations (developers.cloudflare.com/hyperdrive/configuration/tune-connection-pool).
+  // A new connection compiles the PL/pgSQL function on its first call and plans the statement
+  // afresh for each of its first five (Postgres' plan cache then settles on the generic plan),
+  // a one-time cost that 32 writers of 50 statements each would otherwise spread over every
+  // statement they time; section 1c measures it apart.
+  const WARM_STATEMENTS = 8;
+  const warm = async (c: pg.Client, prefix: string) => {
+    for (let k = 0; k < WARM_STATEMENTS; k++) {
+      await insertEvents(c, [event(`${prefix}-${k}`, writeDay(k) + k * 1000, k)], { firstDeliveries: 1, redeliveries: 0 });
+    }
+  };
   const write: Record<string, unknown>[] = [];
   for (const [batch, writers] of [
     [100, 1],
@@ -112,7 +128,8 @@ try {
     [100, 32],
     [1000, 32],
   ] as const) {
-    const rowsPerWriter = writers === 1 ? WRITE_ROWS : (WRITE_ROWS * 1.6) / writers;
+    // 32 writers of 1,000 events would otherwise write 5 statements each: all at once, a burst, not a pace.
+    const rowsPerWriter = Math.max(writers === 1 ? WRITE_ROWS : (WRITE_ROWS * 1.6) / writers, MIN_STATEMENTS_PER_WRITER * batch);
     const rps = new Map<string, number[]>();
     for (let r = 0; r < REPEATS; r++) {
       for (const l of r % 2 ? [...layouts].reverse() : layouts) {
@@ -126,6 +143,7 @@ try {
             return c;
           }),
         );
+        await Promise.all(conns.map((c, w) => warm(c, `warm${r}-${w}`)));
         const t0 = performance.now();
         await Promise.all(
           conns.map(async (c, w) => {
@@ -200,8 +218,38 @@ try {
     });
   }
   report.ledgerCost = ledgerCost;
-  await autovacuum(true);
   console.error(`[bench] ledger cost: ${JSON.stringify(ledgerCost)}`);
+
+  // 1c. What a new connection pays once: its first WARM_STATEMENTS statements of 100 events,
+  // less as many at the pace of the 20 after them, each layout on a fresh connection.
+  const firstStatements = new Map<string, number[]>();
+  for (let r = 0; r < REPEATS; r++) {
+    for (const l of r % 2 ? [...layouts].reverse() : layouts) {
+      const c = new pg.Client(l.url);
+      c.on("error", () => {});
+      await c.connect();
+      const ms: number[] = [];
+      for (let b = 0; b < WARM_STATEMENTS + 20; b++) {
+        const t = performance.now();
+        await insertEvents(
+          c,
+          Array.from({ length: 100 }, (_, i) => event(`n${r}-${b}-${i}`, writeDay(b) + b * 1000 + i, i)),
+          { firstDeliveries: 100, redeliveries: 0 },
+        );
+        ms.push(performance.now() - t);
+      }
+      await c.end();
+      const steady = median(ms.slice(WARM_STATEMENTS));
+      const extra = ms.slice(0, WARM_STATEMENTS).reduce((a, x) => a + x - steady, 0);
+      firstStatements.set(l.name, [...(firstStatements.get(l.name) ?? []), extra]);
+    }
+  }
+  report.newConnection = {
+    statements: WARM_STATEMENTS,
+    extraMs: Object.fromEntries(layouts.map((l) => [l.name, round(median(firstStatements.get(l.name)!), 1)])),
+  };
+  console.error(`[bench] new connection: ${JSON.stringify(report.newConnection)}`);
+  await autovacuum(true);
 
   // 2. drop vs delete: one day of N events (and a tenth of that the day after, which stays).
   const day = D0 + 2 * DAY_MS;

@@ -14,8 +14,8 @@
  * A batch of first deliveries is first written optimistically, every event as
  * new, with plain INSERTs: ON CONFLICT makes every row a speculative insertion
  * (a probe, the insert, its confirmation) into both partitioned tables; with
- * this and two smaller changes the write ratio rose from 0.62–0.67 to about
- * 0.9 of the layout before partitioning (bench/README.md). A copy already
+ * this and two smaller changes the write ratio rose from 0.62–0.67 to
+ * 0.91–1.05 of the layout before partitioning (bench/README.md). A copy already
  * written fails it with unique_violation, and the checked statement runs in
  * its place; redeliveries go to the checked statement at once, as they are
  * often copies.
