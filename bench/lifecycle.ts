@@ -62,12 +62,18 @@ const BEFORE_PARTITIONING = "20261129214321_ingest_lag";
 const server = await startRealPostgres({ shared_buffers: "256MB", work_mem: "64MB" });
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** A connection of its own; its errors are the server stopping at the end. */
+async function connect(url: string) {
+  const c = new pg.Client(url);
+  c.on("error", () => {});
+  await c.connect();
+  return c;
+}
+
 async function database(name: string, through?: string) {
   const url = await server.createDatabase(name);
   await applyMigrations(url, through);
-  const direct = new pg.Client(url);
-  direct.on("error", () => {}); // the server stopping at the end
-  await direct.connect();
+  const direct = await connect(url);
   const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1 }) }) as unknown as Db;
   return { name, url, direct, db };
 }
@@ -96,6 +102,13 @@ try {
     receivedAt: new Date(at).toISOString(),
     payload: { user: `u-${i % 5000}`, plan: "pro", amount: 12.5, note: "x".repeat(80) },
   });
+  /** One statement of `size` first deliveries, ids `${idPrefix}-${i}`, received from `at` on, a millisecond apart. */
+  const writeBatch = (c: pg.Client, idPrefix: string, at: number, size: number) =>
+    insertEvents(
+      c,
+      Array.from({ length: size }, (_, i) => event(`${idPrefix}-${i}`, at + i, i)),
+      { firstDeliveries: size, redeliveries: 0 },
+    );
   const truncate = (l: typeof today) =>
     l.direct.query(`TRUNCATE events, rollup_deltas, stage_counters, daily_rollups${l === part ? ", event_ids" : ""}`);
 
@@ -116,7 +129,7 @@ try {
   const WARM_STATEMENTS = 8;
   const warm = async (c: pg.Client, prefix: string) => {
     for (let k = 0; k < WARM_STATEMENTS; k++) {
-      await insertEvents(c, [event(`${prefix}-${k}`, writeDay(k) + k * 1000, k)], { firstDeliveries: 1, redeliveries: 0 });
+      await writeBatch(c, `${prefix}-${k}`, writeDay(k) + k * 1000, 1);
     }
   };
   const write: Record<string, unknown>[] = [];
@@ -135,25 +148,13 @@ try {
       for (const l of r % 2 ? [...layouts].reverse() : layouts) {
         await truncate(l);
         await l.direct.query("CHECKPOINT");
-        const conns = await Promise.all(
-          Array.from({ length: writers }, async () => {
-            const c = new pg.Client(l.url);
-            c.on("error", () => {});
-            await c.connect();
-            return c;
-          }),
-        );
+        const conns = await Promise.all(Array.from({ length: writers }, () => connect(l.url)));
         await Promise.all(conns.map((c, w) => warm(c, `warm${r}-${w}`)));
         const t0 = performance.now();
         await Promise.all(
           conns.map(async (c, w) => {
             for (let b = 0; b < rowsPerWriter / batch; b++) {
-              const at = writeDay(b) + (w * 997 + b) * 1000;
-              await insertEvents(
-                c,
-                Array.from({ length: batch }, (_, i) => event(`w${r}-${w}-${b}-${i}`, at + i, i)),
-                { firstDeliveries: batch, redeliveries: 0 },
-              );
+              await writeBatch(c, `w${r}-${w}-${b}`, writeDay(b) + (w * 997 + b) * 1000, batch);
             }
           }),
         );
@@ -225,17 +226,11 @@ try {
   const firstStatements = new Map<string, number[]>();
   for (let r = 0; r < REPEATS; r++) {
     for (const l of r % 2 ? [...layouts].reverse() : layouts) {
-      const c = new pg.Client(l.url);
-      c.on("error", () => {});
-      await c.connect();
+      const c = await connect(l.url);
       const ms: number[] = [];
       for (let b = 0; b < WARM_STATEMENTS + 20; b++) {
         const t = performance.now();
-        await insertEvents(
-          c,
-          Array.from({ length: 100 }, (_, i) => event(`n${r}-${b}-${i}`, writeDay(b) + b * 1000 + i, i)),
-          { firstDeliveries: 100, redeliveries: 0 },
-        );
+        await writeBatch(c, `n${r}-${b}`, writeDay(b) + b * 1000, 100);
         ms.push(performance.now() - t);
       }
       await c.end();
@@ -371,14 +366,15 @@ try {
   const { rows: ledgerRows } = await part.direct.query<{ n: string; key: string }>(
     "SELECT count(*) AS n, avg(octet_length(source) + octet_length(id)) AS key FROM event_ids",
   );
-  const [ledgerBytes, eventBytes, todayBytes] = [await bytes(part, "event_ids"), await bytes(part, "events"), await bytes(today, "events")];
+  const [ledgerBytes, eventBytes, todayBytes] = [await bytes(part, "event_ids"), await size(part), await size(today)];
+  const ledgerRowCount = Number(ledgerRows[0]!.n);
   report.size = {
     events: N,
     bytesPerEvent: { today: round(todayBytes / N, 1), partitioned: round((eventBytes + ledgerBytes) / N, 1) },
     ratio: round((eventBytes + ledgerBytes) / todayBytes),
     ledger: {
-      rows: Number(ledgerRows[0]!.n),
-      bytesPerRow: round(ledgerBytes / Number(ledgerRows[0]!.n), 1),
+      rows: ledgerRowCount,
+      bytesPerRow: round(ledgerBytes / ledgerRowCount, 1),
       meanSourceAndIdBytes: round(Number(ledgerRows[0]!.key), 1),
       shareOfPartitioned: round(ledgerBytes / (eventBytes + ledgerBytes)),
     },
