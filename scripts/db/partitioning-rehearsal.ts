@@ -63,7 +63,7 @@ export async function rehearsePartitioning(
       }));
       const t = performance.now();
       try {
-        written += await insertEvents(writer, batch, { firstDeliveries: 100, redeliveries: 0 });
+        written += (await insertEvents(writer, batch, { firstDeliveries: 100, redeliveries: 0 })).written;
       } catch (err) {
         writerErrors.push((err as Error).message);
       }

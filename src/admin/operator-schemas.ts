@@ -115,7 +115,6 @@ export const statsSchema = z.strictObject({
     /** Events received before this are in events_history (the table from before partitioning); null once dropped. */
     historyBefore: z.nullable(instant),
     expiredBefore: z.nullable(instant),
-    unpartitionedRows: count,
     retentionDays: z.nullable(count),
     nextDropDay: z.nullable(z.string()),
     dedupeWindowDays: count,

@@ -36,7 +36,6 @@ export async function pipelineStats(db: RawSql, config: EventLifecycleConfig, no
       newestDay: dayText(lifecycle.newestDay),
       historyBefore: lifecycle.historyBefore?.toISOString() ?? null,
       expiredBefore: lifecycle.expiredBefore?.toISOString() ?? null,
-      unpartitionedRows: lifecycle.unpartitionedRows,
       retentionDays: config.retentionDays,
       nextDropDay: dayText(nextDropDay(oldestKept, config.retentionDays)),
       dedupeWindowDays: config.dedupeWindowDays,

@@ -90,22 +90,17 @@ export const EVENT_LIFECYCLE_LIMITS = {
   defaultPartitionsAheadDays: 7,
 } as const;
 
-const lifecycleSchema = z
-  .object({
-    EVENT_RETENTION_DAYS: z.optional(
-      z.coerce
-        .number()
-        .check(z.refine(Number.isInteger, "must be a whole number"), z.minimum(EVENT_LIFECYCLE_LIMITS.minRetentionDays), z.maximum(36_500)),
-    ),
-    DEDUPE_WINDOW_DAYS: wholeNumber(EVENT_LIFECYCLE_LIMITS.minDedupeWindowDays, 3650, EVENT_LIFECYCLE_LIMITS.defaultDedupeWindowDays),
-    EVENT_PARTITIONS_AHEAD_DAYS: wholeNumber(1, 60, EVENT_LIFECYCLE_LIMITS.defaultPartitionsAheadDays),
-  })
-  .check(
-    z.refine((c) => c.EVENT_RETENTION_DAYS === undefined || c.DEDUPE_WINDOW_DAYS >= c.EVENT_RETENTION_DAYS, {
-      message: "must be at least EVENT_RETENTION_DAYS: an id is deduplicated for as long as its event is kept",
-      path: ["DEDUPE_WINDOW_DAYS"],
-    }),
-  );
+// Retention and the dedupe window are independent: a copy that keeps its receipt meets its original
+// through events' own key while its day is kept, and is set aside once it is not (insert-events.ts).
+const lifecycleSchema = z.object({
+  EVENT_RETENTION_DAYS: z.optional(
+    z.coerce
+      .number()
+      .check(z.refine(Number.isInteger, "must be a whole number"), z.minimum(EVENT_LIFECYCLE_LIMITS.minRetentionDays), z.maximum(36_500)),
+  ),
+  DEDUPE_WINDOW_DAYS: wholeNumber(EVENT_LIFECYCLE_LIMITS.minDedupeWindowDays, 3650, EVENT_LIFECYCLE_LIMITS.defaultDedupeWindowDays),
+  EVENT_PARTITIONS_AHEAD_DAYS: wholeNumber(1, 60, EVENT_LIFECYCLE_LIMITS.defaultPartitionsAheadDays),
+});
 
 export interface EventLifecycleConfig {
   /** null: events are kept for ever. */

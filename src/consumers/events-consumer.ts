@@ -12,6 +12,10 @@
  *   affected messages back with an exponential, jittered delay; the events of
  *   theirs already written are duplicates on redelivery, which are harmless.
  *   After max_retries the queue moves them to the dead-letter queue
+ * - a copy whose receipt day is past retention is set aside by the database,
+ *   never stored nor counted: a queue copy is dropped (logged, and counted as
+ *   `expired`), a replayed letter's event becomes its letter again, with the
+ *   reason receipt_day_expired, for an operator to see
  * - messages are acked one by one (never ackAll/retryAll for one bad message)
  */
 import type { ConsumerEnv } from "../config/consumer-env.ts";
@@ -25,11 +29,19 @@ import { writeEvents } from "./write-events.ts";
 
 type Msg = Message<unknown>;
 
+/** Why a replayed event went back to its letter: its receipt day was taken out while it travelled. */
+const RECEIPT_DAY_EXPIRED = {
+  code: "receipt_day_expired",
+  message: "the event's receipt day is past EVENT_RETENTION_DAYS: it cannot be stored again without being counted twice",
+};
+
 export interface BatchReport {
   messages: number;
   events: number;
   written: number;
   duplicates: number;
+  /** Copies set aside: their receipt day is past retention. */
+  expired: number;
   deadLettered: number;
   /** Messages handed back to the queue. */
   retried: number;
@@ -43,6 +55,7 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Consum
     events: 0,
     written: 0,
     duplicates: 0,
+    expired: 0,
     deadLettered: 0,
     retried: 0,
     statements: 0,
@@ -72,6 +85,13 @@ async function writeBatch(batch: MessageBatch<unknown>, database: Database, repo
   );
   report.written = verdicts.written;
   report.duplicates = verdicts.stored.length - verdicts.written;
+  report.expired = verdicts.expired.length;
+  const expiredCopies = verdicts.expired.filter((x) => !x.replayed);
+  if (expiredCopies.length > 0)
+    log("warn", "consumer.expired_copies_dropped", {
+      events: expiredCopies.length,
+      sample: expiredCopies.slice(0, 10).map((x) => ({ source: x.event.source, id: x.event.id, receivedAt: x.event.receivedAt })),
+    });
   report.statements = verdicts.statements;
 
   const retry = new Set<Msg>();
@@ -80,9 +100,11 @@ async function writeBatch(batch: MessageBatch<unknown>, database: Database, repo
     for (const x of f.items) retry.add(x.msg);
   }
   // A message going back to the queue will meet its poison events again on redelivery: their letters wait until then.
-  const toLetter: BatchLetter<Msg>[] = [...letters, ...verdicts.poison.map((p) => eventLetter(p.item.msg, p.item.event, p.error))].filter(
-    (l) => !retry.has(l.msg),
-  );
+  const toLetter: BatchLetter<Msg>[] = [
+    ...letters,
+    ...verdicts.poison.map((p) => eventLetter(p.item.msg, p.item.event, p.error)),
+    ...verdicts.expired.filter((x) => x.replayed).map((x) => eventLetter(x.msg, x.event, RECEIPT_DAY_EXPIRED)),
+  ].filter((l) => !retry.has(l.msg));
   if (toLetter.length > 0) {
     const { stored, unstored } = await persistDeadLetters(db, toLetter, { timeoutMs });
     report.deadLettered = stored.length;

@@ -3,6 +3,7 @@
  * allow (LIMITS.maxEventsPerStatement / maxBytesPerStatement), one after the
  * other, and gives every event its verdict:
  * - stored: written now, or a duplicate whose id was already stored (the statement says how many of each);
+ * - expired: a copy whose receipt day is past retention, neither stored nor counted (insert-events.ts);
  * - poison: the database refuses this event's data (bisection found it alone);
  * - failed: a retryable error; its message goes back to the queue.
  */
@@ -29,6 +30,8 @@ export interface EventToWrite {
 
 export interface WriteVerdicts<T> {
   stored: T[];
+  /** Copies set aside: their receipt day is past retention. */
+  expired: T[];
   /** How many of `stored` were new rows; the others were duplicates. */
   written: number;
   poison: { item: T; error: PermanentError }[];
@@ -41,7 +44,7 @@ export async function writeEvents<T extends EventToWrite>(
   items: readonly T[],
   opts: { timeoutMs: number },
 ): Promise<WriteVerdicts<T>> {
-  const verdicts: WriteVerdicts<T> = { stored: [], written: 0, poison: [], failed: [], statements: 0 };
+  const verdicts: WriteVerdicts<T> = { stored: [], expired: [], written: 0, poison: [], failed: [], statements: 0 };
   const write = (chunk: T[]) => {
     verdicts.statements++;
     const redeliveries = chunk.filter((x) => x.redelivery).length;
@@ -61,8 +64,9 @@ export async function writeEvents<T extends EventToWrite>(
   for (const statement of statements) {
     for (const o of await bisectWrite(statement, write, classifyDbError)) {
       if (o.kind === "written") {
-        verdicts.stored.push(...o.items);
-        verdicts.written += o.result;
+        const horizon = o.result.expiredBefore?.getTime() ?? Number.NEGATIVE_INFINITY;
+        for (const x of o.items) (Date.parse(x.event.receivedAt) < horizon ? verdicts.expired : verdicts.stored).push(x);
+        verdicts.written += o.result.written;
       } else if (o.kind === "poison") verdicts.poison.push({ item: o.item, error: o.error });
       else verdicts.failed.push({ items: o.items, error: o.error });
     }

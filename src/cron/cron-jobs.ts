@@ -40,7 +40,7 @@ export async function runCronJobs(
       compactIngestLag(db),
       (async () => {
         const report = await maintainEvents(db, new Date(controller.scheduledTime), eventLifecycleConfig(env));
-        if (report.created + report.dropped + report.expired > 0) log("info", "events.maintained", { ...report });
+        if (report.created + report.dropped > 0 || report.replanned) log("info", "events.maintained", { ...report });
         const dropped = await dropExpiredTables(db);
         if (dropped.length > 0) log("info", "events.expired_tables_dropped", { tables: dropped });
       })(),

@@ -36,15 +36,17 @@ export const GENERATION_WINDOWS = 2;
 
 /**
  * The CTE body `receipt_days`: each receipt day of `r` (a CTE with source, id,
- * received_at and its UTC day, received_day) with the generation it writes
+ * received_at, its UTC day, received_day, and whether it is past retention,
+ * expired) with the generation it writes
  * and whether it is in that generation's tail, one row a day, so the lookup
  * runs once a day rather than once an event. Days before the oldest kept
  * generation count as its tail; so do days of the last planned generation,
- * whose end is not known yet.
+ * whose end is not known yet. Expired rows have no receipt day here, so they
+ * write no ledger row (retention's horizon is a day's start).
  */
 export const LEDGER_RECEIPT_DAYS = `SELECT d.received_day, g.generation,
         g.first_day > d.received_day OR n.first_day IS NULL OR d.received_day >= n.first_day - g.window_days AS tail
-      FROM (SELECT DISTINCT received_day FROM r) d
+      FROM (SELECT DISTINCT received_day FROM r WHERE NOT r.expired) d
       CROSS JOIN LATERAL (
         SELECT generation, first_day, window_days FROM event_id_generations
         ORDER BY first_day <= d.received_day DESC, CASE WHEN first_day <= d.received_day THEN first_day END DESC, first_day
@@ -54,8 +56,8 @@ export const LEDGER_RECEIPT_DAYS = `SELECT d.received_day, g.generation,
 
 /**
  * The ledger rows of each copy in `r`, in key order. The optimistic statement
- * inserts them as they are (a row the ledger holds fails it); the checked one
- * adds LEDGER_CHECKED. The table is the ledger's; bench/lifecycle.ts names
+ * inserts them as they are (a row the ledger holds fails it) and returns a row
+ * each; the checked one adds LEDGER_CHECKED. The table is the ledger's; bench/lifecycle.ts names
  * another to measure the ledger unpartitioned.
  */
 export const ledgerInsert = (table = "event_ids") => `INSERT INTO ${table} (generation, source, id, received_at)

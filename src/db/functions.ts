@@ -4,7 +4,13 @@
  * new one when a definition here changes), and test/db/functions.test.ts
  * checks that the latest migration of each matches what is here.
  */
-import { dropExpiredTableFunction, maintainEventsFunction } from "./event-partitions.ts";
+import {
+  addDayPartitionFunction,
+  addGenerationPartitionFunction,
+  addPartitionsForFunction,
+  dropExpiredTableFunction,
+  maintainEventsFunction,
+} from "./event-partitions.ts";
 import { findEventFunction } from "./find-event-function.ts";
 import { insertEventsFunction } from "./insert-events.ts";
 
@@ -13,4 +19,7 @@ export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
   { name: "eventline_maintain_events", sql: maintainEventsFunction() },
   { name: "eventline_find_event", sql: findEventFunction() },
   { name: "eventline_drop_expired_table", sql: dropExpiredTableFunction() },
+  { name: "eventline_add_day_partition", sql: addDayPartitionFunction() },
+  { name: "eventline_add_generation_partition", sql: addGenerationPartitionFunction() },
+  { name: "eventline_add_partitions_for", sql: addPartitionsForFunction() },
 ];

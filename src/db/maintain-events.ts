@@ -6,14 +6,12 @@ import { utcDayText } from "./timestamptz-text.ts";
 export interface MaintenanceReport {
   /** Partitions created (events days and ledger generations). */
   created: number;
-  /** Partitions dropped (expired days, ended generations). */
+  /** Partitions taken out (expired days, ended generations), awaiting dropExpiredTables. */
   dropped: number;
-  /** Rows moved out of events_default into their new partition. */
-  moved: number;
-  /** Rows events_default held for days already past retention: deleted. */
-  expired: number;
   /** The ledger's current generation. */
   generation: number;
+  /** Whether DEDUPE_WINDOW_DAYS differed from the current generation's window, and the generations ahead were planned anew. */
+  replanned: boolean;
 }
 
 /** $1 today (a UTC date), $2 days ahead, $3 retention days (null: keep), $4 dedupe window days. */

@@ -4,7 +4,7 @@ import type { RawSql } from "./client.ts";
 import { EVENT_PARTITION_PATTERN, partitionDay } from "./event-partitions.ts";
 
 export interface EventLifecycleState {
-  /** Day partitions of events kept (events_history and events_default not counted). */
+  /** Day partitions of events kept (events_history not counted). */
   dayPartitions: number;
   /** The first day of the oldest and the newest day partition. */
   oldestDay: Date | null;
@@ -13,8 +13,6 @@ export interface EventLifecycleState {
   historyBefore: Date | null;
   /** Events received before this were dropped by retention; null when none were. */
   expiredBefore: Date | null;
-  /** Rows waiting in events_default for a partition of their day. */
-  unpartitionedRows: number;
   /** The dedupe ledger's kept generations, oldest first. */
   generations: { generation: number; firstDay: Date; windowDays: number }[];
   maintainedAt: Date | null;
@@ -32,7 +30,6 @@ const SQL = `
       (SELECT max(day) FROM days) AS newest_day,
       CASE WHEN to_regclass('events_history') IS NOT NULL THEN l.history_before END AS history_before,
       l.expired_before,
-      (SELECT count(*) FROM events_default)::int AS unpartitioned_rows,
       (SELECT coalesce(jsonb_agg(jsonb_build_object('generation', generation, 'firstDay', first_day, 'windowDays', window_days) ORDER BY generation), '[]')
        FROM event_id_generations) AS generations,
       l.maintained_at
@@ -44,7 +41,6 @@ interface Row {
   newest_day: Date | null;
   history_before: Date | null;
   expired_before: Date | null;
-  unpartitioned_rows: number;
   generations: { generation: number; firstDay: string; windowDays: number }[];
   maintained_at: Date | null;
 }
@@ -58,7 +54,6 @@ export async function readEventLifecycle(db: RawSql): Promise<EventLifecycleStat
     newestDay: r.newest_day,
     historyBefore: r.history_before,
     expiredBefore: r.expired_before,
-    unpartitionedRows: r.unpartitioned_rows,
     generations: r.generations.map((g) => ({ ...g, firstDay: new Date(`${g.firstDay}T00:00:00Z`) })),
     maintainedAt: r.maintained_at,
   };

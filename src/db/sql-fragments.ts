@@ -43,7 +43,7 @@ export const addRollupDelta = (table: string) => `count = ${table}.count + EXCLU
         updated_at = now()`;
 
 /** The stage counters' columns (stage_counters), in the order operators read them. */
-export const STAGES = ["accepted", "written", "duplicates", "retried", "dead_lettered", "replayed"] as const;
+export const STAGES = ["accepted", "written", "duplicates", "expired", "retried", "dead_lettered", "replayed"] as const;
 export type Stage = (typeof STAGES)[number];
 
 /**

@@ -24,7 +24,7 @@ export interface MetricsSnapshot {
   lag: { counts: readonly number[]; sumSeconds: number };
   queueBacklog?: { messages: number; bytes: number };
   /** The events' life cycle (db/read-event-lifecycle.ts). */
-  lifecycle: { dayPartitions: number; unpartitionedRows: number; maintainedAt: Date | string | null };
+  lifecycle: { dayPartitions: number; maintainedAt: Date | string | null };
 }
 
 const seconds = (d: Date | string) => new Date(d).getTime() / 1000;
@@ -40,7 +40,7 @@ export function metricFamilies(s: MetricsSnapshot): MetricFamily[] {
     {
       type: "counter",
       name: "eventline_events",
-      help: "Events counted at each pipeline stage since the start (accepted, written, duplicates, retried, dead_lettered, replayed).",
+      help: "Events counted at each pipeline stage since the start (accepted, written, duplicates, expired: copies set aside for a receipt day past retention, retried, dead_lettered, replayed).",
       samples: Object.entries(s.stages).map(([stage, value]) => ({ labels: { stage }, value })),
     },
     {
@@ -89,14 +89,8 @@ export function metricFamilies(s: MetricsSnapshot): MetricFamily[] {
     {
       type: "gauge",
       name: "eventline_event_day_partitions",
-      help: "Day partitions of events kept (the history and default partitions not counted).",
+      help: "Day partitions of events kept (the history partition not counted).",
       samples: [{ value: s.lifecycle.dayPartitions }],
-    },
-    {
-      type: "gauge",
-      name: "eventline_events_unpartitioned",
-      help: "Events in the default partition, waiting for the cron to create their day's partition (0 normally).",
-      samples: [{ value: s.lifecycle.unpartitionedRows }],
     },
     {
       type: "gauge",

@@ -35,7 +35,7 @@ describe("expired events", () => {
       `CREATE TABLE events_p${DAY.replaceAll("-", "")} PARTITION OF events FOR VALUES FROM ('${DAY}T00:00:00Z') TO ('2031-03-05T00:00:00Z')`,
     );
     const event = eventOnDay(source, DAY, "gone", 1);
-    expect(await insertEvents(sql(), [event])).toBe(1);
+    expect((await insertEvents(sql(), [event])).written).toBe(1);
     const kept = await admin("GET", `/admin/events/${source}/${event.id}`);
     expect(kept.status).toBe(200);
 

@@ -65,7 +65,7 @@ describe("partitioning an existing events table", () => {
       receivedAt: now,
       payload: {},
     };
-    expect(await insertEvents(client, [retry], { firstDeliveries: 1, redeliveries: 0 })).toBe(0);
+    expect((await insertEvents(client, [retry], { firstDeliveries: 1, redeliveries: 0 })).written).toBe(0);
     expect(await one<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE id = 'old-4242'")).toEqual({ n: 1 });
   }, 300_000);
 });

@@ -11,14 +11,14 @@ import { type MetricsSnapshot, metricFamilies } from "../../src/metrics/metric-f
 
 const snapshot: MetricsSnapshot = {
   now: new Date("2026-11-29T12:00:00Z"),
-  stages: { accepted: 10, written: 9, duplicates: 1, retried: 2, dead_lettered: 1, replayed: 0 },
+  stages: { accepted: 10, written: 9, duplicates: 1, expired: 0, retried: 2, dead_lettered: 1, replayed: 0 },
   deadLetters: { pending: 3, replayed: 1, discarded: 0 },
   pendingByCode: { sqlstate_23514: 2, 'odd "code"\\': 1 },
   oldestPendingDeadLetter: "2026-11-29T11:59:00Z",
   pendingRollupKeys: 4,
   lastRollupRun: { startedAt: "2026-11-29T11:00:00Z", status: "succeeded" },
   lag: { counts: [5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], sumSeconds: 7300.5 },
-  lifecycle: { dayPartitions: 8, unpartitionedRows: 0, maintainedAt: "2026-11-29T00:15:00Z" },
+  lifecycle: { dayPartitions: 8, maintainedAt: "2026-11-29T00:15:00Z" },
 };
 
 /** OpenMetrics text → [{name, type, samples: [[name, labels, value]]}], by prometheus_client's strict parser. */
@@ -90,7 +90,6 @@ describe("GET /metrics exposition", () => {
     const families = parseOpenMetrics(renderMetrics(metricFamilies(snapshot), "openmetrics"));
     const value = (name: string) => families.find((f) => f.name === name)!.samples[0]![2];
     expect(value("eventline_event_day_partitions")).toBe(8);
-    expect(value("eventline_events_unpartitioned")).toBe(0);
     expect(value("eventline_event_maintenance_age_seconds")).toBe(11.75 * 3600);
     const before = parseOpenMetrics(
       renderMetrics(metricFamilies({ ...snapshot, lifecycle: { ...snapshot.lifecycle, maintainedAt: null } }), "openmetrics"),

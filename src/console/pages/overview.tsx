@@ -21,6 +21,7 @@ const STAGE_LABELS: Record<(typeof STAGES)[number], [string, string]> = {
   accepted: ["Accepted", "first deliveries that reached a committed write"],
   written: ["Written", "new rows in events"],
   duplicates: ["Duplicates", "deliveries of an id already stored"],
+  expired: ["Expired", "copies set aside: their receipt day is past retention"],
   retried: ["Retried", "redeliveries that reached a committed write"],
   dead_lettered: ["Dead-lettered", "events that became dead letters"],
   replayed: ["Replayed", "dead letters re-enqueued by a replay"],
