@@ -6,6 +6,7 @@
 //               (on warm connections, as a pool's are)
 //      1b.      what the dedupe ledger costs: the partitioned statement with it, with it unpartitioned, and without it (batches of 1, 100, 1,000)
 //      1c.      what a new connection pays once, on each layout (its first statements against the steady pace)
+//      1d.      a backlog of copies: redeliveries of rows written days before, all duplicates (checked statement)
 //   2. drop:    one day of N events removed: DROP of its partition vs DELETE … WHERE its day; time and the table's size after
 //               (and the floor under the drop's time: the filesystem removing a plain file of the partition's size)
 //   3. lookup:  an event by (source, id) with N events over 400 day partitions vs unpartitioned: p50/p99
@@ -102,12 +103,12 @@ try {
     receivedAt: new Date(at).toISOString(),
     payload: { user: `u-${i % 5000}`, plan: "pro", amount: 12.5, note: "x".repeat(80) },
   });
-  /** One statement of `size` first deliveries, ids `${idPrefix}-${i}`, received from `at` on, a millisecond apart. */
-  const writeBatch = (c: pg.Client, idPrefix: string, at: number, size: number) =>
+  /** One statement of `size` events, ids `${idPrefix}-${i}`, received from `at` on, a millisecond apart: first deliveries, or redeliveries (copies). */
+  const writeBatch = (c: pg.Client, idPrefix: string, at: number, size: number, copies = false) =>
     insertEvents(
       c,
       Array.from({ length: size }, (_, i) => event(`${idPrefix}-${i}`, at + i, i)),
-      { firstDeliveries: size, redeliveries: 0 },
+      copies ? { firstDeliveries: 0, redeliveries: size } : { firstDeliveries: size, redeliveries: 0 },
     );
   const truncate = (l: typeof today) =>
     l.direct.query(`TRUNCATE events, rollup_deltas, stage_counters, daily_rollups${l === part ? ", event_ids" : ""}`);
@@ -179,6 +180,48 @@ try {
     );
   }
   report.write = write;
+
+  // 1d. A backlog of copies: redeliveries of rows written days before (their receipt kept), every one a
+  // duplicate, through the checked statement; the originals are written first, untimed.
+  const backlog: Record<string, unknown>[] = [];
+  for (const [batch, writers] of [
+    [100, 1],
+    [1000, 1],
+    [100, 10],
+  ] as const) {
+    const rowsPerWriter = Math.max(writers === 1 ? WRITE_ROWS / 2 : (WRITE_ROWS * 0.8) / writers, MIN_STATEMENTS_PER_WRITER * batch);
+    const statements = rowsPerWriter / batch;
+    const rps = new Map<string, number[]>();
+    for (let r = 0; r < REPEATS; r++) {
+      for (const l of r % 2 ? [...layouts].reverse() : layouts) {
+        await truncate(l);
+        const conns = await Promise.all(Array.from({ length: writers }, () => connect(l.url)));
+        const at = (w: number, b: number) => writeDay(b) + (w * 997 + b) * 1000;
+        await Promise.all(conns.map(async (c, w) => {
+          for (let b = 0; b < statements; b++) await writeBatch(c, `c${r}-${w}-${b}`, at(w, b), batch);
+        }));
+        await l.direct.query("CHECKPOINT");
+        const t0 = performance.now();
+        await Promise.all(conns.map(async (c, w) => {
+          for (let b = 0; b < statements; b++) await writeBatch(c, `c${r}-${w}-${b}`, at(w, b), batch, true);
+        }));
+        const s = (performance.now() - t0) / 1000;
+        await Promise.all(conns.map((c) => c.end()));
+        rps.set(l.name, [...(rps.get(l.name) ?? []), (writers * rowsPerWriter) / s]);
+      }
+    }
+    const ratios = rps.get("partitioned")!.map((x, r) => x / rps.get("today")![r]!);
+    backlog.push({
+      batch,
+      writers,
+      todayCopiesPerSec: Math.round(median(rps.get("today")!)),
+      partitionedCopiesPerSec: Math.round(median(rps.get("partitioned")!)),
+      ratio: round(median(ratios)),
+      ratioRange: [round(Math.min(...ratios)), round(Math.max(...ratios))],
+    });
+    console.error(`[bench] backlog of copies, batch ${batch} × ${writers}: partitioned/today ${round(median(ratios))} (${ratios.map((x) => round(x)).join(", ")})`);
+  }
+  report.backlogOfCopies = backlog;
 
   // 1b. What the ledger costs: the partitioned statement with it, with it in one unpartitioned
   // table (what any other storage of the ledger could at best save), and without it; same

@@ -86,6 +86,8 @@ const stageCounts = z.strictObject({
   accepted: count,
   written: count,
   duplicates: count,
+  /** Copies set aside because their receipt day is past retention: never stored, never counted. */
+  expired: count,
   retried: count,
   dead_lettered: count,
   replayed: count,

@@ -9,7 +9,15 @@
  * progress and the next call continues where this one stopped.
  */
 import type { Db } from "../db/client.ts";
-import { claimDeadLetters, markReplayed, nextDeadLettersToReplay, releaseClaims, tagSkippedForJob } from "../db/dead-letters.ts";
+import {
+  claimDeadLetters,
+  markReceiptDayExpired,
+  markReplayed,
+  nextDeadLettersToReplay,
+  releaseClaims,
+  tagSkippedForJob,
+} from "../db/dead-letters.ts";
+import { readExpiredBefore } from "../db/read-event-lifecycle.ts";
 import { getReplayJob, recordReplayProgress } from "../db/replay-jobs.ts";
 import { notFoundError } from "../errors/api-error.ts";
 import { errorFields, log } from "../lib/log.ts";
@@ -30,6 +38,7 @@ export async function continueReplay(db: Db, queue: Queue<string>, jobId: string
   if (!job) throw notFoundError(`replay job ${jobId}`);
   if (job.status !== "running") return job;
   const where = replayWhere(job.selection as Selection);
+  const expiredBefore = await readExpiredBefore(db);
   while (Date.now() < deadline) {
     const candidates = await nextDeadLettersToReplay(db, where, job, LETTERS_PER_CHUNK);
     if (candidates.length === 0) {
@@ -43,7 +52,7 @@ export async function continueReplay(db: Db, queue: Queue<string>, jobId: string
       job,
     );
     if (letters.length === 0) continue;
-    const { replayable, skipped } = toReplayMessages(letters);
+    const { replayable, skipped } = toReplayMessages(letters, expiredBefore);
     // Re-packed per source, as the producer packs a request: the events keep their own receipt times.
     const now = new Date().toISOString();
     const bySource = Map.groupBy(replayable, (r) => r.message.source);
@@ -66,14 +75,23 @@ export async function continueReplay(db: Db, queue: Queue<string>, jobId: string
         error: `the queue refused a chunk: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    if (skipped.length)
+    const expired = skipped.filter((s) => s.code === "receipt_day_expired");
+    const invalid = skipped.filter((s) => s.code !== "receipt_day_expired");
+    if (invalid.length)
       await tagSkippedForJob(
         db,
-        skipped.map((s) => s.letterId),
+        invalid.map((s) => s.letterId),
         jobId,
       );
+    if (expired.length)
+      await markReceiptDayExpired(
+        db,
+        expired.map((s) => s.letterId),
+        jobId,
+        expired[0]!.reason,
+      );
     job = await recordReplayProgress(db, jobId, { enqueued: replayable.length, skipped: skipped.length, done: false });
-    log("info", "replay.chunk", { jobId, enqueued: replayable.length, skipped: skipped.length, total: job.total });
+    log("info", "replay.chunk", { jobId, enqueued: replayable.length, skipped: skipped.length, expired: expired.length, total: job.total });
   }
   return job;
 }

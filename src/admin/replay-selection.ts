@@ -1,7 +1,9 @@
 /**
  * Which dead letters can go back on the queue: only bodies that are valid
- * event messages (a body that never parsed would only dead-letter again).
- * Pure.
+ * event messages (a body that never parsed would only dead-letter again),
+ * received on a day retention keeps (a copy for a day already taken out
+ * would be set aside: its original's partition is gone, so it could not be
+ * told from a first delivery, insert-events.ts). Pure.
  */
 
 import { utf8Length } from "@eventline/protocol";
@@ -20,20 +22,37 @@ export interface LetterForReplay {
   body: unknown;
 }
 
-export function toReplayMessages(letters: readonly LetterForReplay[]): {
-  replayable: ReplayMessage[];
-  skipped: { letterId: string; reason: string }[];
-} {
+/** Why a letter is not replayed: its body is no event, or its receipt day is past retention. */
+export type SkipCode = "invalid_event" | "receipt_day_expired";
+
+export interface SkippedLetter {
+  letterId: string;
+  code: SkipCode;
+  reason: string;
+}
+
+/** `expiredBefore`: retention's horizon (event_lifecycle.expired_before), null when nothing expired. */
+export function toReplayMessages(
+  letters: readonly LetterForReplay[],
+  expiredBefore: Date | null = null,
+): { replayable: ReplayMessage[]; skipped: SkippedLetter[] } {
   const replayable: ReplayMessage[] = [];
-  const skipped: { letterId: string; reason: string }[] = [];
+  const skipped: SkippedLetter[] = [];
   for (const l of letters) {
     const parsed = eventMessageSchema.safeParse(l.body);
-    if (parsed.success) {
+    if (parsed.success && expiredBefore !== null && Date.parse(parsed.data.receivedAt) < expiredBefore.getTime())
+      skipped.push({
+        letterId: l.id,
+        code: "receipt_day_expired",
+        reason: `received before ${expiredBefore.toISOString()}: retention took that day out, and a copy of it could be counted twice`,
+      });
+    else if (parsed.success) {
       const text = JSON.stringify(packedFields(parsed.data, { keepReceivedAt: true }));
       replayable.push({ letterId: l.id, message: parsed.data, text, bytes: utf8Length(text) });
     } else
       skipped.push({
         letterId: l.id,
+        code: "invalid_event",
         reason: `body is not a valid event message (${parsed.error.issues[0]!.path.join(".") || "body"}: ${parsed.error.issues[0]!.message})`,
       });
   }

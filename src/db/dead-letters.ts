@@ -149,6 +149,19 @@ export async function purgeDeadLetters(db: Db, before: Date): Promise<number> {
   return r.count;
 }
 
+/**
+ * Letters a replay job claimed but did not re-enqueue because their receipt day
+ * is past retention: pending still, with that reason as their error, for an
+ * operator to see (and discard); the job's tag stays so it moves past them.
+ */
+export async function markReceiptDayExpired(db: Db, ids: string[], jobId: string, message: string): Promise<number> {
+  const r = await db.deadLetter.updateMany({
+    where: { id: { in: ids }, replayJobId: jobId },
+    data: { replayClaimedAt: null, errorCode: "receipt_day_expired", errorMessage: message },
+  });
+  return r.count;
+}
+
 /** Letters a replay job claimed but cannot re-enqueue (no event in them): the claim ends, the job's tag stays so it moves past them. */
 export async function tagSkippedForJob(db: Db, ids: string[], jobId: string): Promise<number> {
   const r = await db.deadLetter.updateMany({ where: { id: { in: ids }, replayJobId: jobId }, data: { replayClaimedAt: null } });

@@ -8,8 +8,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { insertEvents } from "../../src/db/insert-events.ts";
 import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN, TEST_SOURCES } from "../support/credentials.ts";
-import { eventOnDay } from "../support/packets.ts";
-import { sql } from "../support/worker-db.ts";
+import { packedFields } from "../../src/events/event-message.ts";
+import { eventOnDay, eventPacketText } from "../support/packets.ts";
+import { batchOf, deliver, event as queueEvent } from "../support/queue-batches.ts";
+import { db, sql } from "../support/worker-db.ts";
 
 const worker = { fetch: contractChecked("consumer", (r) => exports.default.fetch(r)) };
 const admin = (method: string, path: string, body?: unknown) =>
@@ -87,5 +89,29 @@ describe("expired events", () => {
       expiredBefore: "2001-01-01T00:00:00.000Z",
     });
     expect(eventLifecycle.dayPartitions).toBeGreaterThan(0);
+  });
+
+  it("drops a queue copy of an expired day, counted as expired, and sends a replayed one back to its letter", async () => {
+    // Received in 2000: before expired_before (2001-01-01), as retention leaves it.
+    await sql().query("UPDATE event_lifecycle SET expired_before = '2001-01-01T00:00:00Z'");
+    const expiredStage = async () => Number((await sql().query("SELECT coalesce(sum(expired), 0) AS n FROM stage_counters")).rows[0].n);
+    const before = await expiredStage();
+    const old = { occurredAt: "2000-06-01T10:00:00.000Z", receivedAt: "2000-06-01T10:00:00.000Z" };
+    const copy = queueEvent(source, old);
+    const replayed = queueEvent(source, old);
+    const replayPacket = eventPacketText(source, "2026-12-05T00:00:00.000Z", [
+      JSON.stringify(packedFields(replayed, { keepReceivedAt: true })),
+    ]);
+    const batch = batchOf([JSON.stringify(copy), replayPacket], 2);
+    const result = await deliver(batch);
+    expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
+    expect(result.retryMessages).toEqual([]);
+    expect(await db().event.count({ where: { source, id: { in: [copy.id, replayed.id] } } })).toBe(0);
+    expect(await expiredStage()).toBe(before + 2);
+    expect(await db().deadLetter.findFirst({ where: { source, eventId: replayed.id } })).toMatchObject({
+      errorCode: "receipt_day_expired",
+      status: "pending",
+    });
+    expect(await db().deadLetter.findFirst({ where: { source, eventId: copy.id } })).toBeNull();
   });
 });

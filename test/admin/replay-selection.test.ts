@@ -16,4 +16,18 @@ describe("toReplayMessages", () => {
     expect(r.skipped.map((s) => s.letterId)).toEqual(["l2", "l3"]);
     expect(r.skipped[0]!.reason).toContain("type");
   });
+
+  it("skips an event whose receipt day is past retention, with its own code, and replays the others", () => {
+    const old = eventMessage({ payload: {}, occurredAt: "2026-01-01T10:00:00.000Z", receivedAt: "2026-01-01T10:00:00.000Z" });
+    const kept = eventMessage({ payload: {}, id: "e2", occurredAt: "2026-03-01T10:00:00.000Z", receivedAt: "2026-03-01T10:00:00.000Z" });
+    const r = toReplayMessages(
+      [
+        { id: "old", body: old },
+        { id: "kept", body: kept },
+      ],
+      new Date("2026-02-01T00:00:00Z"),
+    );
+    expect(r.replayable.map((x) => x.letterId)).toEqual(["kept"]);
+    expect(r.skipped).toEqual([{ letterId: "old", code: "receipt_day_expired", reason: expect.stringContaining("2026-02-01") }]);
+  });
 });
