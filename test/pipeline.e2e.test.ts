@@ -18,7 +18,7 @@ let sql: E2eStack["sql"];
 
 beforeAll(async () => {
   // A short database deadline, so that the hanging-database case below takes seconds, not minutes.
-  e2e = await startE2eStack("pipeline", [[/^DATABASE_TIMEOUT_SECONDS = "12"/m, 'DATABASE_TIMEOUT_SECONDS = "1.5"']]);
+  e2e = await startE2eStack("pipeline", [[/^DATABASE_TIMEOUT_SECONDS = "4"/m, 'DATABASE_TIMEOUT_SECONDS = "1.5"']]);
   ({ stack, sql } = e2e);
 });
 

@@ -390,12 +390,22 @@ describe("hostile but plausible input: a 4xx with a code and a path, never a 5xx
     }
   });
 
-  it("takes a CloudEvent with an attribute named error like any other attribute", async () => {
+  it("takes a CloudEvent with an attribute named error like any other attribute, of the types CloudEvents allows", async () => {
     const ce = (error: unknown) => ({ specversion: "1.0", id: uniq("err"), source: "/s", type: "t", error });
     expect((await post(JSON.stringify(ce(null)), { "content-type": "application/cloudevents+json" })).status).toBe(202);
-    const batch = await asJson(await post(JSON.stringify([ce(null), ce({})]), { "content-type": "application/cloudevents-batch+json" }));
-    expect(batch).toMatchObject({ status: 202, body: { rejected: [] } });
+    const batch = await asJson(
+      await post(JSON.stringify([ce(null), ce("boom"), ce({})]), { "content-type": "application/cloudevents-batch+json" }),
+    );
+    expect(batch).toMatchObject({ status: 202, body: { rejected: [{ index: 2, code: "invalid_cloudevent", path: "error" }] } });
     expect(batch.body.accepted).toHaveLength(2);
+    // One event alone: 400, naming the attribute.
+    for (const value of [{ a: 1 }, [1, 2], 1.5]) {
+      const one = await asJson(await post(JSON.stringify(ce(value)), { "content-type": "application/cloudevents+json" }));
+      expect(one, JSON.stringify(value)).toMatchObject({
+        status: 400,
+        body: { rejected: [{ code: "invalid_cloudevent", path: "error" }] },
+      });
+    }
   });
 
   it("keeps a __proto__ key of the payload in the message", async () => {

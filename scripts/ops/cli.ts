@@ -122,8 +122,12 @@ filterOptions(dlq.command("discard").description("mark dead letters discarded (k
   .option("--ids <ids>", "comma-separated dead-letter ids")
   .requiredOption("--reason <text>", "why (recorded)")
   .action(async (o) => {
-    const r = await client().post<{ discarded: number }>("/dead-letters/discard", { ...selectionOf(o), reason: o.reason });
-    print(r, () => `${r.discarded} dead letter(s) discarded`);
+    const r = await client().post<{ discarded: number; notDiscarded?: { id: string; status: string }[] }>("/dead-letters/discard", {
+      ...selectionOf(o),
+      reason: o.reason,
+    });
+    const kept = Object.entries(Object.groupBy(r.notDiscarded ?? [], (l) => l.status)).map(([s, ls]) => `${ls!.length} ${s}`);
+    print(r, () => `${r.discarded} dead letter(s) discarded${kept.length ? `; not discarded: ${kept.join(", ")}` : ""}`);
   });
 
 const rollup = program.command("rollup").description("daily rollups");

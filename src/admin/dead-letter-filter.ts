@@ -59,18 +59,15 @@ export function toSelection(b: { ids?: string[]; filter?: DeadLetterFilter }): S
   return b.ids ? { ids: b.ids } : { filter: b.filter! };
 }
 
-/** Replays never touch discarded letters; a filter without a status means pending ones. */
-export function replayWhere(s: Selection) {
-  if ("ids" in s) return { id: { in: s.ids }, status: { not: "discarded" as const } };
-  return {
-    ...deadLetterWhere(s.filter),
-    status: s.filter.status ?? ("pending" as const),
-    ...(s.filter.status === "discarded" ? { id: { in: [] as string[] } } : {}),
-  };
-}
-
-export function discardWhere(s: Selection) {
-  return "ids" in s
-    ? { id: { in: s.ids }, status: { not: "discarded" as const } }
-    : { ...deadLetterWhere(s.filter), status: { not: "discarded" as const } };
+/**
+ * What a replay or a discard may act on: pending letters only. Replayed and
+ * discarded are final (a replayed letter whose event fails again comes back
+ * as pending, by the dead-letter consumer), so a second click, or a second
+ * operator, finds nothing left to do. A filter naming another status selects
+ * nothing.
+ */
+export function pendingWhere(s: Selection) {
+  const selected = "ids" in s ? { id: { in: s.ids } } : deadLetterWhere(s.filter);
+  const other = "filter" in s && s.filter.status !== undefined && s.filter.status !== "pending";
+  return { ...selected, status: "pending" as const, ...(other ? { id: { in: [] as string[] } } : {}) };
 }

@@ -4,20 +4,20 @@
  */
 import * as z from "zod/mini";
 import type { Db } from "../db/client.ts";
-import { countDeadLetters, countDeadLettersBy, discardDeadLetters, getDeadLetter, listDeadLetters } from "../db/dead-letters.ts";
+import {
+  countDeadLetters,
+  countDeadLettersBy,
+  discardDeadLetters,
+  getDeadLetter,
+  letterStates,
+  listDeadLetters,
+} from "../db/dead-letters.ts";
 import { getEvent } from "../db/get-event.ts";
 import { createReplayJob, getReplayJob } from "../db/replay-jobs.ts";
 import { notFoundError } from "../errors/api-error.ts";
 import { isoInstant, wholeNumber } from "../events/fields.ts";
 import { encodeCursor, readCursor } from "../http/cursor.ts";
-import {
-  type DeadLetterFilter,
-  deadLetterFilterSchema,
-  deadLetterWhere,
-  discardWhere,
-  replayWhere,
-  type Selection,
-} from "./dead-letter-filter.ts";
+import { type DeadLetterFilter, deadLetterFilterSchema, deadLetterWhere, pendingWhere, type Selection } from "./dead-letter-filter.ts";
 import { continueReplay } from "./replay-dead-letters.ts";
 
 export const deadLetterListQuery = z.extend(deadLetterFilterSchema, { cursor: z.optional(z.string()), limit: wholeNumber(1, 500, 50) });
@@ -48,7 +48,7 @@ export async function listDeadLetterPage(db: Db, query: z.infer<typeof deadLette
 
 /** A replay's dry run: how many letters it would re-enqueue, from which sources, of which types and codes, and a sample. */
 export async function previewReplay(db: Db, selection: Selection) {
-  const where = replayWhere(selection);
+  const where = pendingWhere(selection);
   const [count, bySource, byType, byCode, sample] = await Promise.all([
     countDeadLetters(db, where),
     countDeadLettersBy(db, where, "source"),
@@ -81,7 +81,7 @@ export async function continueReplayJob(db: Db, queue: Queue<string>, id: string
 
 /** Creates a replay job for the selection and works on it until the budget is spent; continue it with continueReplay. */
 export async function startReplay(db: Db, queue: Queue<string>, selection: Selection, budgetMs: number) {
-  const total = await countDeadLetters(db, replayWhere(selection));
+  const total = await countDeadLetters(db, pendingWhere(selection));
   const job = await createReplayJob(db, selection, total);
   return continueReplay(db, queue, job.id, budgetMs);
 }
@@ -96,7 +96,20 @@ export async function lookupEvent(db: Db, source: string, id: string) {
   return { event, expired, deadLetters: letters };
 }
 
-/** Discards the selected letters with a reason (they stay for audit); how many were discarded. Discarding twice discards nothing more. */
-export async function discardLetters(db: Db, selection: Selection, reason: string): Promise<{ discarded: number }> {
-  return { discarded: await discardDeadLetters(db, discardWhere(selection), reason) };
+/**
+ * Discards the selected pending letters with a reason (they stay for audit),
+ * in one conditional UPDATE: a letter a replay holds is left to it, and a
+ * letter discarded here is never claimed by a replay afterwards. Answers what
+ * it changed: how many, and for a selection by ids which ones and what became
+ * of the others. Discarding twice discards nothing more.
+ */
+export async function discardLetters(db: Db, selection: Selection, reason: string) {
+  const discarded = await discardDeadLetters(db, pendingWhere(selection), reason);
+  if (!("ids" in selection)) return { discarded: discarded.length };
+  const done = new Set(discarded);
+  const others = await letterStates(
+    db,
+    selection.ids.filter((id) => !done.has(id)),
+  );
+  return { discarded: discarded.length, ids: discarded, notDiscarded: others };
 }

@@ -80,7 +80,14 @@ export const replayJobSchema = z.strictObject({
   finishedAt: z.nullable(instant),
 });
 
-export const discardResultSchema = z.strictObject({ discarded: count });
+/** For a selection by ids, which letters were discarded and what became of the others (a replay got there first, or an earlier discard). */
+export const discardResultSchema = z.strictObject({
+  discarded: count,
+  ids: z.optional(z.array(z.string())),
+  notDiscarded: z.optional(
+    z.array(z.strictObject({ id: z.string(), status: z.enum(["replaying", "replayed", "discarded", "not_found"]) })),
+  ),
+});
 
 const stageCounts = z.strictObject({
   accepted: count,

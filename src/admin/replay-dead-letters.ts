@@ -23,7 +23,7 @@ import { notFoundError } from "../errors/api-error.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { packEvents } from "../queue/pack-events.ts";
 import { sendPackets } from "../queue/send-packets.ts";
-import { replayWhere, type Selection } from "./dead-letter-filter.ts";
+import { pendingWhere, type Selection } from "./dead-letter-filter.ts";
 import { toReplayMessages } from "./replay-selection.ts";
 
 const LETTERS_PER_CHUNK = 100;
@@ -37,7 +37,7 @@ export async function continueReplay(db: Db, queue: Queue<string>, jobId: string
   let job = await getReplayJob(db, jobId);
   if (!job) throw notFoundError(`replay job ${jobId}`);
   if (job.status !== "running") return job;
-  const where = replayWhere(job.selection as Selection);
+  const where = pendingWhere(job.selection as Selection);
   const expiredBefore = await readExpiredBefore(db);
   while (Date.now() < deadline) {
     const candidates = await nextDeadLettersToReplay(db, where, job, LETTERS_PER_CHUNK);

@@ -15,8 +15,10 @@ export interface ConsumerEnv {
   HYPERDRIVE?: Hyperdrive;
   /** Without HYPERDRIVE: a pooled postgres:// endpoint (PgBouncer, Neon/Supabase pooler, Prisma Postgres). Secret. */
   DATABASE_URL?: string;
-  /** A consumer's database call is abandoned (and its messages retried) after this long. */
+  /** A database call is abandoned after this long (a queue batch's messages are retried; an operator gets a 503). */
   DATABASE_TIMEOUT_SECONDS?: string;
+  /** Connecting to the database (Hyperdrive) is given up after this long. */
+  DATABASE_CONNECT_TIMEOUT_SECONDS?: string;
   /** SHA-256 hex of the admin token. Secret. */
   ADMIN_TOKEN_SHA256?: string;
   /** SHA-256 hex of a read-only token for GET /metrics (a scraper need not hold the admin token). Secret. */
@@ -54,13 +56,18 @@ const dbSchema = z.object({
     ),
   ),
   // The client-side deadline of a database call and the server-side statement_timeout of the consumer's statements.
-  DATABASE_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.minimum(0.1), z.maximum(55)), 12),
+  DATABASE_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.minimum(0.1), z.maximum(55)), 4),
+  // Hyperdrive answers a connect from its edge pool: seconds of silence mean the database is not there.
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.minimum(0.1), z.maximum(30)), 2),
 });
 
-/** The connection string this invocation uses (Hyperdrive's first) and the deadline of one database call. */
-export function dbConfig(env: Pick<ConsumerEnv, "HYPERDRIVE" | "DATABASE_URL" | "DATABASE_TIMEOUT_SECONDS">): {
+/** The connection string this invocation uses (Hyperdrive's first), the deadline of one database call, and of connecting. */
+export function dbConfig(
+  env: Pick<ConsumerEnv, "HYPERDRIVE" | "DATABASE_URL" | "DATABASE_TIMEOUT_SECONDS" | "DATABASE_CONNECT_TIMEOUT_SECONDS">,
+): {
   connectionString: string;
   timeoutMs: number;
+  connectTimeoutMs: number;
 } {
   const c = readEnv(dbSchema, env, "database config");
   const connectionString = env.HYPERDRIVE?.connectionString ?? c.DATABASE_URL;
@@ -68,7 +75,7 @@ export function dbConfig(env: Pick<ConsumerEnv, "HYPERDRIVE" | "DATABASE_URL" | 
     throw new ConfigError(
       "database config: no database (bind HYPERDRIVE, or set DATABASE_URL to a pooled postgres:// URL; see docs/configuration.md)",
     );
-  return { connectionString, timeoutMs: c.DATABASE_TIMEOUT_SECONDS * 1000 };
+  return { connectionString, timeoutMs: c.DATABASE_TIMEOUT_SECONDS * 1000, connectTimeoutMs: c.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000 };
 }
 
 const retentionSchema = z.object({ DEAD_LETTER_RETENTION_DAYS: wholeNumber(1, 3650, 30) });

@@ -53,7 +53,7 @@ const sameOriginOnly = createMiddleware<Env>(async (c, next) => {
 });
 
 const signedIn = createMiddleware<Env>(async (c, next) => {
-  if (await hasSession(c, c.env.CONSOLE_SESSION_SECRET)) return next();
+  if (await hasSession(c, c.env.CONSOLE_SESSION_SECRET, c.env.ADMIN_TOKEN_SHA256)) return next();
   if (c.req.method === "GET") {
     const url = new URL(c.req.url);
     return c.redirect(consolePaths.loginThen(url.pathname + url.search), 303);

@@ -1,11 +1,14 @@
 /**
  * The operator console's session: after a login with the admin token, a
- * cookie holding only the time it was issued, HMAC-signed with
+ * cookie holding the time it was issued and a fingerprint of the admin
+ * token's hash (ADMIN_TOKEN_SHA256) it was issued under, HMAC-signed with
  * CONSOLE_SESSION_SECRET — a random secret of its own, never derived from a
- * value printed for configuration (the admin token's hash is one). A session
- * lasts SESSION_SECONDS from issue, checked on every read whatever the
- * cookie claims; rotating CONSOLE_SESSION_SECRET ends every session at once,
- * without touching the admin token. The token itself is never stored.
+ * value printed for configuration (the admin token's hash is one): the
+ * fingerprint is what is signed, not what signs. A session lasts
+ * SESSION_SECONDS from issue, checked on every read whatever the cookie
+ * claims. Rotating the admin token (what an operator does when it leaks)
+ * ends every session at once, as rotating CONSOLE_SESSION_SECRET does. The
+ * token itself is never stored.
  *
  * HttpOnly, SameSite=Strict. Off loopback: only over https, as
  * `__Host-eventline_console` (Secure, Path=/); on a loopback address (npm run
@@ -37,25 +40,41 @@ export function sessionCookie(c: Context, secret: string | undefined): { name: s
   return { name: "__Host-eventline_console", options: { httpOnly: true, sameSite: "Strict", path: "/", secure: true } };
 }
 
-const signingKey = (secret: string) => `eventline-console-session-v2:${secret}`;
+const signingKey = (secret: string) => `eventline-console-session-v3:${secret}`;
 
-export async function startSession(c: Context, secret: string | undefined, now = Date.now()): Promise<SessionRefusal | undefined> {
+/** Which admin token a session was issued under: a hash of its hash, so the cookie reveals nothing usable. */
+export async function tokenFingerprint(adminTokenSha256: string | undefined): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`eventline-console-token:${adminTokenSha256 ?? ""}`));
+  return [...new Uint8Array(digest, 0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function startSession(
+  c: Context,
+  secret: string | undefined,
+  adminTokenSha256: string | undefined,
+  now = Date.now(),
+): Promise<SessionRefusal | undefined> {
   const cookie = sessionCookie(c, secret);
   if (typeof cookie === "string") return cookie;
-  await setSignedCookie(c, cookie.name, `v2.${Math.floor(now / 1000)}`, signingKey(secret!), {
+  await setSignedCookie(c, cookie.name, `v3.${Math.floor(now / 1000)}.${await tokenFingerprint(adminTokenSha256)}`, signingKey(secret!), {
     ...cookie.options,
     maxAge: SESSION_SECONDS,
   });
   return undefined;
 }
 
-/** True when the request carries a session signed with the current secret and issued less than SESSION_SECONDS ago. */
-export async function hasSession(c: Context, secret: string | undefined, now = Date.now()): Promise<boolean> {
+/** True when the request carries a session signed with the current secret, issued under the current admin token, less than SESSION_SECONDS ago. */
+export async function hasSession(
+  c: Context,
+  secret: string | undefined,
+  adminTokenSha256: string | undefined,
+  now = Date.now(),
+): Promise<boolean> {
   const cookie = sessionCookie(c, secret);
   if (typeof cookie === "string") return false;
   const value = await getSignedCookie(c, signingKey(secret!), cookie.name);
-  const match = typeof value === "string" ? /^v2\.(\d{1,12})$/.exec(value) : null;
-  if (!match) return false;
+  const match = typeof value === "string" ? /^v3\.(\d{1,12})\.([0-9a-f]{24})$/.exec(value) : null;
+  if (!match || match[2] !== (await tokenFingerprint(adminTokenSha256))) return false;
   const age = now / 1000 - Number(match[1]);
   return age < SESSION_SECONDS && age > -ISSUE_SKEW_SECONDS;
 }

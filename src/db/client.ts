@@ -31,13 +31,23 @@ export interface Database {
   close(): Promise<void>;
 }
 
-type DatabaseEnv = Pick<ConsumerEnv, "HYPERDRIVE" | "DATABASE_URL" | "DATABASE_TIMEOUT_SECONDS">;
+type DatabaseEnv = Pick<ConsumerEnv, "HYPERDRIVE" | "DATABASE_URL" | "DATABASE_TIMEOUT_SECONDS" | "DATABASE_CONNECT_TIMEOUT_SECONDS">;
 
-/** Opens (lazily: the first query connects) this invocation's connection. Throws ConfigError for a missing or retired URL. */
-export function openDatabase(env: DatabaseEnv): Database {
-  const { connectionString, timeoutMs } = dbConfig(env);
+/**
+ * Opens (lazily: the first query connects) this invocation's connection. Throws ConfigError for a missing or retired URL.
+ * `deadlineEveryQuery`: every query, Prisma's too, is abandoned after DATABASE_TIMEOUT_SECONDS (an operator's request:
+ * an answer within connect + that deadline, a 503 when the database does not give one); the queue and the cron bound
+ * their own calls.
+ */
+export function openDatabase(env: DatabaseEnv, { deadlineEveryQuery = false } = {}): Database {
+  const { connectionString, timeoutMs, connectTimeoutMs } = dbConfig(env);
   // One connection: an invocation's statements run one after another, and Hyperdrive multiplexes across invocations.
-  const pool = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: timeoutMs });
+  const pool = new pg.Pool({
+    connectionString,
+    max: 1,
+    connectionTimeoutMillis: connectTimeoutMs,
+    ...(deadlineEveryQuery ? { query_timeout: timeoutMs } : {}),
+  });
   let closing = false;
   // An idle connection dropped by the server is an event, not an unhandled error that fails the invocation;
   // once the invocation closes its connection, the socket's own farewell is not news.

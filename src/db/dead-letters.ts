@@ -65,25 +65,22 @@ export const REPLAY_CLAIM_TTL_SECONDS = 300;
 /** A replay job as the claim rules need it. */
 export interface ClaimingJob {
   id: string;
-  createdAt: Date;
 }
+
+/** Letters no live replay holds: never claimed, or claimed by a job that died before marking them. */
+const unclaimed = () => ({
+  OR: [{ replayClaimedAt: null }, { replayClaimedAt: { lt: new Date(Date.now() - REPLAY_CLAIM_TTL_SECONDS * 1000) } }],
+});
 
 /**
  * The next letters a job may claim, oldest first so that a long replay makes
- * steady progress: not yet handled by this job, not claimed by another, and
- * not replayed by another job since this one started (the operator's intent
- * is already carried out: sending it again would only make a duplicate).
+ * steady progress: pending (`where` says so), not yet handled by this job and
+ * not claimed by another. Only candidates: the claim decides.
  */
 export function nextDeadLettersToReplay(db: Db, where: Where, job: ClaimingJob, limit: number) {
-  const staleClaims = new Date(Date.now() - REPLAY_CLAIM_TTL_SECONDS * 1000);
   return db.deadLetter.findMany({
     where: {
-      AND: [
-        where ?? {},
-        { OR: [{ replayJobId: null }, { replayJobId: { not: job.id } }] },
-        { OR: [{ replayClaimedAt: null }, { replayClaimedAt: { lt: staleClaims } }] },
-        { OR: [{ replayedAt: null }, { replayedAt: { lt: job.createdAt } }] },
-      ],
+      AND: [where ?? {}, { OR: [{ replayJobId: null }, { replayJobId: { not: job.id } }] }, unclaimed()],
     },
     orderBy: [{ lastFailedAt: "asc" }, { id: "asc" }],
     take: limit,
@@ -92,29 +89,32 @@ export function nextDeadLettersToReplay(db: Db, where: Where, job: ClaimingJob, 
 }
 
 /**
- * $1 candidate ids, $2 the job, $3 its creation time, $4 the claim TTL in
- * seconds. The same rules as nextDeadLettersToReplay, checked again under the
- * row lock the UPDATE takes: of jobs racing for a letter, exactly one gets it.
+ * $1 candidate ids, $2 the job, $3 the claim TTL in seconds. A claim is a
+ * conditional UPDATE of the letter's row: pending, not this job's, held by no
+ * live job. A job racing for the same row waits for its lock and checks the
+ * conditions again on the row as the winner left it (PostgreSQL's READ
+ * COMMITTED re-check), so exactly one job gets a letter; a letter discarded
+ * or replayed meanwhile is no longer pending. No clock is compared with
+ * another transaction's.
  */
 const CLAIM_SQL = `
-    UPDATE dead_letters SET replay_job_id = $2::uuid, replay_claimed_at = now()
+    UPDATE dead_letters SET replay_job_id = $2::uuid, replay_claimed_at = clock_timestamp()
     WHERE id = ANY($1::uuid[])
-      AND status <> 'discarded'
+      AND status = 'pending'
       AND replay_job_id IS DISTINCT FROM $2::uuid
-      AND (replay_claimed_at IS NULL OR replay_claimed_at < now() - make_interval(secs => $4::int))
-      AND (replayed_at IS NULL OR replayed_at < $3::timestamptz)
+      AND (replay_claimed_at IS NULL OR replay_claimed_at < clock_timestamp() - make_interval(secs => $3::int))
     RETURNING id, body`;
 
 /** Claims the letters among `ids` that no other job holds; returns those this job now holds, with their bodies. */
 export function claimDeadLetters(db: Db, ids: string[], job: ClaimingJob) {
-  return db.$queryRawUnsafe<{ id: string; body: unknown }[]>(CLAIM_SQL, ids, job.id, job.createdAt, REPLAY_CLAIM_TTL_SECONDS);
+  return db.$queryRawUnsafe<{ id: string; body: unknown }[]>(CLAIM_SQL, ids, job.id, REPLAY_CLAIM_TTL_SECONDS);
 }
 
 /** $1 letter ids, $2 the replay job. */
 const MARK_REPLAYED_SQL = `
     WITH marked AS (
       UPDATE dead_letters SET status = 'replayed', replayed_at = now(), replay_count = replay_count + 1, replay_claimed_at = NULL
-      WHERE id = ANY($1::uuid[]) AND replay_job_id = $2::uuid AND replay_claimed_at IS NOT NULL
+      WHERE id = ANY($1::uuid[]) AND replay_job_id = $2::uuid AND replay_claimed_at IS NOT NULL AND status = 'pending'
       RETURNING 1
     )
     ${countStages({ replayed: "count(*)" }, "FROM marked HAVING count(*) > 0")}`;
@@ -130,10 +130,28 @@ export async function releaseClaims(db: Db, ids: string[], jobId: string): Promi
   return r.count;
 }
 
-/** Marks letters discarded with a reason; they stay for audit until the retention purge. */
-export async function discardDeadLetters(db: Db, where: Where, reason: string): Promise<number> {
-  const r = await db.deadLetter.updateMany({ where, data: { status: "discarded", discardedAt: new Date(), discardReason: reason } });
-  return r.count;
+/**
+ * Marks the letters of `where` that no live replay holds discarded, with a
+ * reason (they stay for audit until the retention purge), in one UPDATE whose
+ * conditions a racing claim's row lock makes PostgreSQL check again; answers
+ * the ids it changed.
+ */
+export async function discardDeadLetters(db: Db, where: Where, reason: string): Promise<string[]> {
+  const rows = await db.deadLetter.updateManyAndReturn({
+    where: { AND: [where ?? {}, unclaimed()] },
+    data: { status: "discarded", discardedAt: new Date(), discardReason: reason },
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+/** What became of letters an action did not change: replayed, discarded, held by a replay ("replaying"), or not found. */
+export async function letterStates(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db.deadLetter.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
+  // Pending here means a replay held it when the action ran (and may have let it go since).
+  const byId = new Map(rows.map((r) => [r.id, r.status === "pending" ? ("replaying" as const) : r.status]));
+  return ids.map((id) => ({ id, status: byId.get(id) ?? ("not_found" as const) }));
 }
 
 /** Retention: deletes discarded and replayed letters whose last change is older than `before`. Pending letters are never purged. */

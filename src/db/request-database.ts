@@ -13,7 +13,7 @@ const opened = new WeakMap<Request, Database>();
 export function requestDb(c: { env: ConsumerEnv; req: { raw: Request } }): Db {
   let database = opened.get(c.req.raw);
   if (!database) {
-    database = openDatabase(c.env);
+    database = openDatabase(c.env, { deadlineEveryQuery: true });
     opened.set(c.req.raw, database);
   }
   return database.prisma;

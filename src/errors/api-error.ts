@@ -26,6 +26,7 @@ export const API_ERROR_CODES = [
   "unsupported_media_type",
   "rate_limited",
   "queue_unavailable",
+  "database_unavailable",
   "atomic_batch_too_large",
   "internal_error",
 ] as const;
@@ -54,6 +55,18 @@ export class ApiError extends Error {
   toBody(): Record<string, unknown> {
     return { code: this.code, message: this.message, ...this.details };
   }
+}
+
+/** How long a client should wait before asking again while the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** 503 database_unavailable: the database did not answer (connect or statement deadline) or refused its clients. */
+export function databaseUnavailableError(cause: unknown): ApiError {
+  return new ApiError(503, "database_unavailable", "the database is unavailable; nothing was changed by this request: try again shortly", {
+    details: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+    headers: { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) },
+    cause,
+  });
 }
 
 /** The one "not found": 404 not_found naming what is missing. */

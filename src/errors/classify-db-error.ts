@@ -10,6 +10,13 @@
  * keeps the message, and a message that never succeeds still ends in the
  * dead-letter queue after max_retries. Unknown errors are therefore retryable.
  *
+ * A database that cannot be reached is `database_unavailable`: a socket error
+ * code (Node's errno), a SQLSTATE of class 08 (connection), 57P01–03 (shut
+ * down) or 53300 (too many connections), or node-postgres's own connection
+ * errors, which carry no code at all: a connect or query deadline passed, or
+ * the connection ended ("Connection terminated …", "Query read timeout"), so
+ * those are told by their message, the only thing pg gives them.
+ *
  * Pure: reads properties, imports nothing from Prisma.
  */
 import { PermanentError } from "./permanent-error.ts";
@@ -17,6 +24,13 @@ import { RetryableError } from "./retryable-error.ts";
 
 /** SQLSTATE classes where the row's data is to blame. */
 const PERMANENT_SQLSTATE_CLASSES = new Set(["22", "23", "54"]);
+
+/** The code of every failure that means the database cannot be reached now. */
+export const DATABASE_UNAVAILABLE_CODE = "database_unavailable";
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND"]);
+const PG_CONNECTION_MESSAGE =
+  /^(Connection terminated|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
 /** Prisma request codes where the data is to blame (P2010 is decided by its SQLSTATE). */
 const PERMANENT_PRISMA_CODES = new Set([
@@ -65,6 +79,14 @@ export function classifyDbError(err: unknown): ClassifiedError {
   const sqlstate = [pgCode, cause?.originalCode, cause?.code].find((c): c is string => typeof c === "string" && /^[0-9A-Z]{5}$/.test(c));
   const kind = typeof cause?.kind === "string" ? cause.kind : undefined;
 
+  if (
+    (sqlstate && UNAVAILABLE_SQLSTATE.test(sqlstate)) ||
+    (typeof e.code === "string" && UNAVAILABLE_ERRNO.has(e.code)) ||
+    kind === "DatabaseNotReachable" ||
+    prismaCode === "P1001" ||
+    (!sqlstate && !kind && !prismaCode && PG_CONNECTION_MESSAGE.test(message))
+  )
+    return new RetryableError(message, { code: DATABASE_UNAVAILABLE_CODE, cause: err });
   if (sqlstate) {
     const code = `sqlstate_${sqlstate}`;
     return PERMANENT_SQLSTATE_CLASSES.has(sqlstate.slice(0, 2))

@@ -3,7 +3,11 @@
  * native event. id/type/time/data map directly; the CloudEvents `source` is a
  * URI the sender chose, so it is kept as the `ceSource` attribute and never
  * used as the tenant (the tenant comes from the API key). Every other
- * attribute is kept, as sent, under `attributes`. Pure.
+ * attribute is kept, as sent, under `attributes`, if its value is of a type
+ * CloudEvents 1.0 allows for attributes — in JSON a string (String, URI,
+ * URI-reference, Timestamp, Binary), a boolean, or an integer of 32 bits;
+ * a null is an absent attribute (the JSON format's rule). An object, an
+ * array or any other number is refused, naming the attribute. Pure.
  */
 import { LIMITS } from "../config/limits.ts";
 import { isJsonObject } from "../events/fields.ts";
@@ -23,6 +27,8 @@ export type MappedCloudEvent =
 /** CloudEvents 1.0, "Attribute Naming Convention": lower-case ASCII letters and digits. */
 const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 const MAPPED = new Set(["id", "type", "time", "data", "data_base64", "source", "specversion"]);
+/** CloudEvents 1.0 "Type System": Integer is a 32-bit signed whole number. */
+const isAttributeInteger = (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
 
 export function cloudEventToEvent(ce: unknown): MappedCloudEvent {
   if (!isJsonObject(ce)) return refuse("", "a CloudEvent must be a JSON object");
@@ -36,6 +42,12 @@ export function cloudEventToEvent(ce: unknown): MappedCloudEvent {
   for (const [name, value] of Object.entries(ce)) {
     if (MAPPED.has(name)) continue;
     if (!ATTRIBUTE_NAME.test(name)) return refuse(name, "CloudEvents attribute names are lower-case ASCII letters and digits");
+    if (value === null) continue;
+    if (!(typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && isAttributeInteger(value))))
+      return refuse(
+        name,
+        "a CloudEvents attribute is a string, a boolean or a 32-bit integer (objects, arrays and other numbers belong in data)",
+      );
     const problem = findUnstorable(value, LIMITS.maxJsonDepth);
     if (problem) return refuse([name, ...problem.path].join("."), problem.message);
     attributes[name] = value;

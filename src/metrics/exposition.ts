@@ -4,6 +4,7 @@
  * else). One model, two spellings; the differences are the counter's name in
  * TYPE lines, UNIT lines and the closing `# EOF`. Pure.
  */
+import { parseAccept } from "hono/utils/accept";
 
 export type Labels = Record<string, string>;
 
@@ -23,9 +24,16 @@ export type MetricFamily =
 export const OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-/** What a scraper's Accept header asks for. */
+/**
+ * What a scraper's Accept header asks for, by its q-values (RFC 9110): OpenMetrics when
+ * it is acceptable (q > 0) and preferred at least as much as plain text; `q=0` refuses it.
+ */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
-  return /application\/openmetrics-text/i.test(accept ?? "");
+  if (!accept) return false;
+  const ranges = parseAccept(accept);
+  const best = (types: string[]) => Math.max(0, ...ranges.filter((r) => types.includes(r.type.toLowerCase())).map((r) => r.q));
+  const openMetrics = best(["application/openmetrics-text"]);
+  return openMetrics > 0 && openMetrics >= best(["text/plain", "text/*", "*/*"]);
 }
 
 const escapeLabel = (v: string) => v.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll('"', '\\"');

@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   deadLetterWhere,
   discardRequestSchema,
-  discardWhere,
+  pendingWhere,
   replayRequestSchema,
-  replayWhere,
   toSelection,
 } from "../../src/admin/dead-letter-filter.ts";
 
@@ -22,12 +21,12 @@ describe("dead-letter selection", () => {
     expect(deadLetterWhere({})).toEqual({});
   });
 
-  it("replays pending letters unless told otherwise, and never discarded ones", () => {
-    expect(replayWhere({ filter: { source: "s" } })).toMatchObject({ source: "s", status: "pending" });
-    expect(replayWhere({ filter: { source: "s", status: "replayed" } })).toMatchObject({ status: "replayed" });
-    expect(replayWhere({ filter: { status: "discarded" } })).toMatchObject({ id: { in: [] } });
-    expect(replayWhere({ ids: ["a"] })).toEqual({ id: { in: ["a"] }, status: { not: "discarded" } });
-    expect(discardWhere({ filter: { code: "x" } })).toEqual({ errorCode: "x", status: { not: "discarded" } });
+  it("acts on pending letters only: replayed and discarded are final", () => {
+    expect(pendingWhere({ filter: { source: "s" } })).toEqual({ source: "s", status: "pending" });
+    expect(pendingWhere({ filter: { source: "s", status: "replayed" } })).toMatchObject({ status: "pending", id: { in: [] } });
+    expect(pendingWhere({ filter: { status: "discarded" } })).toMatchObject({ id: { in: [] } });
+    expect(pendingWhere({ filter: { status: "pending", code: "x" } })).toEqual({ errorCode: "x", status: "pending" });
+    expect(pendingWhere({ ids: ["a"] })).toEqual({ id: { in: ["a"] }, status: "pending" });
   });
 
   it("requires exactly one of ids and a non-empty filter", () => {

@@ -1,6 +1,6 @@
 // The operators' path end to end on the local stack: events fail into the
-// dead-letter table, are listed, dry-run, replayed (twice), discarded — through
-// the admin API and through the ops CLI.
+// dead-letter table, are listed, dry-run, replayed (a second replay finds
+// nothing left to do), discarded — through the admin API and through the ops CLI.
 import { execFile } from "node:child_process";
 import { type EventInput, Eventline } from "@eventline/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,7 +93,7 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     expect((await admin("GET", "/dead-letters?type=ops.fail&status=pending")).body.total).toBe(5);
   });
 
-  it("replays by filter, and again by ids: each event lands exactly once", async () => {
+  it("replays by filter, and again by ids: the second replay sends nothing, each event lands exactly once", async () => {
     await sql("ALTER TABLE events DROP CONSTRAINT e2e_poison");
     const job = await admin("POST", "/dead-letters/replay", { filter: { type: "ops.fail" } });
     expect(job.status).toBe(202);
@@ -106,22 +106,32 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
 
     const replayed = await admin("GET", "/dead-letters?type=ops.fail&status=replayed");
     expect(replayed.body.total).toBe(5);
+    // Replayed is final: clicking again (or a second operator) finds nothing pending.
     const again = await admin("POST", "/dead-letters/replay", { ids: replayed.body.deadLetters.map((d: any) => d.id) });
-    expect(again.body).toMatchObject({ status: "succeeded", enqueued: 5 });
-    await until(
-      () => admin("GET", "/stats"),
-      (r) => r.body.stages.duplicates >= 5,
-    );
+    expect(again.body).toMatchObject({ status: "succeeded", total: 0, enqueued: 0 });
     expect((await rowsFor(prefix)).map((r) => r.n)).toEqual([1, 1, 1, 1, 1, 1]);
     const letter = await admin("GET", `/dead-letters/${replayed.body.deadLetters[0].id}`);
-    expect(letter.body).toMatchObject({ status: "replayed", replayCount: 2 });
+    expect(letter.body).toMatchObject({ status: "replayed", replayCount: 1 });
   });
 
-  it("discards with a reason and keeps the letter for audit", async () => {
-    const ids = (await admin("GET", "/dead-letters?type=ops.fail")).body.deadLetters.slice(0, 2).map((d: any) => d.id);
+  it("discards pending letters with a reason, keeps them for audit, and says which letters it changed", async () => {
+    const replayed = (await admin("GET", "/dead-letters?type=ops.fail")).body.deadLetters.slice(0, 2).map((d: any) => d.id);
+    // A replayed letter stays replayed: the answer says so, letter by letter.
+    expect((await admin("POST", "/dead-letters/discard", { ids: replayed, reason: "too late" })).body).toEqual({
+      discarded: 0,
+      ids: [],
+      notDiscarded: replayed.map((id: string) => ({ id, status: "replayed" })),
+    });
+    for (const n of [0, 1])
+      await sql(
+        "INSERT INTO dead_letters (id, key, source, event_type, event_id, body, error_code, error_message) VALUES (gen_random_uuid(), $1, $2, 'ops.gone', $1, '{}', 'invalid_message', 'unreadable')",
+        [`${prefix}gone-${n}`, stack.secrets.source],
+      );
+    const ids = (await admin("GET", "/dead-letters?type=ops.gone")).body.deadLetters.map((d: any) => d.id);
     expect((await admin("POST", "/dead-letters/discard", { ids })).status).toBe(400); // reason is required
     const r = await admin("POST", "/dead-letters/discard", { ids, reason: "handled by hand" });
-    expect(r.body).toEqual({ discarded: 2 });
+    expect(r.body).toEqual({ discarded: 2, ids: expect.arrayContaining(ids), notDiscarded: [] });
+    expect((await admin("POST", "/dead-letters/discard", { ids, reason: "again" })).body).toMatchObject({ discarded: 0 });
     const kept = await admin("GET", `/dead-letters/${ids[0]}`);
     expect(kept.body).toMatchObject({ status: "discarded", discardReason: "handled by hand" });
     expect(kept.body.discardedAt).toEqual(expect.any(String));
@@ -136,10 +146,10 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     });
     expect((await admin("GET", `/events/${stack.secrets.source}/nope`)).status).toBe(404);
     const stats = (await admin("GET", "/stats")).body;
-    expect(stats.stages).toMatchObject({ written: 6, dead_lettered: 5, replayed: 10 });
+    expect(stats.stages).toMatchObject({ written: 6, dead_lettered: 5, replayed: 5 });
     // First deliveries that reached a committed write: the healthy event only; replays are counted as replayed, not accepted.
     expect(stats.stages.accepted).toBe(1);
-    expect(stats.deadLetters).toEqual({ pending: 0, replayed: 3, discarded: 2 });
+    expect(stats.deadLetters).toEqual({ pending: 0, replayed: 5, discarded: 2 });
   });
 
   it("refuses a wrong token (401) and an ingest key (403)", async () => {
@@ -170,7 +180,7 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     expect((await ops("events", "get", stack.secrets.source, "missing")).code).toBe(3);
     expect((await ops("dlq", "discard", "--ids", "x")).code).toBe(2); // --reason missing
     const dry = await ops("dlq", "replay", "--type", "ops.fail", "--status", "replayed", "--dry-run");
-    expect(dry.out).toContain("3 dead letter(s) would be replayed");
+    expect(dry.out).toContain("0 dead letter(s) would be replayed"); // replayed is final
     const backfill = await ops("--json", "rollup", "backfill", "--from", "2026-01-01", "--to", "2026-12-31");
     expect(backfill.code).toBe(0);
     expect(JSON.parse(backfill.out)).toMatchObject({ days: 365, complete: true });

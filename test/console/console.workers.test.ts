@@ -5,7 +5,7 @@ import { exports } from "cloudflare:workers";
 import { serializeSigned } from "hono/utils/cookie";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/sha256.ts";
-import { SESSION_SECONDS } from "../../src/console/session.ts";
+import { SESSION_SECONDS, tokenFingerprint } from "../../src/console/session.ts";
 import { TEST_ADMIN_TOKEN, TEST_AUTH_FAILURE_LIMIT, TEST_KEYS } from "../support/credentials.ts";
 import { db, testEnv } from "../support/worker-db.ts";
 
@@ -62,33 +62,49 @@ describe("operator console", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Waiting for an operator");
     const [name, value] = cookie.split("=");
-    const forged = `${name}=${value!.replace(/^v2\.\d+/, "v2.99999999999")}`;
+    const forged = `${name}=${value!.replace(/^v3\.\d+/, "v3.99999999999")}`;
     expect((await request("/console", { headers: { cookie: forged } })).status).toBe(303);
   });
 
   /** A cookie as the console would sign it, with `secret`, saying `value`. */
   const cookieSignedWith = async (secret: string, value: string, name = "__Host-eventline_console") =>
     (await serializeSigned(name, value, secret, { secure: true, path: "/" })).split(";")[0]!;
-  const issued = (secondsAgo: number) => `v2.${Math.floor(Date.now() / 1000) - secondsAgo}`;
+  const issued = async (secondsAgo: number, adminTokenSha256 = testEnv.ADMIN_TOKEN_SHA256) =>
+    `v3.${Math.floor(Date.now() / 1000) - secondsAgo}.${await tokenFingerprint(adminTokenSha256)}`;
 
   it("refuses sessions signed with anything but CONSOLE_SESSION_SECRET: the admin token's hash opens nothing", async () => {
     const hash = await sha256Hex(TEST_ADMIN_TOKEN);
-    for (const key of [`eventline-console-session:${hash}`, `eventline-console-session-v2:${hash}`, hash, hash.toUpperCase()]) {
-      for (const value of [issued(0), "v1.99999999999"]) {
+    for (const key of [`eventline-console-session:${hash}`, `eventline-console-session-v3:${hash}`, hash, hash.toUpperCase()]) {
+      for (const value of [await issued(0), "v1.99999999999"]) {
         expect((await request("/console", { headers: { cookie: await cookieSignedWith(key, value) } })).status, key).toBe(303);
       }
     }
-    const real = await cookieSignedWith(`eventline-console-session-v2:${testEnv.CONSOLE_SESSION_SECRET}`, issued(0));
+    const real = await cookieSignedWith(`eventline-console-session-v3:${testEnv.CONSOLE_SESSION_SECRET}`, await issued(0));
     expect((await request("/console", { headers: { cookie: real } })).status).toBe(200);
   });
 
   it("ends a session SESSION_SECONDS after it was issued, whatever the cookie says, and refuses one issued in the future", async () => {
-    const key = `eventline-console-session-v2:${testEnv.CONSOLE_SESSION_SECRET}`;
-    expect((await request("/console", { headers: { cookie: await cookieSignedWith(key, issued(SESSION_SECONDS - 60)) } })).status).toBe(
-      200,
-    );
-    expect((await request("/console", { headers: { cookie: await cookieSignedWith(key, issued(SESSION_SECONDS + 1)) } })).status).toBe(303);
-    expect((await request("/console", { headers: { cookie: await cookieSignedWith(key, issued(-3600)) } })).status).toBe(303);
+    const key = `eventline-console-session-v3:${testEnv.CONSOLE_SESSION_SECRET}`;
+    expect(
+      (await request("/console", { headers: { cookie: await cookieSignedWith(key, await issued(SESSION_SECONDS - 60)) } })).status,
+    ).toBe(200);
+    expect(
+      (await request("/console", { headers: { cookie: await cookieSignedWith(key, await issued(SESSION_SECONDS + 1)) } })).status,
+    ).toBe(303);
+    expect((await request("/console", { headers: { cookie: await cookieSignedWith(key, await issued(-3600)) } })).status).toBe(303);
+  });
+
+  it("ends every session when the admin token is rotated: the old token gets 401 and its sessions a login page", async () => {
+    const cookie = await session();
+    const rotated = { ...testEnv, ADMIN_TOKEN_SHA256: await sha256Hex("a-new-admin-token-after-a-leak") };
+    const { consumerApp } = await import("../../src/consumer.ts");
+    expect((await consumerApp.request(`${HOST}/console`, { headers: { cookie } }, rotated)).status).toBe(303);
+    const api = await consumerApp.request(`${HOST}/admin/stats`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }, rotated);
+    expect(api.status).toBe(401);
+    // A session signed under another token's fingerprint is refused too, even with the right secret.
+    const key = `eventline-console-session-v3:${testEnv.CONSOLE_SESSION_SECRET}`;
+    const other = await cookieSignedWith(key, await issued(0, await sha256Hex("some-other-token")));
+    expect((await request("/console", { headers: { cookie: other } })).status).toBe(303);
   });
 
   it("ends every session when CONSOLE_SESSION_SECRET is rotated, and is disabled without one", async () => {

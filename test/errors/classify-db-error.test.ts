@@ -45,7 +45,7 @@ describe("classifyDbError", () => {
 
   it("uses driver-adapter kinds", () => {
     const adapter = (kind: string) => Object.assign(new Error(kind), { meta: { driverAdapterError: { cause: { kind } } } });
-    expect(classifyDbError(adapter("DatabaseNotReachable"))).toBeInstanceOf(RetryableError);
+    expect(classifyDbError(adapter("DatabaseNotReachable"))).toMatchObject({ code: "database_unavailable" });
     expect(classifyDbError(adapter("NullConstraintViolation"))).toBeInstanceOf(PermanentError);
   });
 

@@ -50,9 +50,34 @@ describe("classifyDbError on real driver errors", () => {
     for (const c of [viaPg, viaPrisma]) expect(c).toBeInstanceOf(permanent ? PermanentError : RetryableError);
   });
 
-  it("treats a refused connection as retryable", async () => {
+  it("treats a refused connection as the database being unavailable (retryable)", async () => {
     const closed = new pg.Client({ connectionString: "postgresql://postgres:postgres@127.0.0.1:9/postgres" });
     closed.on("error", () => {});
-    expect(classifyDbError(await thrown(closed.connect()))).toBeInstanceOf(RetryableError);
+    const c = classifyDbError(await thrown(closed.connect()));
+    expect(c).toBeInstanceOf(RetryableError);
+    expect(c.code).toBe("database_unavailable");
+  });
+
+  it("treats a connect or query deadline, through node-postgres and through Prisma, as the database being unavailable", async () => {
+    // A server that accepts connections and never answers: a database that hangs.
+    const { createServer } = await import("node:net");
+    const silent = createServer((s) => s.on("error", () => {}));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const url = `postgresql://postgres:postgres@127.0.0.1:${(silent.address() as { port: number }).port}/postgres`;
+    try {
+      const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 300 });
+      pool.on("error", () => {});
+      const viaPg = classifyDbError(await thrown(pool.query("SELECT 1")));
+      const viaPrisma = classifyDbError(await thrown(new PrismaClient({ adapter: new PrismaPg(pool) }).$queryRawUnsafe("SELECT 1")));
+      for (const c of [viaPg, viaPrisma]) expect(c).toMatchObject({ code: "database_unavailable" });
+      // Connected, then silent: the query's own deadline.
+      const slow = new pg.Client({ connectionString: server.url, query_timeout: 200 });
+      slow.on("error", () => {});
+      await slow.connect();
+      expect(classifyDbError(await thrown(slow.query("SELECT pg_sleep(2)")))).toMatchObject({ code: "database_unavailable" });
+      await slow.end().catch(() => {});
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -47,16 +47,29 @@ describe("parseBody", () => {
     });
   });
 
-  it("treats a CloudEvents attribute named error (null, {} or anything) as just an attribute", () => {
+  it("treats a CloudEvents attribute named error as just an attribute, of the types CloudEvents allows", () => {
     const ce = (error: unknown) => ({ specversion: "1.0", id: "e", source: "/s", type: "t", error });
-    for (const error of [null, {}, { path: "x", message: "y" }, "boom"]) {
+    for (const error of ["boom", true, 42, -(2 ** 31)]) {
       expect(parseBody(h({ "content-type": "application/cloudevents+json" }), JSON.stringify(ce(error))).candidates[0]).toMatchObject({
         ok: true,
         attributes: { error },
       });
     }
-    const batch = parseBody(h({ "content-type": "application/cloudevents-batch+json" }), JSON.stringify([ce(null), ce({})]));
-    expect(batch.candidates.map((c) => c.ok)).toEqual([true, true]);
+    // null is an absent attribute (the JSON format's rule).
+    const absent = parseBody(h({ "content-type": "application/cloudevents+json" }), JSON.stringify(ce(null))).candidates[0]!;
+    expect(absent).toMatchObject({ ok: true });
+    expect(absent.ok && "error" in (absent.attributes ?? {})).toBe(false);
+  });
+
+  it("refuses an attribute value of a type CloudEvents does not allow, naming the attribute", () => {
+    const ce = (ext: unknown) => ({ specversion: "1.0", id: "e", source: "/s", type: "t", ext });
+    for (const ext of [{}, { path: "x" }, [], [1], 1.5, 2 ** 31, 1e300]) {
+      const r = parseBody(h({ "content-type": "application/cloudevents-batch+json" }), JSON.stringify([ce(ext), ce("ok")]));
+      expect(
+        r.candidates.map((c) => (c.ok ? "ok" : [c.rejection.code, c.rejection.path])),
+        JSON.stringify(ext),
+      ).toEqual([["invalid_cloudevent", "ext"], "ok"]);
+    }
   });
 
   it("refuses attribute names CloudEvents does not allow, and what Postgres cannot store, per event", () => {

@@ -76,6 +76,15 @@ describe("GET /metrics exposition", () => {
   it("answers OpenMetrics only to a scraper that asks for it", () => {
     expect(wantsOpenMetrics("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")).toBe(true);
     expect(wantsOpenMetrics("text/plain")).toBe(false);
+    // q=0 refuses a type outright (RFC 9110), and a higher q for plain text wins.
+    expect(wantsOpenMetrics("application/openmetrics-text;q=0, text/plain")).toBe(false);
+    expect(wantsOpenMetrics("application/openmetrics-text;q=0.2, text/plain;q=0.8")).toBe(false);
+    expect(
+      wantsOpenMetrics(
+        "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+      ),
+    ).toBe(true);
+    expect(wantsOpenMetrics("*/*")).toBe(false);
     expect(wantsOpenMetrics(undefined)).toBe(false);
   });
 

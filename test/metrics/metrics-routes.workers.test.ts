@@ -40,6 +40,10 @@ describe("GET /metrics", () => {
     const prom = await scrape(TEST_METRICS_TOKEN, "text/plain");
     expect(prom.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(await prom.text()).not.toContain("# EOF");
+    // q=0 refuses OpenMetrics outright.
+    const refused = await scrape(TEST_METRICS_TOKEN, "application/openmetrics-text;q=0, text/plain");
+    expect(refused.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await refused.text()).not.toContain("# EOF");
   });
 
   it("only goes up across scrapes: written events add to the counters and to the lag histogram", async () => {

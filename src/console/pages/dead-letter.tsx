@@ -84,7 +84,7 @@ export const deadLetterPage = new Hono<{ Bindings: ConsumerEnv }>().get("/:id", 
       {letter.body !== null ? <pre data-body>{prettyJson(letter.body)}</pre> : <pre data-body>{letter.bodyText ?? ""}</pre>}
       {letter.body === null && <p class="notice">The body could not be stored as JSON; this is the message text as delivered.</p>}
 
-      {letter.status !== "discarded" && (
+      {letter.status === "pending" && (
         <div class="actions">
           <form method="post" action={consolePaths.replayPreview}>
             <input type="hidden" name="ids" value={letter.id} />

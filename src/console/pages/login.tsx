@@ -47,7 +47,7 @@ export const loginPages = new Hono<{ Bindings: ConsumerEnv }>()
       await countFailedAuth(c.env, c.req.raw.headers);
       return c.html(<LoginPage error={REFUSALS[check]} next={safeNext(form.next)} />, check === "ingest_key" ? 403 : 401);
     }
-    const refused = await startSession(c, c.env.CONSOLE_SESSION_SECRET);
+    const refused = await startSession(c, c.env.CONSOLE_SESSION_SECRET, c.env.ADMIN_TOKEN_SHA256);
     if (refused) return c.html(<LoginPage error={REFUSALS[refused]} next={safeNext(form.next)} />, 403);
     return c.redirect(safeNext(form.next), 303);
   })

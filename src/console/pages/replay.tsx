@@ -154,13 +154,20 @@ export const replayPages = new Hono<{ Bindings: ConsumerEnv }>()
   .post("/discard", async (c) => {
     const form = await c.req.parseBody({ all: true });
     const body = parseOrThrow("form", discardRequestSchema, { ...selectionFields(form), reason: form.reason });
-    const { discarded } = await discardLetters(requestDb(c), toSelection(body), body.reason);
+    const result = await discardLetters(requestDb(c), toSelection(body), body.reason);
+    const { discarded } = result;
+    const kept = ("notDiscarded" in result ? result.notDiscarded : undefined) ?? [];
     return c.html(
       <Layout title="Discarded" section="dead-letters">
         <p data-discarded>
           Discarded {formatCount(discarded)} dead {discarded === 1 ? "letter" : "letters"}. They stay visible (status discarded, with the
           reason) until the retention purge, and are never replayed.
         </p>
+        {kept.length > 0 && (
+          <p data-not-discarded>
+            Not discarded: {kept.map((l) => `${l.id} (${l.status})`).join(", ")}. A replay took them first, or they were already final.
+          </p>
+        )}
         <p>
           <a href={consolePaths.deadLetters()}>Back to dead letters</a>
         </p>
