@@ -77,7 +77,10 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml", environment: "producer" },
             miniflare: {
               bindings: { API_KEYS: apiKeys, SIGNING_SECRETS: `${TEST_SOURCES.signed}:${TEST_SIGNING_SECRET}` },
-              ratelimits: { INGEST_RATE_LIMITER: { namespace_id: "1001", simple: { limit: TEST_RATE_LIMIT, period: 60 } } },
+              ratelimits: {
+                INGEST_RATE_LIMITER: { namespace_id: "1001", simple: { limit: TEST_RATE_LIMIT, period: 60 } },
+                AUTH_FAILURE_LIMITER: { namespace_id: "1003", simple: { limit: TEST_AUTH_FAILURE_LIMIT, period: 60 } },
+              },
               kvNamespaces: { RECORDED: "recorded-messages" },
               workers: [
                 {

@@ -197,14 +197,18 @@ try {
         await truncate(l);
         const conns = await Promise.all(Array.from({ length: writers }, () => connect(l.url)));
         const at = (w: number, b: number) => writeDay(b) + (w * 997 + b) * 1000;
-        await Promise.all(conns.map(async (c, w) => {
-          for (let b = 0; b < statements; b++) await writeBatch(c, `c${r}-${w}-${b}`, at(w, b), batch);
-        }));
+        await Promise.all(
+          conns.map(async (c, w) => {
+            for (let b = 0; b < statements; b++) await writeBatch(c, `c${r}-${w}-${b}`, at(w, b), batch);
+          }),
+        );
         await l.direct.query("CHECKPOINT");
         const t0 = performance.now();
-        await Promise.all(conns.map(async (c, w) => {
-          for (let b = 0; b < statements; b++) await writeBatch(c, `c${r}-${w}-${b}`, at(w, b), batch, true);
-        }));
+        await Promise.all(
+          conns.map(async (c, w) => {
+            for (let b = 0; b < statements; b++) await writeBatch(c, `c${r}-${w}-${b}`, at(w, b), batch, true);
+          }),
+        );
         const s = (performance.now() - t0) / 1000;
         await Promise.all(conns.map((c) => c.end()));
         rps.set(l.name, [...(rps.get(l.name) ?? []), (writers * rowsPerWriter) / s]);
@@ -219,7 +223,9 @@ try {
       ratio: round(median(ratios)),
       ratioRange: [round(Math.min(...ratios)), round(Math.max(...ratios))],
     });
-    console.error(`[bench] backlog of copies, batch ${batch} × ${writers}: partitioned/today ${round(median(ratios))} (${ratios.map((x) => round(x)).join(", ")})`);
+    console.error(
+      `[bench] backlog of copies, batch ${batch} × ${writers}: partitioned/today ${round(median(ratios))} (${ratios.map((x) => round(x)).join(", ")})`,
+    );
   }
   report.backlogOfCopies = backlog;
 

@@ -10,7 +10,6 @@ import { adminRoutes } from "./admin/admin-routes.ts";
 import { operationsOpenApi } from "./admin/operations-api.ts";
 import { type ConsumerEnv, deadLetterQueueName } from "./config/consumer-env.ts";
 import { logLevel } from "./config/log-level.ts";
-import { renderConsoleError } from "./console/console-error.tsx";
 import { CONSOLE_ROOT } from "./console/console-paths.ts";
 import { consoleRoutes } from "./console/console-routes.tsx";
 import { handleDeadLetterBatch } from "./consumers/dead-letter-consumer.ts";
@@ -32,7 +31,7 @@ export const consumerApp = new Hono<{ Bindings: ConsumerEnv }>()
   .route("/admin", adminRoutes)
   .route(CONSOLE_ROOT, consoleRoutes)
   .notFound(notFound)
-  .onError((err, c) => (c.req.path.startsWith(CONSOLE_ROOT) ? renderConsoleError(err, c) : renderError(err, c)));
+  .onError(renderError);
 
 export default {
   fetch(request, env, ctx) {

@@ -8,7 +8,7 @@ import { CloudEvent, HTTP } from "cloudevents";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../src/config/limits.ts";
 import { contractChecked } from "./support/contract.ts";
-import { TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./support/credentials.ts";
+import { TEST_AUTH_FAILURE_LIMIT, TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./support/credentials.ts";
 import { enqueued, enqueuedEvent } from "./support/recorded-messages.ts";
 import { uniq } from "./support/uniq.ts";
 
@@ -340,6 +340,25 @@ describe("rate limiting", () => {
     expect(statuses.slice(0, -1).every((s) => s === 400)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+
+  it("throttles an address past TEST_AUTH_FAILURE_LIMIT wrong ingest keys a minute, and never the holder of a valid key", async () => {
+    const address = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const from = (key: string, ip = address) =>
+      post(JSON.stringify({ type: "t", payload: {} }), { authorization: `Bearer ${key}`, "cf-connecting-ip": ip });
+    const statuses: number[] = [];
+    for (let i = 0; i <= 2 * TEST_AUTH_FAILURE_LIMIT && statuses.at(-1) !== 429; i++) {
+      const res = await from(`evl_wrong_${i}`);
+      statuses.push(res.status);
+      if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+      await res.body?.cancel();
+    }
+    expect(statuses.length).toBeGreaterThan(TEST_AUTH_FAILURE_LIMIT);
+    expect(new Set(statuses.slice(0, -1))).toEqual(new Set([401]));
+    expect(statuses.at(-1)).toBe(429);
+    // The same address with a valid key is never counted nor refused; another address is not throttled.
+    expect((await from(TEST_KEYS.tenantA)).status).toBe(202);
+    expect((await from("evl_wrong", "203.0.113.77")).status).toBe(401);
   });
 });
 

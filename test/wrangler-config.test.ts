@@ -35,7 +35,12 @@ describe("wrangler.toml", () => {
     expect(producer.queues.consumers ?? []).toEqual([]);
     expect(producer.triggers.crons ?? []).toEqual([]);
     for (const name of Object.keys(producer.vars)) expect(name).not.toMatch(/DATABASE|ADMIN|DEAD_LETTER/);
-    expect(producer.ratelimits.map((r: { name: string }) => r.name)).toEqual(["INGEST_RATE_LIMITER"]);
+    expect(producer.ratelimits.map((r: { name: string }) => r.name)).toEqual(["INGEST_RATE_LIMITER", "AUTH_FAILURE_LIMITER"]);
+  });
+
+  it("counts failed authentications of both Workers against one throttle: the same namespace and limit", () => {
+    const limiter = (w: typeof producer) => w.ratelimits.find((r: { name: string }) => r.name === "AUTH_FAILURE_LIMITER");
+    expect(limiter(producer)).toEqual(limiter(consumer));
   });
 
   it("shares what both Workers run with: compatibility date and flags, minify, source maps", () => {

@@ -15,6 +15,10 @@ export interface RealPostgres {
   url: string;
   /** Creates a database of this name on the server and answers its URL (layouts side by side, a diff's own database). */
   createDatabase(name: string): Promise<string>;
+  /** Freezes every process of the server (SIGSTOP to its process group): connections are accepted by the kernel, never answered. */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -87,7 +91,12 @@ export async function startRealPostgres(settings: Record<string, string> = {}): 
       db.pathname = `/${name}`;
       return db.toString();
     },
+    freeze: () => process.kill(-child.pid!, "SIGSTOP"),
+    thaw: () => process.kill(-child.pid!, "SIGCONT"),
     async stop() {
+      try {
+        process.kill(-child.pid!, "SIGCONT"); // a frozen server cannot shut down
+      } catch {}
       const exited = new Promise((r) => child.once("exit", r));
       try {
         process.kill(-child.pid!, "SIGINT"); // fast shutdown

@@ -56,12 +56,13 @@ async function start(config: WorkersConfig) {
   const consumer = harness.getWorker(names.consumer);
 
   // Node's Request and miniflare's are both undici's; the casts only reconcile the Workers type declarations this repo compiles with.
+  // The body is read here first, up to FORWARDED_BODY_CAP: streamed through, a chunked body the Worker refuses
+  // before reading it all (413) made the local runtime fail the exchange ("TypeError: terminated", a 500).
   const forward = (worker: typeof producer) => async (req: Request) =>
     (await worker.fetch(req.url, {
       method: req.method,
-      headers: req.headers,
-      body: req.body,
-      duplex: "half",
+      headers: withoutLength(req.headers),
+      body: req.body ? await boundedBody(req.body) : undefined,
       redirect: "manual",
     } as never)) as unknown as Response;
   const ingest = await listen(config.ports.ingest, forward(producer));
@@ -93,6 +94,35 @@ async function start(config: WorkersConfig) {
   process.once("SIGTERM", () => void stop());
   process.once("SIGINT", () => void stop());
   send({ type: "ready", ingestUrl: `http://127.0.0.1:${ingest.port}`, opsUrl: `http://127.0.0.1:${ops.port}` });
+}
+
+/**
+ * More than either Worker reads of any request (their limits are 1 MB): a body past it is cut here, and the Worker,
+ * seeing more than its limit, answers 413 as it does deployed.
+ */
+const FORWARDED_BODY_CAP = 8 * 1024 * 1024;
+
+async function boundedBody(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    chunks.push(r.value);
+    size += r.value.byteLength;
+    if (size > FORWARDED_BODY_CAP) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The forwarded body has its own length now: chunked framing or a stale length must not go with it. */
+function withoutLength(headers: Headers): Headers {
+  const out = new Headers(headers);
+  out.delete("content-length");
+  out.delete("transfer-encoding");
+  return out;
 }
 
 async function listen(port: number, fetch: (req: Request) => Promise<Response> | Response) {

@@ -28,6 +28,11 @@ import {
 
 const idParam = z.object({ id: z.string() });
 const error = (description: string) => ({ description, schema: errorResponseSchema });
+/** Every route that reads the database may answer this while it cannot be reached (docs/operations.md#when-the-database-is-down). */
+const databaseUnavailable = {
+  ...error("database_unavailable: the database did not answer within the connect timeout and deadline; nothing was changed"),
+  headers: ["Retry-After"],
+};
 /** What every admin operation may answer besides its own results. */
 const adminErrors = {
   400: error("invalid_json or invalid_request: the field (path) and why"),
@@ -36,6 +41,7 @@ const adminErrors = {
   413: error("payload_too_large: over 1 MB"),
   429: { ...error("rate_limited: too many failed authentications from this address"), headers: ["Retry-After"] },
   500: error("internal_error: the request failed on the server (the error is in the Worker's logs)"),
+  503: databaseUnavailable,
 };
 const admin = (op: Omit<Operation, "tags" | "security" | "responses"> & { responses: Operation["responses"] }): Operation => ({
   ...op,
@@ -141,6 +147,7 @@ export const CONSUMER_OPERATIONS: readonly Operation[] = [
       403: error("source_forbidden: another source than the key's"),
       429: { ...error("rate_limited: per key, or too many failed authentications"), headers: ["Retry-After"] },
       500: error("internal_error"),
+      503: databaseUnavailable,
     },
   },
   {
@@ -154,6 +161,7 @@ export const CONSUMER_OPERATIONS: readonly Operation[] = [
       401: { ...error("unauthorized"), headers: ["WWW-Authenticate"] },
       429: { ...error("rate_limited: too many failed authentications"), headers: ["Retry-After"] },
       500: error("internal_error"),
+      503: databaseUnavailable,
     },
   },
   ...COMMON_OPERATIONS,

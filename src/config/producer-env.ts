@@ -13,6 +13,8 @@ export interface ProducerEnv {
   EVENTS_QUEUE: Queue<string>;
   /** Workers Rate Limiting binding, keyed per API key. */
   INGEST_RATE_LIMITER?: RateLimit;
+  /** Failed authentications (wrong ingest keys) per client address: the consumer's namespace too, one throttle for every surface. */
+  AUTH_FAILURE_LIMITER?: RateLimit;
   /** "<source>:<sha256 hex>" per line or comma. Secret. */
   API_KEYS?: string;
   /** "<source>:<secret>" per line; those sources must sign requests. Secret. */

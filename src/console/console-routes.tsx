@@ -13,6 +13,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ConsumerEnv } from "../config/consumer-env.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { operatorBodyLimit } from "../http/operator-body-limit.ts";
+import { asApiError } from "../http/render-error.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { ASSET_PATHS, CONSOLE_CSS, CONSOLE_JS } from "./assets.ts";
 import { CONSOLE_ROOT, consolePaths } from "./console-paths.ts";
@@ -61,10 +62,10 @@ const signedIn = createMiddleware<Env>(async (c, next) => {
   return page(c, 401, "Logged out", "Your session has ended. Log in again, then repeat the action.");
 });
 
-function page(c: Context, status: number, title: string, message: string): Response | Promise<Response> {
+function page(c: Context, status: number, title: string, message: string, kind?: string): Response | Promise<Response> {
   return c.html(
     <Layout title={title}>
-      <p class="error" role="alert">
+      <p class="error" role="alert" data-error={kind}>
         {message}
       </p>
       <p>
@@ -97,7 +98,19 @@ export const consoleRoutes = new Hono<Env>()
   .route("/events", eventLookupPage)
   .route("/rollups", rollupsPage)
   .all("*", (c) => page(c, 404, "Not found", "There is no console page here."))
-  .onError((err, c) => {
+  .onError((error, c) => {
+    const err = asApiError(error) ?? error;
+    if (err instanceof ApiError && err.code === "database_unavailable") {
+      log("warn", "console.database_unavailable", { method: c.req.method, path: c.req.path, ...errorFields(error) });
+      for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+      return page(
+        c,
+        503,
+        "Database unavailable",
+        "The database did not answer in time, so this page cannot be shown and nothing was changed. Events already accepted wait safely in the queue. Reload in a few seconds: nothing needs restarting.",
+        "database-unavailable",
+      );
+    }
     if (err instanceof ApiError) return page(c, err.status, err.status === 404 ? "Not found" : "Cannot do that", err.message);
     if (err instanceof HTTPException && err.status < 500) return page(c, err.status, "Cannot do that", err.message);
     log("error", "console.failed", { method: c.req.method, path: c.req.path, ...errorFields(err) });

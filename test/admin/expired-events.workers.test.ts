@@ -6,9 +6,9 @@
 import { exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { insertEvents } from "../../src/db/insert-events.ts";
+import { packedFields } from "../../src/events/event-message.ts";
 import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN, TEST_SOURCES } from "../support/credentials.ts";
-import { packedFields } from "../../src/events/event-message.ts";
 import { eventOnDay, eventPacketText } from "../support/packets.ts";
 import { batchOf, deliver, event as queueEvent } from "../support/queue-batches.ts";
 import { db, sql } from "../support/worker-db.ts";

@@ -17,11 +17,14 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-/** `configEdits` rewrite lines of wrangler.toml for this stack only (e.g. fewer retries); `credentials` replace the dev key's. */
+/**
+ * `configEdits` rewrite lines of wrangler.toml for this stack only (e.g. fewer retries); `credentials` replace the dev
+ * key's; `directUrl` puts the stack on that database (a real PostgreSQL) instead of the embedded one.
+ */
 export async function startE2eStack(
   name: string,
   configEdits: [RegExp, string][] = [],
-  credentials: Pick<LocalStackOptions, "apiKeys" | "signingSecrets"> = {},
+  options: Pick<LocalStackOptions, "apiKeys" | "signingSecrets" | "directUrl"> = {},
 ): Promise<E2eStack> {
   const stateDir = await mkdtemp(join(tmpdir(), `eventline-${name}-`));
   const logPath = join(stateDir, "workers.log");
@@ -32,7 +35,7 @@ export async function startE2eStack(
     ports: { ingest: 0, ops: 0 },
     workersStdio: log.fd,
     wranglerConfig,
-    ...credentials,
+    ...options,
   });
   const sql = async (q: string, params: unknown[] = []) => {
     const c = new pg.Client({ connectionString: stack.directUrl });
