@@ -116,7 +116,7 @@ const PLAIN_INSERT_SQL = `
       source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
     )
     ORDER BY r.source, r.id
-    ON CONFLICT (source, id) DO NOTHING`;
+    ON CONFLICT (source, id, received_at) DO NOTHING`;
 
 /** The consumer's function, with every writer on shard 0: the hot rows as they were before sharding. */
 const UNSHARDED = "bench_insert_events_unsharded";

@@ -11,7 +11,7 @@ export function plainMultiRowInsert(client: Pick<pg.ClientBase, "query">, events
     return `($${o + 1},$${o + 2},$${o + 3},$${o + 4},$${o + 5},$${o + 6})`;
   });
   return client.query(
-    `INSERT INTO events (source,id,type,occurred_at,received_at,payload) VALUES ${rows.join(",")} ON CONFLICT (source,id) DO NOTHING`,
+    `INSERT INTO events (source,id,type,occurred_at,received_at,payload) VALUES ${rows.join(",")} ON CONFLICT (source, id, received_at) DO NOTHING`,
     params,
   );
 }
