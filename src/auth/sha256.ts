@@ -1,4 +1,4 @@
-import { toHex } from "../lib/hex.ts";
+import { toHex } from "@eventline/protocol";
 
 const encoder = new TextEncoder();
 

@@ -18,6 +18,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
+import { sha256Hex } from "../auth/sha256.ts";
 
 /** A session lasts a working day; then log in again. */
 export const SESSION_SECONDS = 8 * 60 * 60;
@@ -44,8 +45,7 @@ const signingKey = (secret: string) => `eventline-console-session-v3:${secret}`;
 
 /** Which admin token a session was issued under: a hash of its hash, so the cookie reveals nothing usable. */
 export async function tokenFingerprint(adminTokenSha256: string | undefined): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`eventline-console-token:${adminTokenSha256 ?? ""}`));
-  return [...new Uint8Array(digest, 0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return (await sha256Hex(`eventline-console-token:${adminTokenSha256 ?? ""}`)).slice(0, 24);
 }
 
 export async function startSession(

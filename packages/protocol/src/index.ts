@@ -4,6 +4,7 @@
  * codes and response types, the signature's canonical form, the id format,
  * and how a size is counted (UTF-8 bytes). Zero dependencies; Web APIs only.
  */
+export { toHex } from "./hex.ts";
 export { canonicalRequest, type SignedRequest, signatureHeader, signatureOf, signingKey, signRequest } from "./signature.ts";
 export { utf8Length } from "./utf8-length.ts";
 export { formatUuidv7, uuidv7 } from "./uuidv7.ts";
