@@ -17,14 +17,21 @@ process.once("SIGINT", () => process.exit(130));
 
 const { values: args } = parseArgs({
   // A held run keeps ~1,000 single events a second pending: 5 s stays well below the ~10,000 at which the local queue fails.
-  options: { seconds: { type: "string", default: "5" }, connections: { type: "string", default: "10" } },
+  options: {
+    seconds: { type: "string", default: "5" },
+    connections: { type: "string", default: "10" },
+    // At most this many rounds of each kind (bench:smoke runs one), and requests per batch round.
+    rounds: { type: "string" },
+    "batch-requests": { type: "string", default: "120" },
+  },
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
-const BATCH_REQUESTS = 120;
-const BATCH_ROUNDS = 7;
-const SINGLE_ROUNDS = 5;
-const END_TO_END_ROUNDS = 3;
+const BATCH_REQUESTS = Number(args["batch-requests"]);
+const rounds = (n: number) => Math.min(n, Number(args.rounds ?? n));
+const BATCH_ROUNDS = rounds(7);
+const SINGLE_ROUNDS = rounds(5);
+const END_TO_END_ROUNDS = rounds(3);
 // After a drain the consumer still acks and logs its last batch: runs start only after this pause.
 const SETTLE_MS = 1_500;
 

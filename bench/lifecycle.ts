@@ -43,6 +43,8 @@ import { RECOMPUTE_SQL_BEFORE_PARTITIONING } from "./lib/recompute-before.ts";
 const { values: args } = parseArgs({
   options: {
     events: { type: "string", default: "1000000" },
+    // Day partitions the events are spread over (lookups and rollups read them all).
+    days: { type: "string", default: "400" },
     repeats: { type: "string", default: "5" },
     lookups: { type: "string", default: "2000" },
     // Rows per write measurement (one writer; 10 or 32 writers write 1.6× as many together, and each
@@ -56,7 +58,7 @@ const REPEATS = Number(args.repeats);
 const LOOKUPS = Number(args.lookups);
 const WRITE_ROWS = Number(args["write-rows"]);
 const MIN_STATEMENTS_PER_WRITER = 20;
-const DAYS = 400;
+const DAYS = Number(args.days);
 /** The last migration of the layout before partitioning. */
 const BEFORE_PARTITIONING = "20261129214321_ingest_lag";
 

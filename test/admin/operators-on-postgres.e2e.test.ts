@@ -34,15 +34,15 @@ const admin = async (method: string, path: string, body?: unknown) => {
   return { status: res.status, headers: res.headers, body: (await res.json()) as Json };
 };
 
-/** `n` pending letters of valid events of `source`; answers their ids. */
-async function letters(source: string, n: number): Promise<string[]> {
+/** `n` pending letters of valid events of `source`, received at `at`; answers their ids. */
+async function letters(source: string, n: number, at = "2026-11-20T12:00:00.000Z"): Promise<string[]> {
   const bodies = Array.from({ length: n }, (_, i) => ({
     v: 1,
     source,
     id: `${source}-${i}`,
     type: "race.t",
-    occurredAt: "2026-11-20T12:00:00.000Z",
-    receivedAt: "2026-11-20T12:00:00.000Z",
+    occurredAt: at,
+    receivedAt: at,
     payload: { i },
   }));
   await e2e.sql(
@@ -176,4 +176,25 @@ describe("an oversized chunked body", () => {
       else expect(await res.text()).toContain("1048576 bytes");
     },
   );
+});
+
+describe("a replay into a receipt day past retention", () => {
+  it("skips those letters, which stay pending with the code receipt_day_expired, and stores nothing", async () => {
+    const source = `expired-${SEED}`;
+    const old = await letters(source, 20, "2000-06-01T10:00:00.000Z");
+    // The state retention leaves: receipts before 2001 are gone.
+    await e2e.sql("UPDATE event_lifecycle SET expired_before = '2001-01-01T00:00:00Z'");
+    try {
+      const job = await replay({ filter: { source } });
+      expect(job).toMatchObject({ status: "succeeded", enqueued: 0, skipped: 20 });
+      const states = await e2e.sql("SELECT id, status, error_code FROM dead_letters WHERE source = $1", [source]);
+      expect(new Set(states.map((s) => `${s.status}/${s.error_code}`))).toEqual(new Set(["pending/receipt_day_expired"]));
+      expect(states.map((s) => s.id).sort()).toEqual([...old].sort());
+      const listed = await admin("GET", `/dead-letters?source=${source}&code=receipt_day_expired`);
+      expect(listed.body.total).toBe(20);
+      expect(await eventRows(source)).toEqual([]);
+    } finally {
+      await e2e.sql("UPDATE event_lifecycle SET expired_before = NULL");
+    }
+  });
 });
