@@ -66,7 +66,8 @@ const LOCK_FOR_ATTACH = `LOCK TABLE ONLY event_ids IN SHARE UPDATE EXCLUSIVE MOD
 
 /**
  * Creates the partition of UTC day `d` unless it exists; answers whether it did.
- * The caller holds LOCK_FOR_ATTACH, so a partition another transaction created
+ * It takes the parent's CHECK constraints along (ATTACH requires them). The
+ * caller holds LOCK_FOR_ATTACH, so a partition another transaction created
  * is seen (taking the lock reads the catalog's news) and two never race.
  */
 export function addDayPartitionFunction(): string {
@@ -79,7 +80,7 @@ BEGIN
   IF to_regclass(part) IS NOT NULL THEN
     RETURN false;
   END IF;
-  EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS)', part);
+  EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
   EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, lo, lo + interval '1 day');
   RETURN true;
 END
@@ -96,7 +97,7 @@ BEGIN
   IF to_regclass(part) IS NOT NULL THEN
     RETURN false;
   END IF;
-  EXECUTE format('CREATE TABLE %I (LIKE event_ids INCLUDING DEFAULTS)', part);
+  EXECUTE format('CREATE TABLE %I (LIKE event_ids INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
   EXECUTE format('ALTER TABLE event_ids ATTACH PARTITION %I FOR VALUES IN (%s)', part, n);
   RETURN true;
 END
