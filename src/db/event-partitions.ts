@@ -65,42 +65,40 @@ const LOCK_FOR_ATTACH = `LOCK TABLE ONLY event_ids IN SHARE UPDATE EXCLUSIVE MOD
   LOCK TABLE ONLY events IN SHARE UPDATE EXCLUSIVE MODE;`;
 
 /**
- * Creates the partition of UTC day `d` unless it exists; answers whether it did.
- * It takes the parent's CHECK constraints along (ATTACH requires them). The
- * caller holds LOCK_FOR_ATTACH, so a partition another transaction created
- * is seen (taking the lock reads the catalog's news) and two never race.
+ * Creates partition `part` of `parent` (a table like it, with its defaults and
+ * CHECK constraints, which ATTACH requires, attached with `bounds`) unless it
+ * exists; answers whether it did. The caller holds LOCK_FOR_ATTACH, so a
+ * partition another transaction created is seen (taking the lock reads the
+ * catalog's news) and two never race.
  */
-export function addDayPartitionFunction(): string {
-  return `CREATE OR REPLACE FUNCTION eventline_add_day_partition(d date)
+export function addPartitionFunction(): string {
+  return `CREATE OR REPLACE FUNCTION eventline_add_partition(parent text, part text, bounds text)
 RETURNS boolean LANGUAGE plpgsql AS $function$
-DECLARE
-  part text := 'events_p' || to_char(d, 'YYYYMMDD');
-  lo timestamptz := d::timestamp AT TIME ZONE 'UTC';
 BEGIN
   IF to_regclass(part) IS NOT NULL THEN
     RETURN false;
   END IF;
-  EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
-  EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, lo, lo + interval '1 day');
+  EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, parent);
+  EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I %s', parent, part, bounds);
   RETURN true;
 END
 $function$;`;
 }
 
-/** Creates the ledger partition of generation `n` unless it exists; answers whether it did. Same locks as above. */
+/** The partition of UTC day `d` (events_pYYYYMMDD), through eventline_add_partition. */
+export function addDayPartitionFunction(): string {
+  return `CREATE OR REPLACE FUNCTION eventline_add_day_partition(d date)
+RETURNS boolean LANGUAGE sql AS $function$
+  SELECT eventline_add_partition('events', 'events_p' || to_char(d, 'YYYYMMDD'),
+    format('FOR VALUES FROM (%L) TO (%L)', d::timestamp AT TIME ZONE 'UTC', (d + 1)::timestamp AT TIME ZONE 'UTC'));
+$function$;`;
+}
+
+/** The ledger partition of generation `n` (event_ids_gN), through eventline_add_partition. */
 export function addGenerationPartitionFunction(): string {
   return `CREATE OR REPLACE FUNCTION eventline_add_generation_partition(n integer)
-RETURNS boolean LANGUAGE plpgsql AS $function$
-DECLARE
-  part text := 'event_ids_g' || n;
-BEGIN
-  IF to_regclass(part) IS NOT NULL THEN
-    RETURN false;
-  END IF;
-  EXECUTE format('CREATE TABLE %I (LIKE event_ids INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
-  EXECUTE format('ALTER TABLE event_ids ATTACH PARTITION %I FOR VALUES IN (%s)', part, n);
-  RETURN true;
-END
+RETURNS boolean LANGUAGE sql AS $function$
+  SELECT eventline_add_partition('event_ids', 'event_ids_g' || n, format('FOR VALUES IN (%s)', n));
 $function$;`;
 }
 

@@ -7,6 +7,7 @@
 import {
   addDayPartitionFunction,
   addGenerationPartitionFunction,
+  addPartitionFunction,
   addPartitionsForFunction,
   dropExpiredTableFunction,
   maintainEventsFunction,
@@ -19,6 +20,7 @@ export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
   { name: "eventline_maintain_events", sql: maintainEventsFunction() },
   { name: "eventline_find_event", sql: findEventFunction() },
   { name: "eventline_drop_expired_table", sql: dropExpiredTableFunction() },
+  { name: "eventline_add_partition", sql: addPartitionFunction() },
   { name: "eventline_add_day_partition", sql: addDayPartitionFunction() },
   { name: "eventline_add_generation_partition", sql: addGenerationPartitionFunction() },
   { name: "eventline_add_partitions_for", sql: addPartitionsForFunction() },

@@ -403,36 +403,32 @@ END
 $function$;
 -- end eventline function
 
--- eventline function: eventline_add_day_partition
-CREATE OR REPLACE FUNCTION eventline_add_day_partition(d date)
+-- eventline function: eventline_add_partition
+CREATE OR REPLACE FUNCTION eventline_add_partition(parent text, part text, bounds text)
 RETURNS boolean LANGUAGE plpgsql AS $function$
-DECLARE
-  part text := 'events_p' || to_char(d, 'YYYYMMDD');
-  lo timestamptz := d::timestamp AT TIME ZONE 'UTC';
 BEGIN
   IF to_regclass(part) IS NOT NULL THEN
     RETURN false;
   END IF;
-  EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
-  EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, lo, lo + interval '1 day');
+  EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, parent);
+  EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I %s', parent, part, bounds);
   RETURN true;
 END
 $function$;
 -- end eventline function
 
+-- eventline function: eventline_add_day_partition
+CREATE OR REPLACE FUNCTION eventline_add_day_partition(d date)
+RETURNS boolean LANGUAGE sql AS $function$
+  SELECT eventline_add_partition('events', 'events_p' || to_char(d, 'YYYYMMDD'),
+    format('FOR VALUES FROM (%L) TO (%L)', d::timestamp AT TIME ZONE 'UTC', (d + 1)::timestamp AT TIME ZONE 'UTC'));
+$function$;
+-- end eventline function
+
 -- eventline function: eventline_add_generation_partition
 CREATE OR REPLACE FUNCTION eventline_add_generation_partition(n integer)
-RETURNS boolean LANGUAGE plpgsql AS $function$
-DECLARE
-  part text := 'event_ids_g' || n;
-BEGIN
-  IF to_regclass(part) IS NOT NULL THEN
-    RETURN false;
-  END IF;
-  EXECUTE format('CREATE TABLE %I (LIKE event_ids INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
-  EXECUTE format('ALTER TABLE event_ids ATTACH PARTITION %I FOR VALUES IN (%s)', part, n);
-  RETURN true;
-END
+RETURNS boolean LANGUAGE sql AS $function$
+  SELECT eventline_add_partition('event_ids', 'event_ids_g' || n, format('FOR VALUES IN (%s)', n));
 $function$;
 -- end eventline function
 
