@@ -188,10 +188,7 @@ BEGIN
     INSERT INTO event_id_generations (generation, first_day, window_days)
     VALUES (last_gen.generation + 1, greatest(last_gen.first_day + ${GENERATION_WINDOWS} * last_gen.window_days, today + 1), w);
   END LOOP;
-  SELECT * INTO cur FROM event_id_generations g WHERE g.first_day <= today ORDER BY g.first_day DESC LIMIT 1;
-  IF NOT FOUND THEN
-    SELECT * INTO cur FROM event_id_generations g ORDER BY g.generation LIMIT 1;
-  END IF;
+  -- Planning changed no generation that has begun, so the current one is still cur.
   -- Generations before the current one: no copy received from now on writes to them.
   FOR part IN
     SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
