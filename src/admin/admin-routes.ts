@@ -10,6 +10,7 @@ import { eventId, sourceName } from "../events/fields.ts";
 import { operatorBodyLimit } from "../http/operator-body-limit.ts";
 import { validate } from "../http/validate.ts";
 import { backfillRequestSchema } from "../rollups/backfill-range.ts";
+import { definitionRoutes } from "../rollups/definition-routes.ts";
 import { runBackfillRequest } from "../rollups/run-backfill.ts";
 import { runRollup } from "../rollups/run-rollup.ts";
 import { discardRequestSchema, replayRequestSchema, toSelection } from "./dead-letter-filter.ts";
@@ -77,3 +78,6 @@ adminRoutes.post("/rollups/backfill", validate("json", backfillRequestSchema), a
 
 /** Applies the pending rollup deltas now (what the cron does), within the budget. */
 adminRoutes.post("/rollups/run", async (c) => c.json(await runRollup(requestDb(c), { kind: "manual", budgetMs: ADMIN_BUDGET_MS })));
+
+/** Rollups that users define: /admin/rollups and /admin/rollups/{name}[/data]. */
+adminRoutes.route("/rollups", definitionRoutes);

@@ -28,6 +28,12 @@ export interface Database {
   readonly prisma: Db;
   /** The client-side deadline for one call (DATABASE_TIMEOUT_SECONDS); the same figure bounds it server-side. */
   readonly timeoutMs: number;
+  /**
+   * The connection to itself, for a transaction of several statements
+   * (BEGIN … COMMIT): other work of the invocation waits meanwhile, so none
+   * of its statements runs inside the transaction. Release it when done.
+   */
+  connect(): Promise<pg.PoolClient>;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,7 @@ export function openDatabase(env: DatabaseEnv, { deadlineEveryQuery = false } = 
       return prisma;
     },
     timeoutMs,
+    connect: () => pool.connect(),
     async close() {
       closing = true;
       await pool.end().catch(() => {});

@@ -28,6 +28,9 @@ export const API_ERROR_CODES = [
   "queue_unavailable",
   "database_unavailable",
   "atomic_batch_too_large",
+  "invalid_rollup_definition",
+  "rollup_not_found",
+  "too_many_rollups",
   "internal_error",
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -1,0 +1,104 @@
+-- AlterTable
+-- The column first, the default after: a volatile default given with ADD COLUMN
+-- would rewrite every partition to fill it; rows written before stay null (the
+-- backfill of each rollup definition reads them).
+ALTER TABLE "events" ADD COLUMN     "written_xid" BIGINT;
+ALTER TABLE "events" ALTER COLUMN "written_xid" SET DEFAULT ((pg_current_xact_id())::text)::bigint;
+
+-- CreateTable
+CREATE TABLE "rollup_definitions" (
+    "name" TEXT NOT NULL,
+    "cells_id" UUID NOT NULL,
+    "definition" JSON NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "backfill_before_xid" BIGINT NOT NULL,
+    "backfill_next" TIMESTAMPTZ(3),
+    "watermark_xid" BIGINT NOT NULL,
+    "covered_from" TIMESTAMPTZ(3),
+    "skipped" BIGINT NOT NULL DEFAULT 0,
+    "last_run_at" TIMESTAMPTZ(3),
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "rollup_definitions_pkey" PRIMARY KEY ("name")
+);
+
+-- CreateTable
+CREATE TABLE "rollup_cells" (
+    "rollup_id" UUID NOT NULL,
+    "bucket" TIMESTAMPTZ(3) NOT NULL,
+    "dims_key" BYTEA NOT NULL,
+    "dims" JSONB NOT NULL,
+    "measure" TEXT NOT NULL,
+    "n" BIGINT NOT NULL,
+    "sum" DECIMAL,
+    "min" DECIMAL,
+    "max" DECIMAL,
+
+    CONSTRAINT "rollup_cells_pkey" PRIMARY KEY ("rollup_id","bucket","dims_key","measure")
+);
+
+-- CreateTable
+CREATE TABLE "rollup_distinct_values" (
+    "rollup_id" UUID NOT NULL,
+    "bucket" TIMESTAMPTZ(3) NOT NULL,
+    "dims_key" BYTEA NOT NULL,
+    "measure" TEXT NOT NULL,
+    "value_key" BYTEA NOT NULL,
+
+    CONSTRAINT "rollup_distinct_values_pkey" PRIMARY KEY ("rollup_id","bucket","dims_key","measure","value_key")
+);
+
+-- CreateTable
+CREATE TABLE "rollup_retired_cells" (
+    "cells_id" UUID NOT NULL,
+    "retired_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "rollup_retired_cells_pkey" PRIMARY KEY ("cells_id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "rollup_definitions_cells_id_key" ON "rollup_definitions"("cells_id");
+
+-- CreateIndex
+-- A block-range index: nothing for writers to maintain per row (autosummarize
+-- has autovacuum summarize a range once it is full); a run reads the ranges
+-- its transactions wrote. Building it reads each partition once, under a lock
+-- that holds writers back meanwhile (on a large deployment: a quiet hour).
+CREATE INDEX "events_written_xid_idx" ON "events" USING BRIN ("written_xid") WITH (pages_per_range = 32, autosummarize = on);
+
+-- eventline function: eventline_json_key
+-- A fixed-size key for a JSON value as eventline_json_value gave it: the
+-- sha256 of its canonical text (jsonb's). What a distinct measure remembers
+-- per value, and a rollup cell per list of dimension values, however long
+-- the values are. Null for a missing value, which a distinct measure does
+-- not count.
+CREATE OR REPLACE FUNCTION eventline_json_key(v jsonb) RETURNS bytea
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+  SELECT sha256(convert_to(v::text, 'UTF8'))
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_json_number
+-- The number a JSON value holds, exactly (numeric), or null when it holds
+-- none: what a rollup's sum, min and max measure. A string of digits is not a
+-- number here; it is skipped like a missing value.
+CREATE OR REPLACE FUNCTION eventline_json_number(v jsonb) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+  SELECT CASE WHEN jsonb_typeof(v) = 'number' THEN (v #>> '{}')::numeric END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_json_value
+-- A JSON value as a rollup groups by it: numbers by their value (1, 1.0 and
+-- 1e0 are one group), a JSON null like a missing value (SQL null), anything
+-- else as it is. Inlined by the planner (a single SELECT, IMMUTABLE).
+CREATE OR REPLACE FUNCTION eventline_json_value(v jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+  SELECT CASE jsonb_typeof(v)
+    WHEN 'null' THEN NULL
+    WHEN 'number' THEN to_jsonb(trim_scale((v #>> '{}')::numeric))
+    ELSE v
+  END
+$function$;
+-- end eventline function
