@@ -9,6 +9,9 @@ import { errorResponseSchema } from "../http/error-response.ts";
 import { documentOnce, type Operation } from "../http/openapi/build-document.ts";
 import { COMMON_HEADERS, COMMON_OPERATIONS } from "../http/openapi/common-operations.ts";
 import { backfillRequestSchema } from "../rollups/backfill-range.ts";
+import { dataPageSchema, definitionListSchema, definitionStateSchema } from "../rollups/definitions/api-schemas.ts";
+import { dataQuerySchema } from "../rollups/definitions/data-query.ts";
+import { rollupDefinitionSchema } from "../rollups/definitions/definition-schema.ts";
 import { rollupQuery } from "../rollups/rollup-routes.ts";
 import { eventPathParams } from "./admin-routes.ts";
 import { discardRequestSchema, replayRequestSchema } from "./dead-letter-filter.ts";
@@ -27,6 +30,7 @@ import {
 } from "./operator-schemas.ts";
 
 const idParam = z.object({ id: z.string() });
+const rollupNameParam = z.object({ name: z.string() });
 const error = (description: string) => ({ description, schema: errorResponseSchema });
 /** Every route that reads the database may answer this while it cannot be reached (docs/operations.md#when-the-database-is-down). */
 const databaseUnavailable = {
@@ -132,6 +136,54 @@ export const CONSUMER_OPERATIONS: readonly Operation[] = [
     path: "/admin/rollups/run",
     summary: "Apply pending rollup deltas now",
     responses: { 200: { description: "What was applied", schema: rollupRunReportSchema } },
+  }),
+  admin({
+    method: "get",
+    path: "/admin/rollups",
+    summary: "Rollups users define, with their state",
+    responses: { 200: { description: "Every definition", schema: definitionListSchema } },
+  }),
+  admin({
+    method: "put",
+    path: "/admin/rollups/{name}",
+    summary: "Create or replace a rollup definition",
+    description:
+      "Creating or changing a definition computes it over every retained event (a backfill, state backfilling), then keeps it current with each cron run. A replace that changes nothing changes nothing.",
+    params: rollupNameParam,
+    body: { "application/json": { schema: rollupDefinitionSchema } },
+    responses: {
+      200: { description: "Replaced (or unchanged)", schema: definitionStateSchema },
+      201: { description: "Created", schema: definitionStateSchema },
+      400: error("invalid_rollup_definition (path: the field) or invalid_json"),
+      409: error("too_many_rollups: the deployment holds the most definitions it may"),
+    },
+  }),
+  admin({
+    method: "get",
+    path: "/admin/rollups/{name}",
+    summary: "One rollup definition, with its state",
+    params: rollupNameParam,
+    responses: { 200: { description: "The definition", schema: definitionStateSchema }, 404: error("rollup_not_found") },
+  }),
+  admin({
+    method: "delete",
+    path: "/admin/rollups/{name}",
+    summary: "Delete a rollup definition and its data",
+    params: rollupNameParam,
+    responses: { 204: { description: "Deleted" }, 404: error("rollup_not_found") },
+  }),
+  admin({
+    method: "get",
+    path: "/admin/rollups/{name}/data",
+    summary: "A rollup's rows: buckets in [from, to), sorted by bucket then dimension values",
+    description:
+      "from and to: RFC 3339 instants, or dates meaning local midnight in the definition's zone. Any dimension's name is a filter too (?country=US). format=csv answers text/csv (the next page's cursor in X-Next-Cursor).",
+    params: rollupNameParam,
+    query: dataQuerySchema,
+    responses: {
+      200: { description: "One page (nextCursor for the next)", schema: dataPageSchema },
+      404: error("rollup_not_found"),
+    },
   }),
   {
     method: "get",

@@ -1,8 +1,9 @@
 /**
  * What the Cron Trigger does: apply the rollup deltas the consumers wrote
- * since the last run, purge dead letters past their retention, fold old
- * hours of the lag histogram, and keep the events' life cycle (partitions
- * ahead, retention, the dedupe ledger's generations).
+ * since the last run, keep the rollups users define current, purge dead
+ * letters past their retention, fold old hours of the lag histogram, and
+ * keep the events' life cycle (partitions ahead, retention, the dedupe
+ * ledger's generations).
  */
 
 import { type ConsumerEnv, deadLetterRetentionDays, eventLifecycleConfig } from "../config/consumer-env.ts";
@@ -13,6 +14,7 @@ import { dropExpiredTables } from "../db/drop-expired-tables.ts";
 import { maintainEvents } from "../db/maintain-events.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { DAY_MS } from "../lib/time.ts";
+import { refreshDefinitions } from "../rollups/refresh-definitions.ts";
 import { type RollupRunReport, runRollup } from "../rollups/run-rollup.ts";
 
 /**
@@ -22,6 +24,9 @@ import { type RollupRunReport, runRollup } from "../rollups/run-rollup.ts";
  */
 export const SCHEDULED_BUDGET_MS = 60_000;
 
+/** A step of a user-defined rollup (a backfill chunk, a run) is stopped after this long: far below Hyperdrive's 60 s, far above the 1 s a backfill chunk aims at. */
+export const DEFINITION_STEP_TIMEOUT_MS = 30_000;
+
 export async function runCronJobs(
   controller: Pick<ScheduledController, "scheduledTime" | "cron">,
   env: ConsumerEnv,
@@ -30,8 +35,9 @@ export async function runCronJobs(
   return withDatabase(env, ctx, async (database) => {
     const db = database.prisma;
     // Each job runs whatever became of the other: a failed rollup must not keep expired letters, nor the reverse.
-    const [rollup, purge, lag, lifecycle] = await Promise.allSettled([
+    const [rollup, definitions, purge, lag, lifecycle] = await Promise.allSettled([
       runRollup(db, { kind: "scheduled", budgetMs: SCHEDULED_BUDGET_MS }),
+      refreshDefinitions(database, { budgetMs: SCHEDULED_BUDGET_MS, statementTimeoutMs: DEFINITION_STEP_TIMEOUT_MS }),
       (async () => {
         const before = new Date(controller.scheduledTime - deadLetterRetentionDays(env) * DAY_MS);
         const purged = await purgeDeadLetters(db, before);
@@ -45,10 +51,12 @@ export async function runCronJobs(
         if (dropped.length > 0) log("info", "events.expired_tables_dropped", { tables: dropped });
       })(),
     ]);
+    if (definitions.status === "rejected") log("error", "rollups.definitions_failed", errorFields(definitions.reason));
     if (purge.status === "rejected") log("error", "dead_letters.purge_failed", errorFields(purge.reason));
     if (lag.status === "rejected") log("error", "ingest_lag.compact_failed", errorFields(lag.reason));
     if (lifecycle.status === "rejected") log("error", "events.maintenance_failed", errorFields(lifecycle.reason));
     if (rollup.status === "rejected") throw rollup.reason;
+    if (definitions.status === "rejected") throw definitions.reason;
     if (purge.status === "rejected") throw purge.reason;
     if (lag.status === "rejected") throw lag.reason;
     if (lifecycle.status === "rejected") throw lifecycle.reason;

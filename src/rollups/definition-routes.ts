@@ -31,7 +31,7 @@ function parseName(name: string): string {
 }
 
 function notFound(name: string): ApiError {
-  return new ApiError(404, "rollup_not_found", `no rollup named "${name}"`, { details: { name } });
+  return new ApiError(404, "rollup_not_found", `no rollup named "${name}"`, { details: { path: "name" } });
 }
 
 /** A definition as the API answers it. */

@@ -99,7 +99,7 @@ export async function refreshDefinition(
       const from = d.from_history ? "-infinity" : timestamptzText(d.next!);
       const until = d.until ?? d.history_before;
       const end = d.from_history ? d.history_before : new Date(d.next!.getTime() + opts.backfillDays * DAY_MS);
-      const to = end < until ? end : until;
+      const to = new Date(Math.min(end.getTime(), until.getTime()));
       phase = "backfill";
       params = [d.cells_id, def.timeZone, def.source ?? null, type.exact, type.prefix, "-1", d.before_xid, from, timestamptzText(to)];
       advance = { watermark: null, next: to, backfilling: to < until };

@@ -11,7 +11,7 @@ import * as z from "zod/mini";
 type Schema = z.ZodMiniType;
 
 export interface Operation {
-  method: "get" | "post";
+  method: "get" | "post" | "put" | "delete";
   /** OpenAPI path template, e.g. /admin/dead-letters/{id}. */
   path: string;
   summary: string;

@@ -74,7 +74,8 @@ export function cellsStatement(def: RollupDefinition, selection: EventSelection)
         return `count(s.m${i}) AS n${i}, NULL::numeric AS s${i}, min(s.m${i}) AS lo${i}, NULL::numeric AS hi${i}`;
       case "max":
         return `count(s.m${i}) AS n${i}, NULL::numeric AS s${i}, NULL::numeric AS lo${i}, max(s.m${i}) AS hi${i}`;
-      case "distinct":
+      default:
+        // distinct: its n comes from the values it had not seen (new<i>).
         return `NULL::bigint AS n${i}, NULL::numeric AS s${i}, NULL::numeric AS lo${i}, NULL::numeric AS hi${i}`;
     }
   });

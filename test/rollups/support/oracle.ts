@@ -68,7 +68,7 @@ export function groupBy(def: RollupDefinition, events: StoredEvent[]): Map<strin
   const out = new Map<string, OracleRow>();
   for (const [key, r] of rows) {
     const row: OracleRow = { bucket: r.bucket };
-    Object.keys(def.dimensions).forEach((name, i) => (row[name] = r.dims[i]));
+    for (const [i, name] of Object.keys(def.dimensions).entries()) row[name] = r.dims[i];
     for (const [name, m] of Object.entries(def.measures)) {
       if (m === "count") {
         row[name] = r.events.length;
