@@ -38,6 +38,14 @@ export class AdminClient {
     return this.request<T>("POST", path, body);
   }
 
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PUT", path, body);
+  }
+
+  delete(path: string): Promise<void> {
+    return this.request<void>("DELETE", path);
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {

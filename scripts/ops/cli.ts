@@ -3,6 +3,7 @@ import { Presets, SingleBar } from "cli-progress";
 // eventline-ops — the operators' CLI for the admin API.
 //   npm run ops -- <command> [options]      (see --help on every command)
 // Exit codes: 0 ok, 1 request failed, 2 usage, 3 not found, 4 not authorized, 5 rejected by the API.
+import { readFile } from "node:fs/promises";
 import { Command, CommanderError, Option } from "commander";
 import { DEAD_LETTER_STATUSES } from "../../src/admin/dead-letter-filter.ts";
 import type { ReplayJob } from "../../src/generated/prisma-node/client.ts";
@@ -159,6 +160,55 @@ rollup
     bar?.stop();
     const summary = { days, keys, rows, complete: r.complete };
     print(summary, () => keyValues(summary));
+  });
+
+const rollups = program.command("rollups").description("rollups users define (hour or day buckets in a time zone, dimensions, measures)");
+rollups
+  .command("apply <file>")
+  .description('create or replace the definitions a JSON file lists: {"<name>": {definition}, …} (keep it in git)')
+  .action(async (file: string) => {
+    let listed: Record<string, unknown>;
+    try {
+      listed = JSON.parse(await readFile(file, "utf8"));
+    } catch (err) {
+      throw new CliError(`cannot read ${file}: ${(err as Error).message}`, EXIT.usage);
+    }
+    if (typeof listed !== "object" || listed === null || Array.isArray(listed)) {
+      throw new CliError(`${file}: expected an object of definitions by name`, EXIT.usage);
+    }
+    const c = client();
+    const applied: { name: string; outcome: string; state: string; version: number }[] = [];
+    for (const [name, definition] of Object.entries(listed)) {
+      const before = await c.get<{ version: number }>(`/rollups/${name}`).catch((err) => {
+        if (err instanceof CliError && err.exitCode === EXIT.notFound) return null;
+        throw err;
+      });
+      const r = await c.put<{ name: string; version: number; state: string }>(`/rollups/${name}`, definition);
+      const outcome = before === null ? "created" : before.version === r.version ? "unchanged" : "replaced";
+      applied.push({ name, outcome, state: r.state, version: r.version });
+    }
+    print(applied, () => table(applied, ["name", "outcome", "state", "version"]));
+  });
+rollups
+  .command("list")
+  .description("every definition with its state")
+  .action(async () => {
+    const { rollups: all } = await client().get<{ rollups: Record<string, unknown>[] }>("/rollups");
+    print(all, () => table(all, ["name", "granularity", "timeZone", "state", "rows", "skipped", "lastRunAt"]));
+  });
+rollups
+  .command("show <name>")
+  .description("one definition, its state and coverage")
+  .action(async (name: string) => {
+    const r = await client().get<Record<string, unknown>>(`/rollups/${name}`);
+    print(r, () => keyValues(r));
+  });
+rollups
+  .command("delete <name>")
+  .description("delete a definition and its data")
+  .action(async (name: string) => {
+    await client().delete(`/rollups/${name}`);
+    print({ deleted: name }, () => `rollup ${name} deleted`);
   });
 
 program

@@ -44,3 +44,38 @@ export function DailyBars(props: { label: string; days: readonly string[]; count
     </figure>
   );
 }
+
+/** Bars over any labelled series (a rollup's buckets), each bar titled with its label and value. */
+export function SeriesBars(props: { label: string; labels: readonly string[]; values: ReadonlyMap<string, number> }) {
+  const { bars, top, plot } = barChart(props.labels, props.values, WIDTH, HEIGHT);
+  const first = props.labels[0] ?? "";
+  const last = props.labels.at(-1) ?? "";
+  return (
+    <figure data-series>
+      <figcaption>
+        {props.label}: {props.labels.length} buckets
+      </figcaption>
+      <svg class="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${props.label}, ${first} to ${last}`}>
+        <line x1={plot.left} x2={plot.left + plot.width} y1={plot.top} y2={plot.top} />
+        <line x1={plot.left} x2={plot.left + plot.width} y1={plot.top + plot.height} y2={plot.top + plot.height} />
+        <text x={plot.left - 4} y={plot.top + 4} text-anchor="end">
+          {formatCount(top)}
+        </text>
+        <text x={plot.left - 4} y={plot.top + plot.height} text-anchor="end">
+          0
+        </text>
+        {bars.map((b) => (
+          <rect class="bar" x={b.x} y={b.y} width={b.width} height={b.height}>
+            <title>{`${b.day}: ${b.count}`}</title>
+          </rect>
+        ))}
+        <text x={plot.left} y={HEIGHT - 4}>
+          {first.slice(0, 16)}
+        </text>
+        <text x={plot.left + plot.width} y={HEIGHT - 4} text-anchor="end">
+          {last.slice(0, 16)}
+        </text>
+      </svg>
+    </figure>
+  );
+}

@@ -26,5 +26,8 @@ export const consolePaths = {
   rollupsBackfill: at("/rollups/backfill"),
   rollupsBackfillJson: at("/rollups/backfill.json"),
   rollupsRun: at("/rollups/run"),
+  definitions: at("/rollup-definitions"),
+  definition: (name: string, query = "") => at(`/rollup-definitions/${segment(name)}${query}`),
+  definitionsRefresh: (name: string) => at(`/rollup-definitions/${segment(name)}/refresh`),
   asset: (file: string) => at(`/assets/${file}`),
 } as const;

@@ -24,6 +24,7 @@ import { eventLookupPage } from "./pages/event-lookup.tsx";
 import { loginPages } from "./pages/login.tsx";
 import { overviewPage } from "./pages/overview.tsx";
 import { replayPages } from "./pages/replay.tsx";
+import { rollupDefinitionsPage } from "./pages/rollup-definitions.tsx";
 import { rollupsPage } from "./pages/rollups.tsx";
 import { hasSession } from "./session.ts";
 
@@ -97,6 +98,7 @@ export const consoleRoutes = new Hono<Env>()
   .route("/", replayPages)
   .route("/events", eventLookupPage)
   .route("/rollups", rollupsPage)
+  .route("/rollup-definitions", rollupDefinitionsPage)
   .all("*", (c) => page(c, 404, "Not found", "There is no console page here."))
   .onError((error, c) => {
     const err = asApiError(error) ?? error;

@@ -4,13 +4,14 @@ import type { Child } from "hono/jsx";
 import { ASSET_PATHS } from "./assets.ts";
 import { consolePaths } from "./console-paths.ts";
 
-export type Section = "overview" | "dead-letters" | "events" | "rollups";
+export type Section = "overview" | "dead-letters" | "events" | "rollups" | "rollup-definitions";
 
 const NAV: { section: Section; href: string; label: string }[] = [
   { section: "overview", href: consolePaths.overview, label: "Overview" },
   { section: "dead-letters", href: consolePaths.deadLetters(), label: "Dead letters" },
   { section: "events", href: consolePaths.eventLookup(), label: "Event lookup" },
   { section: "rollups", href: consolePaths.rollups(), label: "Rollups" },
+  { section: "rollup-definitions", href: consolePaths.definitions, label: "Defined rollups" },
 ];
 
 export function Layout(props: { title: string; section?: Section; children: Child; loggedIn?: boolean }) {

@@ -9,14 +9,19 @@ import { type Database, type Db, openDatabase } from "./client.ts";
 
 const opened = new WeakMap<Request, Database>();
 
-/** Prisma on this request's connection. */
-export function requestDb(c: { env: ConsumerEnv; req: { raw: Request } }): Db {
+/** This request's connection (for a transaction of several statements: connect()). */
+export function requestDatabase(c: { env: ConsumerEnv; req: { raw: Request } }): Database {
   let database = opened.get(c.req.raw);
   if (!database) {
     database = openDatabase(c.env, { deadlineEveryQuery: true });
     opened.set(c.req.raw, database);
   }
-  return database.prisma;
+  return database;
+}
+
+/** Prisma on this request's connection. */
+export function requestDb(c: { env: ConsumerEnv; req: { raw: Request } }): Db {
+  return requestDatabase(c).prisma;
 }
 
 export const closeRequestDatabase: MiddlewareHandler<{ Bindings: ConsumerEnv }> = async (c, next) => {

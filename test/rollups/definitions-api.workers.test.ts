@@ -15,6 +15,8 @@ import { sql, testEnv, uniq } from "../support/worker-db.ts";
 const worker = { fetch: contractChecked("consumer", (r) => exports.default.fetch(r)) };
 const cronWorker = entry as Required<Pick<ExportedHandler<ConsumerEnv>, "scheduled">>;
 
+type Page = { rows: Record<string, unknown>[]; nextCursor: string | null };
+const page = async (path: string) => (await (await call("GET", path)).json()) as Page;
 const call = (method: string, path: string, body?: unknown) =>
   worker.fetch(
     new Request(`http://eventline.test${path}`, {
@@ -78,12 +80,12 @@ describe("rollup definitions", () => {
       ],
       nextCursor: null,
     });
-    const page1 = await (await call("GET", `/admin/rollups/${name}/data?from=2026-11-01&to=2026-11-02&limit=2`)).json();
+    const page1 = await page(`/admin/rollups/${name}/data?from=2026-11-01&to=2026-11-02&limit=2`);
     expect(page1.rows).toHaveLength(2);
-    const page2 = await (await call("GET", `/admin/rollups/${name}/data?from=2026-11-01&to=2026-11-02&limit=2&cursor=${page1.nextCursor}`)).json();
+    const page2 = await page(`/admin/rollups/${name}/data?from=2026-11-01&to=2026-11-02&limit=2&cursor=${page1.nextCursor}`);
     expect(page2).toEqual({ rows: [expect.objectContaining({ bucket: "2026-11-01T01:00:00-05:00" })], nextCursor: null });
-    const us = await (await call("GET", `/admin/rollups/${name}/data?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&country=US`)).json();
-    expect(us.rows.map((r: { orders: number }) => r.orders)).toEqual([3, 1]);
+    const us = await page(`/admin/rollups/${name}/data?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z&country=US`);
+    expect(us.rows.map((r) => r.orders)).toEqual([3, 1]);
     const csv = await call("GET", `/admin/rollups/${name}/data?from=2026-11-01&to=2026-11-02&format=csv`);
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(await csv.text()).toBe(

@@ -41,12 +41,10 @@ CREATE TABLE "rollup_cells" (
 -- CreateTable
 CREATE TABLE "rollup_distinct_values" (
     "rollup_id" UUID NOT NULL,
-    "bucket" TIMESTAMPTZ(3) NOT NULL,
-    "dims_key" BYTEA NOT NULL,
-    "measure" TEXT NOT NULL,
+    "cell_key" BYTEA NOT NULL,
     "value_key" BYTEA NOT NULL,
 
-    CONSTRAINT "rollup_distinct_values_pkey" PRIMARY KEY ("rollup_id","bucket","dims_key","measure","value_key")
+    CONSTRAINT "rollup_distinct_values_pkey" PRIMARY KEY ("rollup_id","cell_key","value_key")
 );
 
 -- CreateTable
@@ -69,36 +67,55 @@ CREATE INDEX "events_written_xid_idx" ON "events" USING BRIN ("written_xid") WIT
 
 -- eventline function: eventline_json_key
 -- A fixed-size key for a JSON value as eventline_json_value gave it: the
--- sha256 of its canonical text (jsonb's). What a distinct measure remembers
--- per value, and a rollup cell per list of dimension values, however long
--- the values are. Null for a missing value, which a distinct measure does
--- not count.
+-- sha256 of its canonical text (jsonb's). What identifies a rollup cell's
+-- dimension values, however long they are.
 CREATE OR REPLACE FUNCTION eventline_json_key(v jsonb) RETURNS bytea
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
-  SELECT sha256(convert_to(v::text, 'UTF8'))
+  SELECT sha256(textsend(v::text))
 $function$;
 -- end eventline function
 
 -- eventline function: eventline_json_number
 -- The number a JSON value holds, exactly (numeric), or null when it holds
 -- none: what a rollup's sum, min and max measure. A string of digits is not a
--- number here; it is skipped like a missing value.
+-- number here; it is skipped like a missing value. Inlined by the planner.
 CREATE OR REPLACE FUNCTION eventline_json_number(v jsonb) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
-  SELECT CASE WHEN jsonb_typeof(v) = 'number' THEN (v #>> '{}')::numeric END
+  SELECT CASE WHEN jsonb_typeof(v) = 'number' THEN v::numeric END
 $function$;
 -- end eventline function
 
 -- eventline function: eventline_json_value
 -- A JSON value as a rollup groups by it: numbers by their value (1, 1.0 and
 -- 1e0 are one group), a JSON null like a missing value (SQL null), anything
--- else as it is. Inlined by the planner (a single SELECT, IMMUTABLE).
+-- else as it is. STABLE like to_jsonb, so the planner inlines it.
 CREATE OR REPLACE FUNCTION eventline_json_value(v jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+LANGUAGE sql STABLE PARALLEL SAFE AS $function$
   SELECT CASE jsonb_typeof(v)
     WHEN 'null' THEN NULL
-    WHEN 'number' THEN to_jsonb(trim_scale((v #>> '{}')::numeric))
+    WHEN 'number' THEN to_jsonb(trim_scale(v::numeric))
     ELSE v
+  END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_value_key
+-- The key a distinct measure remembers a JSON value by: its normal text
+-- (numbers by value: 1, 1.0 and 1e0 are one value; anything else as jsonb
+-- writes it, which is canonical), kept as it is when short (most ids and
+-- names), its sha256 when longer; a first byte tells the two apart, so a
+-- short value can never equal a digest. Null for a missing value.
+-- One expression, STABLE like what it calls: the planner inlines it.
+CREATE OR REPLACE FUNCTION eventline_value_key(v jsonb) RETURNS bytea
+LANGUAGE sql STABLE PARALLEL SAFE AS $function$
+  SELECT CASE
+    WHEN jsonb_typeof(v) = 'number' AND octet_length(trim_scale(v::numeric)::text) <= 64
+      THEN '\x00'::bytea || textsend(trim_scale(v::numeric)::text)
+    WHEN jsonb_typeof(v) = 'number'
+      THEN '\x01'::bytea || sha256(textsend(trim_scale(v::numeric)::text))
+    WHEN octet_length(v::text) <= 64
+      THEN '\x00'::bytea || textsend(v::text)
+    ELSE '\x01'::bytea || sha256(textsend(v::text))
   END
 $function$;
 -- end eventline function

@@ -19,8 +19,8 @@ const PURGE_SQL = `
       RETURNING 1
     ), vals AS (
       DELETE FROM rollup_distinct_values v
-      WHERE (v.rollup_id, v.bucket, v.dims_key, v.measure, v.value_key) IN (
-        SELECT x.rollup_id, x.bucket, x.dims_key, x.measure, x.value_key FROM rollup_distinct_values x, r WHERE x.rollup_id = r.cells_id LIMIT $1
+      WHERE (v.rollup_id, v.cell_key, v.value_key) IN (
+        SELECT x.rollup_id, x.cell_key, x.value_key FROM rollup_distinct_values x, r WHERE x.rollup_id = r.cells_id LIMIT $1
       )
       RETURNING 1
     ), forgotten AS (

@@ -8,7 +8,8 @@
  * written since the last one, however late their buckets: count and sum add,
  * min and max take least and greatest (numeric, never rounded), and a
  * distinct measure remembers each value's key per cell
- * (rollup_distinct_values), adding 1 only for a value it had not seen.
+ * (rollup_distinct_values, eventline_value_key), adding 1 only for a value
+ * it had not seen.
  *
  * Which events: `runs` reads those written by transactions in
  * [$6, $7) (written_xid, found by its block-range index); `backfill` those
@@ -45,76 +46,102 @@ export interface CellsStatement {
 
 export function cellsStatement(def: RollupDefinition, selection: EventSelection): CellsStatement {
   const tail: unknown[] = [Object.keys(def.measures)];
-  const value = (pointer: string): string => {
+  const param = (value: unknown, type: string) => {
+    tail.push(value);
+    return `$${9 + tail.length}::${type}`;
+  };
+  /** Where a pointer reads: one key by `->` (cheaper than a path), deeper by `#>`; SQL null when missing. */
+  const read = (pointer: string): string => {
     const t = pointerTarget(pointer);
     if ("error" in t) throw new TypeError(`invalid pointer ${pointer}: ${t.error}`);
     if (!("path" in t)) return `to_jsonb(e.${t.column})`;
-    tail.push(t.path);
-    return `(e.${t.column} #> $${9 + tail.length}::text[])`;
+    return t.path.length === 1 ? `(e.${t.column} -> ${param(t.path[0], "text")})` : `(e.${t.column} #> ${param(t.path, "text[]")})`;
   };
-  const dims = Object.values(def.dimensions).map((p) => `eventline_json_value(${value(p)})`);
-  const measures = Object.values(def.measures).map(measureParts);
-  const columns = measures.map((m, i) =>
-    m.kind === "count"
-      ? null
-      : m.kind === "distinct"
-        ? `eventline_json_value(${value(m.pointer!)}) AS m${i}`
-        : `eventline_json_number(${value(m.pointer!)}) AS m${i}`,
-  );
-  const numeric = measures.flatMap((m, i) => (m.kind === "sum" || m.kind === "min" || m.kind === "max" ? [i] : []));
-  const distinct = measures.flatMap((m, i) => (m.kind === "distinct" ? [i] : []));
-
-  const aggregates = measures.map((m, i) => {
-    switch (m.kind) {
-      case "count":
-        return `count(*) AS n${i}, NULL::numeric AS s${i}, NULL::numeric AS lo${i}, NULL::numeric AS hi${i}`;
-      case "sum":
-        return `count(s.m${i}) AS n${i}, coalesce(sum(s.m${i}), 0) AS s${i}, NULL::numeric AS lo${i}, NULL::numeric AS hi${i}`;
-      case "min":
-        return `count(s.m${i}) AS n${i}, NULL::numeric AS s${i}, min(s.m${i}) AS lo${i}, NULL::numeric AS hi${i}`;
-      case "max":
-        return `count(s.m${i}) AS n${i}, NULL::numeric AS s${i}, NULL::numeric AS lo${i}, max(s.m${i}) AS hi${i}`;
-      default:
-        // distinct: its n comes from the values it had not seen (new<i>).
-        return `NULL::bigint AS n${i}, NULL::numeric AS s${i}, NULL::numeric AS lo${i}, NULL::numeric AS hi${i}`;
+  // Each value is read once however many measures use it. Dimensions read a missing value as JSON
+  // null, so that rows join on them with `=` (jsonb equality: 1 and 1.0 are one group).
+  const columns: string[] = [];
+  const column = new Map<string, string>();
+  const once = (key: string, expr: () => string) => {
+    let name = column.get(key);
+    if (!name) {
+      name = `v${column.size}`;
+      column.set(key, name);
+      columns.push(`${expr()} AS ${name}`);
     }
+    return name;
+  };
+  const dims = Object.values(def.dimensions).map((p) => once(`dim ${p}`, () => `coalesce(${read(p)}, 'null'::jsonb)`));
+  const measures = Object.values(def.measures).map(measureParts);
+  const inputs = measures.map((m) =>
+    m.kind === "count"
+      ? ""
+      : m.kind === "distinct"
+        ? once(`value ${m.pointer}`, () => `nullif(${read(m.pointer!)}, 'null'::jsonb)`)
+        : once(`number ${m.pointer}`, () => `eventline_json_number(${read(m.pointer!)})`),
+  );
+  const numeric = measures.flatMap((m, i) => (m.kind === "sum" || m.kind === "min" || m.kind === "max" ? [inputs[i]!] : []));
+  const distinct = measures.flatMap((m, i) => (m.kind === "distinct" ? [i] : []));
+  const none = "NULL::numeric";
+  const aggregates = measures.map((m, i) => {
+    const v = `s.${inputs[i]}`;
+    const [n, sum, lo, hi] =
+      m.kind === "count"
+        ? ["count(*)", none, none, none]
+        : m.kind === "sum"
+          ? [`count(${v})`, `coalesce(sum(${v}), 0)`, none, none]
+          : m.kind === "min"
+            ? [`count(${v})`, none, `min(${v})`, none]
+            : m.kind === "max"
+              ? [`count(${v})`, none, none, `max(${v})`]
+              : // distinct: its n is the number of values the cell had not seen (new<i>).
+                ["NULL::bigint", none, none, none];
+    return `${n} AS n${i}, ${sum} AS s${i}, ${lo} AS lo${i}, ${hi} AS hi${i}`;
   });
-  const skipped = numeric.length === 0 ? "0" : numeric.map((i) => `(count(*) - count(s.m${i}))`).join(" + ");
+  const skipped = numeric.length === 0 ? "0" : numeric.map((v) => `(count(*) - count(s.${v}))`).join(" + ");
+  const groupBy = ["s.bucket", ...dims.map((d) => `s.${d}`)].join(", ");
+  const sameGroup = ["k.bucket = s.bucket", ...dims.map((d) => `k.${d} = s.${d}`)].join(" AND ");
+  const cellKeys = distinct.map((i) => `eventline_json_key(jsonb_build_array(($10::text[])[${i + 1}], extract(epoch FROM g.bucket), dims)) AS cell${i}`);
 
   const distinctCtes = distinct.map(
     (i) => `distinct${i} AS (
-      INSERT INTO rollup_distinct_values (rollup_id, bucket, dims_key, measure, value_key)
-      SELECT DISTINCT $1::uuid, s.bucket, eventline_json_key(s.dims), ($10::text[])[${i + 1}], eventline_json_key(s.m${i})
-      FROM src s WHERE s.m${i} IS NOT NULL
+      INSERT INTO rollup_distinct_values (rollup_id, cell_key, value_key)
+      SELECT $1::uuid, k.cell${i}, eventline_value_key(s.${inputs[i]})
+      FROM src s JOIN keyed k ON ${sameGroup}
+      WHERE s.${inputs[i]} IS NOT NULL
       ON CONFLICT DO NOTHING
-      RETURNING bucket, dims_key
+      RETURNING cell_key
     ), new${i} AS (
-      SELECT bucket, dims_key, count(*) AS n FROM distinct${i} GROUP BY 1, 2
+      SELECT cell_key, count(*) AS n FROM distinct${i} GROUP BY 1
     ), `,
   );
-  const distinctJoins = distinct.map((i) => `\n      LEFT JOIN new${i} ON new${i}.bucket = a.bucket AND new${i}.dims_key = a.dims_key`);
+  const distinctJoins = distinct.map((i) => `\n      LEFT JOIN new${i} ON new${i}.cell_key = k.cell${i}`);
   const rows = measures.map(
-    (m, i) => `(($10::text[])[${i + 1}], ${m.kind === "distinct" ? `coalesce(new${i}.n, 0)` : `a.n${i}`}, a.s${i}, a.lo${i}, a.hi${i})`,
+    (m, i) => `(($10::text[])[${i + 1}], ${m.kind === "distinct" ? `coalesce(new${i}.n, 0)` : `k.n${i}`}, k.s${i}, k.lo${i}, k.hi${i})`,
   );
 
-  const text = `WITH src AS MATERIALIZED (
+  // src is read again by each distinct measure: only then is it worth materializing.
+  const text = `WITH src AS ${distinct.length > 0 ? "MATERIALIZED" : "NOT MATERIALIZED"} (
       SELECT ${BUCKET[def.granularity]} AS bucket,
-        jsonb_build_array(${dims.join(", ")}) AS dims,
-        ${[...columns.filter((c) => c !== null), "e.received_at"].join(",\n        ")}
+        ${[...columns, "e.received_at"].join(",\n        ")}
       FROM events e
       WHERE ${SELECTION[selection]}
         AND e.received_at >= $8::timestamptz AND e.received_at < $9::timestamptz
         AND ($3::text IS NULL OR e.source = $3::text)
         AND ($4::text IS NULL OR e.type = $4::text)
         AND ($5::text IS NULL OR starts_with(e.type, $5::text))
-    ), agg AS (
-      SELECT s.bucket, s.dims, eventline_json_key(s.dims) AS dims_key, ${skipped} AS skipped,
+    ), grouped AS (
+      SELECT ${groupBy}, count(*) AS events, min(s.received_at) AS first_received, ${skipped} AS skipped,
         ${aggregates.join(",\n        ")}
-      FROM src s GROUP BY s.bucket, s.dims
+      FROM src s GROUP BY ${groupBy}
+    ), normal AS (
+      -- Written in normal form: numbers by value, JSON null as null.
+      SELECT g.*, jsonb_build_array(${dims.map((d) => `eventline_json_value(g.${d})`).join(", ")}) AS dims FROM grouped g
+    ), keyed AS (
+      SELECT g.*, ${["eventline_json_key(g.dims) AS dims_key", ...cellKeys].join(", ")} FROM normal g
     ), ${distinctCtes.join("")}cells AS (
       INSERT INTO rollup_cells AS c (rollup_id, bucket, dims_key, dims, measure, n, sum, min, max)
-      SELECT $1::uuid, a.bucket, a.dims_key, a.dims, v.measure, v.n, v.sum, v.min, v.max
-      FROM agg a${distinctJoins.join("")}
+      SELECT $1::uuid, k.bucket, k.dims_key, k.dims, v.measure, v.n, v.sum, v.min, v.max
+      FROM keyed k${distinctJoins.join("")}
       CROSS JOIN LATERAL (VALUES
         ${rows.join(",\n        ")}
       ) AS v(measure, n, sum, min, max)
@@ -125,9 +152,9 @@ export function cellsStatement(def: RollupDefinition, selection: EventSelection)
         max = greatest(c.max, EXCLUDED.max)
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM src)::bigint AS events,
-      (SELECT coalesce(sum(skipped), 0) FROM agg)::bigint AS skipped,
-      (SELECT min(received_at) FROM src) AS first_received,
+    SELECT (SELECT coalesce(sum(events), 0) FROM keyed)::bigint AS events,
+      (SELECT coalesce(sum(skipped), 0) FROM keyed)::bigint AS skipped,
+      (SELECT min(first_received) FROM keyed) AS first_received,
       (SELECT count(*) FROM cells)::bigint AS cells`;
   return { text, tail };
 }
