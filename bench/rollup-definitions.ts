@@ -7,6 +7,8 @@
 //   3. catch-up:    definitions that existed before the events, brought current by the cron's steps (one run over all N)
 //   4. backfill:    definitions created after the events, brought current (backfill chunk by chunk, then a run)
 //   5. incremental: 1% more events, then a run of each caught-up definition, against the backfill's time
+//   The same for the definition without its distinct measure, against the GROUP BY without count(DISTINCT):
+//   what the other measures cost apart from the one that must remember every value.
 // Each definition's data is checked against the bare GROUP BY (rows and totals).
 //
 //   npm run bench:rollup-definitions [-- --events 1000000 --repeats 3]
@@ -43,6 +45,9 @@ const DEFINITION = rollupDefinitionSchema.parse({
     buyers: { distinct: "/payload/user" },
   },
 });
+
+const { buyers: _, ...withoutDistinct } = DEFINITION.measures;
+const PLAIN = { ...DEFINITION, measures: withoutDistinct };
 
 const BARE_SQL = `
   SELECT bucket, country, count(*) AS orders, sum(amount) AS revenue, min(amount) AS smallest, max(amount) AS largest, count(DISTINCT buyer) AS buyers
@@ -108,16 +113,19 @@ try {
     }
   }
 
-  async function bare(): Promise<number> {
+  async function bare(sql = BARE_SQL): Promise<number> {
     const t = performance.now();
-    await client.query(BARE_SQL);
+    await client.query(sql);
     return performance.now() - t;
   }
+  const BARE_PLAIN_SQL = BARE_SQL.replace(", count(DISTINCT buyer) AS buyers", "");
 
-  const save = (name: string) => saveDefinition(pgRawSql(client), name, DEFINITION, 50);
+  const save = (name: string) => saveDefinition(pgRawSql(client), name, name.startsWith("plain") ? PLAIN : DEFINITION, 50);
   for (let r = 0; r < REPEATS; r++) {
-    await save(`catch_${r}`);
-    await bringCurrent(`catch_${r}`); // nothing yet: its backfill is empty
+    for (const name of [`catch_${r}`, `plain_catch_${r}`]) {
+      await save(name);
+      await bringCurrent(name); // nothing yet: its backfill is empty
+    }
   }
   let t = performance.now();
   await load(N, 0);
@@ -126,6 +134,7 @@ try {
   const bareMs: number[] = [];
   const catchUpMs: number[] = [];
   const backfillMs: number[] = [];
+  const plain = { bare: [] as number[], catchUp: [] as number[], backfill: [] as number[], incremental: [] as number[] };
   for (let r = 0; r < REPEATS; r++) {
     bareMs.push(await bare());
     catchUpMs.push(await bringCurrent(`catch_${r}`));
@@ -133,6 +142,10 @@ try {
     await save(`backfill_${r}`);
     backfillMs.push(await bringCurrent(`backfill_${r}`));
     await check(`backfill_${r}`);
+    plain.bare.push(await bare(BARE_PLAIN_SQL));
+    plain.catchUp.push(await bringCurrent(`plain_catch_${r}`));
+    await save(`plain_backfill_${r}`);
+    plain.backfill.push(await bringCurrent(`plain_backfill_${r}`));
   }
   t = performance.now();
   await load(N / 100, N);
@@ -141,15 +154,35 @@ try {
   for (let r = 0; r < REPEATS; r++) {
     incrementalMs.push(await bringCurrent(`catch_${r}`));
     await check(`catch_${r}`);
+    plain.incremental.push(await bringCurrent(`plain_catch_${r}`));
   }
-  const cells = (await client.query("SELECT count(*)::int AS n FROM rollup_cells c JOIN rollup_definitions d ON d.cells_id = c.rollup_id WHERE d.name = 'catch_0'")).rows[0].n;
+  const cells = (
+    await client.query(
+      "SELECT count(*)::int AS n FROM rollup_cells c JOIN rollup_definitions d ON d.cells_id = c.rollup_id WHERE d.name = 'catch_0'",
+    )
+  ).rows[0].n;
   const m = { bare: median(bareMs), catchUp: median(catchUpMs), backfill: median(backfillMs), incremental: median(incrementalMs) };
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   console.log(`rollup definitions, ${N} events (${cells} cells of 5 measures), median of ${REPEATS}; PostgreSQL 15, fsync on`);
   console.log(`  bare GROUP BY (with count DISTINCT)      ${ms(m.bare)}`);
   console.log(`  catch-up run over all ${N}            ${ms(m.catchUp)}   ${(m.catchUp / m.bare).toFixed(2)}× bare   (bar ≤ 1.5×)`);
   console.log(`  backfill of a new definition             ${ms(m.backfill)}   ${(m.backfill / m.bare).toFixed(2)}× bare   (bar ≤ 2×)`);
-  console.log(`  run over 1% new events                   ${ms(m.incremental)}   ${((100 * m.incremental) / m.backfill).toFixed(1)}% of a full recompute   (bar ≤ 5%)`);
+  console.log(
+    `  run over 1% new events                   ${ms(m.incremental)}   ${((100 * m.incremental) / m.backfill).toFixed(1)}% of a full recompute   (bar ≤ 5%)`,
+  );
+  const p = {
+    bare: median(plain.bare),
+    catchUp: median(plain.catchUp),
+    backfill: median(plain.backfill),
+    incremental: median(plain.incremental),
+  };
+  console.log("without the distinct measure (count, sum, min, max), against the GROUP BY without count(DISTINCT):");
+  console.log(`  bare GROUP BY                            ${ms(p.bare)}`);
+  console.log(`  catch-up run                             ${ms(p.catchUp)}   ${(p.catchUp / p.bare).toFixed(2)}× bare`);
+  console.log(`  backfill                                 ${ms(p.backfill)}   ${(p.backfill / p.bare).toFixed(2)}× bare`);
+  console.log(
+    `  run over 1% new events                   ${ms(p.incremental)}   ${((100 * p.incremental) / p.backfill).toFixed(1)}% of a full recompute`,
+  );
 } finally {
   await client.end().catch(() => {});
   await server.stop();

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { Presets, SingleBar } from "cli-progress";
 // eventline-ops — the operators' CLI for the admin API.
 //   npm run ops -- <command> [options]      (see --help on every command)
 // Exit codes: 0 ok, 1 request failed, 2 usage, 3 not found, 4 not authorized, 5 rejected by the API.
 import { readFile } from "node:fs/promises";
+import { Presets, SingleBar } from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
 import { DEAD_LETTER_STATUSES } from "../../src/admin/dead-letter-filter.ts";
 import type { ReplayJob } from "../../src/generated/prisma-node/client.ts";

@@ -40,6 +40,7 @@ export function renderDefinition(d: DefinitionState) {
     name: d.name,
     ...(d.definition as RollupDefinition),
     state: d.state,
+    backfilledTo: d.backfilledTo,
     version: d.version,
     coveredFrom: d.coveredFrom,
     lastRunAt: d.lastRunAt,

@@ -214,6 +214,29 @@ describe("operator console in a browser", () => {
     expect(await okRow.locator("td.num").innerText()).toBe("7");
     await visit("rollups");
 
+    // Defined rollups: one defined through the API, listed, refreshed from its page, charted.
+    const defined = await fetch(`${stack.opsUrl}/admin/rollups/console_ok_daily`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${stack.secrets.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        source: stack.secrets.source,
+        type: "console.ok",
+        granularity: "day",
+        timeZone: "Europe/Berlin",
+        measures: { events: "count" },
+      }),
+    });
+    expect(defined.status).toBe(201);
+    await page.goto(url("/console/rollup-definitions"));
+    await expectText("[data-definitions] tbody tr [data-state]", "backfilling");
+    await visit("rollup-definitions");
+    await page.getByRole("link", { name: "console_ok_daily" }).click();
+    await page.getByRole("button", { name: "Refresh now" }).click();
+    await expectText("[data-state]", "current", "is", true);
+    // biome-ignore lint/performance/useDomNodeTextContent: as above, the rendered text.
+    expect(await page.locator("[data-series] rect title").innerText()).toMatch(/: 7$/);
+    await visit("rollup-definition");
+
     // Log out: the console is closed again.
     await page.getByRole("button", { name: "Log out" }).click();
     expect(new URL(page.url()).pathname).toBe("/console/login");

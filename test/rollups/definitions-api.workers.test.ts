@@ -108,7 +108,10 @@ describe("rollup definitions", () => {
   it.each([
     [{ granularity: "hour", timeZone: "Mars/Olympus", measures: { n: "count" } }, "timeZone"],
     [{ granularity: "hour", dimensions: { c: "payload/country" }, measures: { n: "count" } }, "dimensions.c"],
-    [{ granularity: "hour", dimensions: { a: "/type", b: "/type", c: "/type", d: "/type", e: "/type" }, measures: { n: "count" } }, "dimensions"],
+    [
+      { granularity: "hour", dimensions: { a: "/type", b: "/type", c: "/type", d: "/type", e: "/type" }, measures: { n: "count" } },
+      "dimensions",
+    ],
     [{ granularity: "hour", measures: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`m${i}`, "count"])) }, "measures"],
     [{ granularity: "hour", measures: { n: { median: "/payload/x" } } }, "measures.n"],
     [{ granularity: "hour", dimensions: { n: "/type" }, measures: { n: "count" } }, "measures.n"],

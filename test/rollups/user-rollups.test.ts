@@ -171,3 +171,35 @@ describe("buckets across daylight saving time", () => {
     }
   });
 });
+
+describe("rollup data outlives the events", () => {
+  it("keeps what it counted when retention drops the events, and goes on counting new ones", async () => {
+    const d = await deployment(server);
+    try {
+      await d.maintain(d.day0, {});
+      const on = (id: string, day: number): EventMessage => ({
+        v: 1,
+        source: "shop",
+        id,
+        type: "order.paid",
+        occurredAt: plusDays(d.day0, day).toISOString(),
+        receivedAt: plusDays(d.day0, day).toISOString(),
+        payload: { amount: 2 },
+      });
+      await d.write([on("a", 0.5), on("b", 0.5)]);
+      await save(d.client, "daily", { granularity: "day", measures: { orders: "count", revenue: { sum: "/payload/amount" } } });
+      await refreshToCurrent(d.client, "daily");
+      const before = [...(await dataOf(d.client, "daily")).values()];
+      expect(before).toEqual([{ bucket: expect.any(String), orders: 2, revenue: 4 }]);
+      // Thirty days on, with 15 days of retention: the first day's events are gone.
+      for (let day = 1; day <= 30; day++) await d.maintain(plusDays(d.day0, day), { retentionDays: 15 });
+      expect(Number((await d.client.query("SELECT count(*) AS n FROM events")).rows[0].n)).toBe(0);
+      await d.write([on("c", 30.5)]);
+      await refreshToCurrent(d.client, "daily");
+      const after = [...(await dataOf(d.client, "daily")).values()];
+      expect(after).toEqual([before[0], { bucket: expect.any(String), orders: 1, revenue: 2 }]);
+    } finally {
+      await d.close();
+    }
+  });
+});

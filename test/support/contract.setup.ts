@@ -12,7 +12,14 @@ globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => 
   const url = new URL(req.url);
   if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost") return res;
   const worker = url.pathname === "/v1/events" ? "producer" : "consumer";
-  const violation = contractViolation(worker, req.method, req.url, res.status, await res.clone().text(), res.headers.get("content-type") ?? "");
+  const violation = contractViolation(
+    worker,
+    req.method,
+    req.url,
+    res.status,
+    await res.clone().text(),
+    res.headers.get("content-type") ?? "",
+  );
   if (violation) throw new Error(`contract: ${violation}`);
   return res;
 };

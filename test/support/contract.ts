@@ -50,7 +50,14 @@ export function contractChecked(worker: Worker, fetch: (req: Request) => Promise
   return async (req: Request): Promise<Response> => {
     const method = req.method;
     const res = await fetch(req);
-    const violation = contractViolation(worker, method, req.url, res.status, await res.clone().text(), res.headers.get("content-type") ?? "");
+    const violation = contractViolation(
+      worker,
+      method,
+      req.url,
+      res.status,
+      await res.clone().text(),
+      res.headers.get("content-type") ?? "",
+    );
     if (violation) throw new Error(`contract: ${violation}`);
     return res;
   };

@@ -109,15 +109,19 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
       filters: dims.map((k) => c.req.query(k) || null),
       limit: MAX_ROWS,
     });
-    const series = seriesOf(def, cells.map((cell) => dataRow(def, cell)), measure);
+    const series = seriesOf(
+      def,
+      cells.map((cell) => dataRow(def, cell)),
+      measure,
+    );
     return c.html(
       <Layout title={`Rollup ${d.name}`} section="rollup-definitions">
         <h1>
           Rollup <span data-name>{d.name}</span>
         </h1>
         <p>
-          State <strong data-state>{d.state}</strong>, version {d.version}; {formatCount(d.rows)} rows; last run {formatInstant(d.lastRunAt)};
-          covers events received from {formatInstant(d.coveredFrom)}.
+          State <strong data-state>{d.state}</strong>, version {d.version}; {formatCount(d.rows)} rows; last run{" "}
+          {formatInstant(d.lastRunAt)}; covers events received from {formatInstant(d.coveredFrom)}.
         </p>
         <pre data-definition>{JSON.stringify(def, null, 2)}</pre>
         <form class="filters" method="get" action={consolePaths.definition(d.name)}>

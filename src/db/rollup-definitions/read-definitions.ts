@@ -11,6 +11,8 @@ export interface DefinitionState {
   version: number;
   cellsId: string;
   state: "backfilling" | "current";
+  /** While backfilling: the receipt time it has read up to (null: still in the history before the first day partition). */
+  backfilledTo: Date | null;
   coveredFrom: Date | null;
   lastRunAt: Date | null;
   skipped: number;
@@ -22,6 +24,7 @@ export interface DefinitionState {
 const READ_SQL = `
     SELECT d.name, d.definition, d.version, d.cells_id::text AS "cellsId",
       CASE WHEN d.backfill_next IS NULL THEN 'current' ELSE 'backfilling' END AS state,
+      CASE WHEN isfinite(d.backfill_next) THEN d.backfill_next END AS "backfilledTo",
       d.covered_from AS "coveredFrom", d.last_run_at AS "lastRunAt", d.skipped::float8 AS skipped,
       (SELECT count(*) FROM rollup_cells c
         WHERE c.rollup_id = d.cells_id AND c.measure = (SELECT k FROM json_object_keys(d.definition->'measures') k LIMIT 1))::float8 AS rows,

@@ -16,6 +16,8 @@ export const definitionStateSchema = z.object({
   dimensions: z.record(z.string(), z.string()),
   measures: z.record(z.string(), z.unknown()),
   state: z.enum(["backfilling", "current"]),
+  /** While backfilling, the receipt time it has read up to: its progress. */
+  backfilledTo: z.nullable(instant),
   version: z.number(),
   /** The receipt time of the oldest event the data was computed from (null before any). */
   coveredFrom: z.nullable(instant),

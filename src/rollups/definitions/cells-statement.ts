@@ -100,7 +100,9 @@ export function cellsStatement(def: RollupDefinition, selection: EventSelection)
   const skipped = numeric.length === 0 ? "0" : numeric.map((v) => `(count(*) - count(s.${v}))`).join(" + ");
   const groupBy = ["s.bucket", ...dims.map((d) => `s.${d}`)].join(", ");
   const sameGroup = ["k.bucket = s.bucket", ...dims.map((d) => `k.${d} = s.${d}`)].join(" AND ");
-  const cellKeys = distinct.map((i) => `eventline_json_key(jsonb_build_array(($10::text[])[${i + 1}], extract(epoch FROM g.bucket), dims)) AS cell${i}`);
+  const cellKeys = distinct.map(
+    (i) => `eventline_json_key(jsonb_build_array(($10::text[])[${i + 1}], extract(epoch FROM g.bucket), dims)) AS cell${i}`,
+  );
 
   const distinctCtes = distinct.map(
     (i) => `distinct${i} AS (
@@ -108,6 +110,7 @@ export function cellsStatement(def: RollupDefinition, selection: EventSelection)
       SELECT $1::uuid, k.cell${i}, eventline_value_key(s.${inputs[i]})
       FROM src s JOIN keyed k ON ${sameGroup}
       WHERE s.${inputs[i]} IS NOT NULL
+      ORDER BY 2, 3 -- in key order: the index is filled page by page, not at random
       ON CONFLICT DO NOTHING
       RETURNING cell_key
     ), new${i} AS (

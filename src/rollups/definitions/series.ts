@@ -5,8 +5,9 @@
  * a distinct count adds too, which counts a value seen under two dimension
  * values twice (the page says so). Pure.
  */
-import { measureParts, type RollupDefinition } from "./definition-schema.ts";
+
 import type { DataRow } from "./data-rows.ts";
+import { measureParts, type RollupDefinition } from "./definition-schema.ts";
 
 export interface Series {
   buckets: string[];
