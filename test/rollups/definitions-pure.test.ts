@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { type CellRow, columns, dataRow, rowsCsv, rowsJson } from "../../src/rollups/definitions/data-rows.ts";
 import { rollupDefinitionSchema } from "../../src/rollups/definitions/definition-schema.ts";
 import { pointerTarget, pointerTokens } from "../../src/rollups/definitions/json-pointer.ts";
-import { seriesOf } from "../../src/rollups/definitions/series.ts";
+import { bucketLabels, seriesOf } from "../../src/rollups/definitions/series.ts";
 import { formatInZone } from "../../src/rollups/definitions/zoned-time.ts";
 
 describe("JSON Pointers", () => {
@@ -101,5 +101,21 @@ describe("the data", () => {
       combined: true,
     });
     expect(seriesOf(def, rows, "low").values.get("2026-11-01T05:00:00+00:00")).toBe(0.1);
+  });
+});
+
+describe("bucket labels for a chart", () => {
+  it("name every local hour, twice the repeated one, and every local day", () => {
+    const hours = bucketLabels(new Date("2026-11-01T04:00:00Z"), new Date("2026-11-01T08:00:00Z"), "hour", "America/New_York");
+    expect(hours).toEqual([
+      "2026-11-01T00:00:00-04:00",
+      "2026-11-01T01:00:00-04:00",
+      "2026-11-01T01:00:00-05:00",
+      "2026-11-01T02:00:00-05:00",
+    ]);
+    const kathmandu = bucketLabels(new Date("2026-06-01T18:00:00Z"), new Date("2026-06-01T20:00:00Z"), "hour", "Asia/Kathmandu");
+    expect(kathmandu).toEqual(["2026-06-02T00:00:00+05:45", "2026-06-02T01:00:00+05:45"]);
+    const days = bucketLabels(new Date("2026-10-31T04:00:00Z"), new Date("2026-11-03T05:00:00Z"), "day", "America/New_York");
+    expect(days).toEqual(["2026-10-31T00:00:00-04:00", "2026-11-01T00:00:00-04:00", "2026-11-02T00:00:00-05:00"]);
   });
 });

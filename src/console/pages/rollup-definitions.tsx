@@ -17,7 +17,8 @@ import { parseOrThrow } from "../../http/validate.ts";
 import { DAY_MS } from "../../lib/time.ts";
 import { dataRow } from "../../rollups/definitions/data-rows.ts";
 import type { RollupDefinition } from "../../rollups/definitions/definition-schema.ts";
-import { seriesOf } from "../../rollups/definitions/series.ts";
+import { bucketLabels, seriesOf } from "../../rollups/definitions/series.ts";
+import { formatInZone } from "../../rollups/definitions/zoned-time.ts";
 import { refreshDefinitions } from "../../rollups/refresh-definitions.ts";
 import { SeriesBars } from "../charts.tsx";
 import { consolePaths } from "../console-paths.ts";
@@ -25,8 +26,9 @@ import { formatCount, formatInstant } from "../format.ts";
 import { Empty, Layout } from "../layout.tsx";
 import { CONSOLE_BUDGET_MS } from "./replay.tsx";
 
-/** Buckets charted at most (a week of hours is 168). */
+/** Rows read for a chart at most (a week of hours is 168 buckets), and the longest range. */
 const MAX_ROWS = 5_000;
+const MAX_DAYS = 92;
 
 const rangeQuery = z.object({ from: utcDay, to: utcDay, measure: z.optional(z.string()) });
 
@@ -41,7 +43,6 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
     const all = await readDefinitions(requestDb(c));
     return c.html(
       <Layout title="Defined rollups" section="rollup-definitions">
-        <h1>Defined rollups</h1>
         {all.length === 0 ? (
           <Empty>
             No rollup is defined yet. Define one with PUT /admin/rollups/&lt;name&gt; or <code>npm run ops -- rollups apply file.json</code>{" "}
@@ -92,9 +93,10 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
   .get("/:name", async (c) => {
     const d = await definitionOrThrow(c, c.req.param("name"));
     const def = d.definition as RollupDefinition;
-    const today = new Date().toISOString().slice(0, 10);
+    // The last seven local days in the definition's zone, today included.
+    const today = formatInZone(new Date(), def.timeZone).slice(0, 10);
     const q = parseOrThrow("query", rangeQuery, {
-      from: new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10),
+      from: new Date(Date.parse(today) - 6 * DAY_MS).toISOString().slice(0, 10),
       to: today,
       ...Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== "")),
     });
@@ -102,23 +104,16 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
     const measure = q.measure !== undefined && measures.includes(q.measure) ? q.measure : measures[0]!;
     const dims = Object.keys(def.dimensions);
     const db = requestDb(c);
-    const cells = await readCells(db, {
-      cellsId: d.cellsId,
-      from: await localMidnight(db, q.from, def.timeZone),
-      to: await localMidnight(db, new Date(Date.parse(q.to) + DAY_MS).toISOString().slice(0, 10), def.timeZone),
-      filters: dims.map((k) => c.req.query(k) || null),
-      limit: MAX_ROWS,
-    });
-    const series = seriesOf(
-      def,
-      cells.map((cell) => dataRow(def, cell)),
-      measure,
-    );
+    const from = await localMidnight(db, q.from, def.timeZone);
+    const to = await localMidnight(db, new Date(Date.parse(q.to) + DAY_MS).toISOString().slice(0, 10), def.timeZone);
+    if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS || to <= from) {
+      throw new ApiError(400, "invalid_request", `query.to: choose 1 to ${MAX_DAYS} days, from first to last`, { details: { path: "to" } });
+    }
+    const cells = await readCells(db, { cellsId: d.cellsId, from, to, filters: dims.map((k) => c.req.query(k) || null), limit: MAX_ROWS });
+    const rows = cells.map((cell) => dataRow(def, cell));
+    const series = seriesOf(def, rows, measure, bucketLabels(from, to, def.granularity, def.timeZone));
     return c.html(
       <Layout title={`Rollup ${d.name}`} section="rollup-definitions">
-        <h1>
-          Rollup <span data-name>{d.name}</span>
-        </h1>
         <p>
           State <strong data-state>{d.state}</strong>, version {d.version}; {formatCount(d.rows)} rows; last run{" "}
           {formatInstant(d.lastRunAt)}; covers events received from {formatInstant(d.coveredFrom)}.
@@ -151,7 +146,7 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
           ))}
           <button type="submit">Show</button>
         </form>
-        {series.buckets.length === 0 ? (
+        {series.values.size === 0 ? (
           <Empty>No data in this range{d.state === "backfilling" ? " yet: the backfill is still running" : ""}.</Empty>
         ) : (
           <SeriesBars label={measure} labels={series.buckets} values={series.values} />
