@@ -2,6 +2,9 @@
 // dead-letter table, are listed, dry-run, replayed (a second replay finds
 // nothing left to do), discarded — through the admin API and through the ops CLI.
 import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type EventInput, Eventline } from "@eventline/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../scripts/local-stack/start-local-stack.ts";
@@ -190,5 +193,33 @@ describe("operators: dead letters, replay, discard, stats (API and CLI)", () => 
     const expired = await ops("events", "get", stack.secrets.source, `${prefix}ok`);
     expect(expired.code).toBe(6);
     expect(expired.err).toContain("event_expired");
+  });
+
+  it("ops CLI: rollups apply creates, then leaves unchanged, and list, show, delete", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "eventline-rollups-"));
+    const file = join(dir, "rollups.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        ops_daily: { source: stack.secrets.source, granularity: "day", timeZone: "Asia/Tokyo", measures: { events: "count" } },
+      }),
+    );
+    const first = await ops("--json", "rollups", "apply", file);
+    expect(first.code, first.err).toBe(0);
+    expect(JSON.parse(first.out)).toEqual([{ name: "ops_daily", outcome: "created", state: "backfilling", version: 1 }]);
+    const again = await ops("--json", "rollups", "apply", file);
+    expect(JSON.parse(again.out)).toEqual([{ name: "ops_daily", outcome: "unchanged", state: expect.any(String), version: 1 }]);
+    const list = await ops("rollups", "list");
+    expect(list.out).toMatch(/ops_daily\s+day\s+Asia\/Tokyo/);
+    expect(JSON.parse((await ops("--json", "rollups", "show", "ops_daily")).out)).toMatchObject({
+      name: "ops_daily",
+      timeZone: "Asia/Tokyo",
+    });
+    await writeFile(file, JSON.stringify({ ops_daily: { granularity: "day", timeZone: "Mars/Base", measures: { events: "count" } } }));
+    const bad = await ops("rollups", "apply", file);
+    expect(bad.code).toBe(5); // rejected by the API
+    expect(bad.err).toMatch(/invalid_rollup_definition: timeZone/);
+    expect((await ops("rollups", "delete", "ops_daily")).code).toBe(0);
+    expect((await ops("rollups", "show", "ops_daily")).code).toBe(3); // not found
   });
 });
