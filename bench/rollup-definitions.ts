@@ -9,6 +9,7 @@
 //   5. incremental: 1% more events, then a run of each caught-up definition, against the backfill's time
 //   The same for the definition without its distinct measure, against the GROUP BY without count(DISTINCT):
 //   what the other measures cost apart from the one that must remember every value.
+//   6. the write path: the consumer's statement with and without written_xid and its index (bench/lib/written-xid-ab.ts)
 // Each definition's data is checked against the bare GROUP BY (rows and totals).
 //
 //   npm run bench:rollup-definitions [-- --events 1000000 --repeats 3]
@@ -22,9 +23,15 @@ import { refreshDefinition } from "../src/db/rollup-definitions/refresh-definiti
 import { saveDefinition } from "../src/db/rollup-definitions/save-definition.ts";
 import { rollupDefinitionSchema } from "../src/rollups/definitions/definition-schema.ts";
 import { median } from "./lib/events.ts";
+import { writtenXidAb } from "./lib/written-xid-ab.ts";
 
 const { values: args } = parseArgs({
-  options: { events: { type: "string", default: "1000000" }, repeats: { type: "string", default: "3" } },
+  options: {
+    events: { type: "string", default: "1000000" },
+    repeats: { type: "string", default: "3" },
+    "write-rows": { type: "string", default: "16000" },
+    "write-rounds": { type: "string", default: "6" },
+  },
 });
 const N = Number(args.events);
 const REPEATS = Number(args.repeats);
@@ -183,6 +190,18 @@ try {
   console.log(
     `  run over 1% new events                   ${ms(p.incremental)}   ${((100 * p.incremental) / p.backfill).toFixed(1)}% of a full recompute`,
   );
+  console.log("the consumer's write, with written_xid and its BRIN index ÷ without (median of rounds):");
+  for (const [writers, batch] of [
+    [1, 1000],
+    [10, 100],
+    [32, 100],
+  ] as const) {
+    const ab = await writtenXidAb(server, { writers, batch, rows: Number(args["write-rows"]), rounds: Number(args["write-rounds"]) });
+    const ratios = ab.ratios.map((x) => x.toFixed(2)).join(", ");
+    console.log(
+      `  ${writers} writer(s) × ${batch} events: ${median(ab.ratios).toFixed(2)} (${ratios}); ${ab.withRowsPerSec} vs ${ab.withoutRowsPerSec} rows/s`,
+    );
+  }
 } finally {
   await client.end().catch(() => {});
   await server.stop();

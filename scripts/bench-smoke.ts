@@ -15,7 +15,7 @@ const TINY: Record<string, string[]> = {
   "lifecycle.ts": ["--events", "2000", "--days", "20", "--repeats", "1", "--lookups", "20", "--write-rows", "400"],
   "partitioning-migration.ts": ["--events", "2000"],
   "rollup.ts": ["--events", "2000", "--repeats", "1"],
-  "rollup-definitions.ts": ["--events", "2000", "--repeats", "1"],
+  "rollup-definitions.ts": ["--events", "2000", "--repeats", "1", "--write-rows", "400", "--write-rounds", "1"],
   "workers.ts": ["--rounds", "1"],
 };
 
