@@ -15,6 +15,8 @@ export interface LocalStackOptions {
   /** In-memory database instead of one under stateDir (tests). */
   ephemeral?: boolean;
   directUrl?: string;
+  /** What the consumer's HYPERDRIVE binding connects to, if not the database itself (a transaction-mode pooler, as Hyperdrive is). */
+  hyperdriveUrl?: string;
   ports?: { postgres?: number; ingest?: number; ops?: number };
   /** Where the Workers' output goes: "inherit" for npm run dev, a file descriptor or "ignore" for tests. */
   workersStdio?: "inherit" | "ignore" | number;
@@ -85,7 +87,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
             CONSOLE_SESSION_SECRET: secrets.vars.CONSOLE_SESSION_SECRET,
           },
         },
-        hyperdrive: directUrl,
+        hyperdrive: opts.hyperdriveUrl ?? directUrl,
         vars: opts.vars,
         watch: opts.watch,
       },

@@ -19,12 +19,13 @@ export interface E2eStack {
 
 /**
  * `configEdits` rewrite lines of wrangler.toml for this stack only (e.g. fewer retries); `credentials` replace the dev
- * key's; `directUrl` puts the stack on that database (a real PostgreSQL) instead of the embedded one.
+ * key's; `directUrl` puts the stack on that database (a real PostgreSQL) instead of the embedded one, and
+ * `hyperdriveUrl` the consumer's binding on a pooler in front of it.
  */
 export async function startE2eStack(
   name: string,
   configEdits: [RegExp, string][] = [],
-  options: Pick<LocalStackOptions, "apiKeys" | "signingSecrets" | "directUrl"> = {},
+  options: Pick<LocalStackOptions, "apiKeys" | "signingSecrets" | "directUrl" | "hyperdriveUrl"> = {},
 ): Promise<E2eStack> {
   const stateDir = await mkdtemp(join(tmpdir(), `eventline-${name}-`));
   const logPath = join(stateDir, "workers.log");
