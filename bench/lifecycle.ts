@@ -438,7 +438,16 @@ try {
     return { source: `src-${n % 5}`, id: `e-${n}` };
   });
   // The columns both layouts have (the layout before partitioning predates written_xid).
-  const select = { source: true, id: true, type: true, occurredAt: true, receivedAt: true, writtenAt: true, payload: true, attributes: true };
+  const select = {
+    source: true,
+    id: true,
+    type: true,
+    occurredAt: true,
+    receivedAt: true,
+    writtenAt: true,
+    payload: true,
+    attributes: true,
+  };
   const ways: Record<string, (x: { source: string; id: string }) => Promise<unknown>> = {
     today: (x) => today.db.event.findFirst({ where: x, select }),
     ledger: async (x) => (await getEvent(part.db, x.source, x.id)).event,

@@ -62,13 +62,28 @@ describe("through a transaction-mode pooler with one server connection", () => {
   it("writes, replays, runs the cron, serves the admin API, the console and metrics, and leaves no session state", async () => {
     const { source, apiKey, adminToken } = e2e.stack.secrets;
     const client = new Eventline({ url: e2e.stack.ingestUrl, apiKey });
-    const outcomes = await client.send(Array.from({ length: 60 }, (_, i) => ({ id: `pooled-${i}`, type: "pooled.t", payload: { n: i % 5 } })));
+    const outcomes = await client.send(
+      Array.from({ length: 60 }, (_, i) => ({ id: `pooled-${i}`, type: "pooled.t", payload: { n: i % 5 } })),
+    );
     await client.close();
     expect(outcomes.every((o) => o.status === "accepted")).toBe(true);
-    await eventually(() => count("SELECT count(*) AS n FROM events WHERE type = 'pooled.t'"), (n) => n === 60, 60_000, 200);
+    await eventually(
+      () => count("SELECT count(*) AS n FROM events WHERE type = 'pooled.t'"),
+      (n) => n === 60,
+      60_000,
+      200,
+    );
 
     // A dead letter, replayed through the queue into a row.
-    const body = { v: 1, source, id: "pooled-letter", type: "pooled.t", occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString(), payload: { n: 9 } };
+    const body = {
+      v: 1,
+      source,
+      id: "pooled-letter",
+      type: "pooled.t",
+      occurredAt: new Date().toISOString(),
+      receivedAt: new Date().toISOString(),
+      payload: { n: 9 },
+    };
     await e2e.sql(
       `INSERT INTO dead_letters (id, key, source, event_type, event_id, body, error_code, error_message)
        VALUES (gen_random_uuid(), $1, $2, 'pooled.t', 'pooled-letter', $3, 'sqlstate_23514', 'refused')`,
@@ -77,7 +92,12 @@ describe("through a transaction-mode pooler with one server connection", () => {
     let job = await admin("POST", "/dead-letters/replay", { filter: { source, type: "pooled.t" } });
     while (job.status === "running") job = await admin("POST", `/replay-jobs/${job.id}/continue`);
     expect(job).toMatchObject({ status: "succeeded", enqueued: 1 });
-    await eventually(() => count("SELECT count(*) AS n FROM events WHERE id = 'pooled-letter'"), (n) => n === 1, 60_000, 200);
+    await eventually(
+      () => count("SELECT count(*) AS n FROM events WHERE id = 'pooled-letter'"),
+      (n) => n === 1,
+      60_000,
+      200,
+    );
 
     // A rollup users define, computed by the cron (backfill, then a run: each a transaction of several statements).
     await admin("PUT", "/rollups/pooled", {
@@ -92,7 +112,7 @@ describe("through a transaction-mode pooler with one server connection", () => {
     expect(await admin("GET", "/rollups/pooled")).toMatchObject({ state: "current" });
     const data = await admin("GET", `/rollups/pooled/data?from=2000-01-01&to=2100-01-01`);
     expect(data.rows.reduce((a: number, r: Json) => a + r.events, 0)).toBe(61);
-    expect(data.rows.reduce((a: number, r: Json) => a + r.total, 0)).toBe(((0 + 1 + 2 + 3 + 4) * 12) + 9);
+    expect(data.rows.reduce((a: number, r: Json) => a + r.total, 0)).toBe((0 + 1 + 2 + 3 + 4) * 12 + 9);
     expect(await count("SELECT coalesce(sum(count), 0) AS n FROM daily_rollups WHERE type = 'pooled.t'")).toBe(61);
 
     // The rest of the admin API, the console and metrics.
@@ -105,7 +125,13 @@ describe("through a transaction-mode pooler with one server connection", () => {
       body: new URLSearchParams({ token: adminToken, next: "/console" }),
     });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-    for (const page of ["/console", "/console/dead-letters", "/console/rollups", "/console/rollup-definitions", "/console/rollup-definitions/pooled"]) {
+    for (const page of [
+      "/console",
+      "/console/dead-letters",
+      "/console/rollups",
+      "/console/rollup-definitions",
+      "/console/rollup-definitions/pooled",
+    ]) {
       const res = await fetch(`${e2e.stack.opsUrl}${page}`, { headers: { cookie } });
       expect(res.status, page).toBe(200);
     }

@@ -25,7 +25,10 @@ export interface PgBouncer {
 function ensureInstalled() {
   if (existsSync(BIN)) return;
   if (process.getuid?.() !== 0) throw new Error("PgBouncer not found: install the Debian package `pgbouncer` (apt-get install pgbouncer)");
-  spawnSync("apt-get", ["install", "-y", "-qq", "pgbouncer"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  spawnSync("apt-get", ["install", "-y", "-qq", "pgbouncer"], {
+    stdio: "inherit",
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
   if (!existsSync(BIN)) throw new Error("PgBouncer could not be installed");
 }
 
