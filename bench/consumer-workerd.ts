@@ -7,6 +7,8 @@
 // - per statement, one open connection: `count` statements in one request (the goal's figure)
 // - per invocation: one request per statement, each connecting (locally every connect is a
 //   new backend; in production Hyperdrive keeps them warm)
+// - per invocation through a pooler: the same, connecting to PgBouncer in transaction mode
+//   (scripts/lib/pgbouncer.ts), whose server connections stay warm as Hyperdrive's do
 // - Worker CPU per statement: the workerd process's CPU time over the run
 // - connections: 50 invocations at once, the most backends seen
 // - the consumer bundle, gzip, as wrangler reports the upload
@@ -18,6 +20,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { applyMigrations } from "../scripts/db/migrate.ts";
+import { startPgBouncer } from "../scripts/lib/pgbouncer.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import { OFFLINE_ENV } from "../scripts/local-stack/offline-env.ts";
 import { STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
@@ -38,8 +41,10 @@ const url = `${server.url.replace("postgres@", "postgres:postgres@")}?sslmode=di
 await applyMigrations(url);
 const direct = new pg.Client({ connectionString: url });
 await direct.connect();
+const pooler = await startPgBouncer(url.replace("?sslmode=disable", ""), { poolSize: 20 });
 const bench = await startBenchStack({
   database: { directUrl: url },
+  vars: { consumer: { BENCH_POOLER_URL: `${pooler.url}?sslmode=disable` } },
   apiKeys: "bench:0000000000000000000000000000000000000000000000000000000000000000",
   edits: [[/^main = ".*\/src\/consumer\.ts"$/m, `main = ${JSON.stringify(resolve("bench/worker/consumer-bench-entry.ts"))}`]],
 });
@@ -47,8 +52,10 @@ const { stack } = bench;
 const groups = { workersPgid: stack.workers.child.pid! };
 let seq = 0;
 
-async function call(design: string, n: number, count: number) {
-  const res = await fetch(`${stack.opsUrl}/__bench/statements?design=${design}&n=${n}&count=${count}&run=r${seq++}`, { method: "POST" });
+async function call(design: string, n: number, count: number, via = "binding") {
+  const res = await fetch(`${stack.opsUrl}/__bench/statements?design=${design}&n=${n}&count=${count}&run=r${seq++}&via=${via}`, {
+    method: "POST",
+  });
   if (res.status !== 204) throw new Error(`bench route answered ${res.status}: ${await res.text()}`);
 }
 
@@ -91,6 +98,12 @@ for (let r = 0; r < REPEATS; r++) {
           for (let i = 0; i < count; i++) await call(d, n, 1);
         }, count),
       );
+      record(
+        `${d}/${n}/pooled`,
+        await sample(async () => {
+          for (let i = 0; i < count; i++) await call(d, n, 1, "pooler");
+        }, count),
+      );
     }
     console.error(`[bench] repeat ${r + 1}/${REPEATS}, batch ${n} done`);
   }
@@ -129,23 +142,25 @@ await rm(outDir, { recursive: true, force: true });
 
 await bench.stop();
 await direct.end();
+await pooler.stop();
 await server.stop();
 
 const m = (k: Key) => median(samples.get(k)!.ms);
 const c = (k: Key) => median(samples.get(k)!.cpuMs);
 console.log(`\nThe consumer's statement from workerd through the Hyperdrive binding, PostgreSQL 15 (fsync on); median of ${REPEATS}`);
 console.log(
-  "| design | batch | ms / statement, open connection | vs baseline | ms / invocation (connect + statement) | vs baseline | Worker CPU ms / statement (open) | Worker CPU ms / invocation |",
+  "| design | batch | ms / statement, open connection | vs baseline | ms / invocation (connect + statement) | vs baseline | ms / invocation through PgBouncer | vs baseline | Worker CPU ms / statement (open) | Worker CPU ms / invocation |",
 );
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const n of [100, 1000]) {
   const base = m(`baseline/${n}/open`);
-  console.log(`| baseline: multi-row INSERT from Node | ${n} | ${base.toFixed(2)} | 1.00 | – | – | – | – |`);
+  console.log(`| baseline: multi-row INSERT from Node | ${n} | ${base.toFixed(2)} | 1.00 | – | – | – | – | – | – |`);
   for (const d of DESIGNS) {
     const open = m(`${d}/${n}/open`);
     const inv = m(`${d}/${n}/invocation`);
+    const pooled = m(`${d}/${n}/pooled`);
     console.log(
-      `| ${d === "pg" ? "node-postgres (chosen)" : "Prisma + adapter-pg"} | ${n} | ${open.toFixed(2)} | **${(base / open).toFixed(2)}** | ${inv.toFixed(2)} | ${(base / inv).toFixed(2)} | ${c(`${d}/${n}/open`).toFixed(2)} | ${c(`${d}/${n}/invocation`).toFixed(2)} |`,
+      `| ${d === "pg" ? "node-postgres (chosen)" : "Prisma + adapter-pg"} | ${n} | ${open.toFixed(2)} | **${(base / open).toFixed(2)}** | ${inv.toFixed(2)} | ${(base / inv).toFixed(2)} | ${pooled.toFixed(2)} | **${(base / pooled).toFixed(2)}** | ${c(`${d}/${n}/open`).toFixed(2)} | ${c(`${d}/${n}/invocation`).toFixed(2)} |`,
     );
   }
 }

@@ -16,6 +16,8 @@ export async function startBenchStack(opts: {
   apiKeys: string;
   /** Rewrites of wrangler.toml lines for this stack only. */
   edits?: [RegExp, string][];
+  /** Var overrides per Worker. */
+  vars?: { producer?: Record<string, string>; consumer?: Record<string, string> };
 }): Promise<{ stack: LocalStack; stop(): Promise<void> }> {
   const stateDir = await mkdtemp(join(STATE_ROOT, "eventline-bench-"));
   const log = await open(join(stateDir, "workers.log"), "w");
@@ -26,6 +28,7 @@ export async function startBenchStack(opts: {
     workersStdio: log.fd,
     wranglerConfig: opts.edits?.length ? await writeEditedWranglerConfig(stateDir, opts.edits) : undefined,
     apiKeys: opts.apiKeys,
+    vars: opts.vars,
   });
   return {
     stack,

@@ -5,6 +5,10 @@
  * - `pg`: node-postgres, the statement and its timeout in one round trip (what the consumer sends);
  * - `prisma`: Prisma 7 + @prisma/adapter-pg, the same function called with parameters.
  * `count` statements run on one connection opened for the request.
+ * `via=pooler` connects by BENCH_POOLER_URL instead of the binding: a
+ * PgBouncer in transaction mode, whose server connections stay open across
+ * invocations as Hyperdrive's pool does (the local binding opens a new
+ * backend for every connection, which production does not pay).
  * Only the benchmark's edited wrangler config points `main` here.
  */
 import worker from "../../src/consumer.ts";
@@ -21,7 +25,9 @@ export default {
     const n = Number(url.searchParams.get("n"));
     const count = Number(url.searchParams.get("count"));
     const run = url.searchParams.get("run") ?? crypto.randomUUID();
-    await withDatabase(env, ctx, async (database) => {
+    const pooled = url.searchParams.get("via") === "pooler";
+    const dbEnv = pooled ? { ...env, HYPERDRIVE: undefined, DATABASE_URL: (env as { BENCH_POOLER_URL?: string }).BENCH_POOLER_URL } : env;
+    await withDatabase(dbEnv, ctx, async (database) => {
       for (let i = 0; i < count; i++) {
         const events = makeEvents(n, `${run}-${i}`);
         if (design === "pg") await insertEvents(database.pg, events, { firstDeliveries: n, redeliveries: 0 }, database.timeoutMs);
