@@ -19,7 +19,6 @@ import {
   dropExpiredTableFunction,
   maintainEventsFunction,
 } from "./event-partitions.ts";
-import { findEventFunction } from "./find-event-function.ts";
 import { insertEventsFunction } from "./insert-events.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
@@ -34,7 +33,6 @@ export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
   ...sqlFileFunctions,
   { name: "eventline_insert_events", sql: insertEventsFunction() },
   { name: "eventline_maintain_events", sql: maintainEventsFunction() },
-  { name: "eventline_find_event", sql: findEventFunction() },
   { name: "eventline_drop_expired_table", sql: dropExpiredTableFunction() },
   { name: "eventline_add_partition", sql: addPartitionFunction() },
   { name: "eventline_add_day_partition", sql: addDayPartitionFunction() },

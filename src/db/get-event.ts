@@ -1,5 +1,5 @@
 /**
- * One event by its key (eventline_find_event, find-event-function.ts), and
+ * One event by its key (eventline_find_event, src/db/sql/eventline_find_event.sql), and
  * whether it expired: `expired` when no partition holds it but the dedupe
  * ledger remembers its id, i.e. retention dropped it (a 410, not a 404: it was
  * stored once). The second question is asked only when the event is absent.
