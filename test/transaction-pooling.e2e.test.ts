@@ -12,6 +12,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PgBouncer, startPgBouncer } from "../scripts/lib/pgbouncer.ts";
 import { type RealPostgres, startRealPostgres } from "../scripts/lib/real-postgres.ts";
+import { adminApi, type Json } from "./support/admin-api.ts";
 import { type E2eStack, startE2eStack } from "./support/e2e-stack.ts";
 import { eventually } from "./support/eventually.ts";
 
@@ -31,15 +32,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Json = Record<string, any>;
+const api = adminApi(() => e2e.stack);
 const admin = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${e2e.stack.opsUrl}/admin${path}`, {
-    method,
-    headers: { authorization: `Bearer ${e2e.stack.secrets.adminToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const res = await api(method, path, body);
   expect(res.status, `${method} ${path}`).toBeLessThan(300);
-  return (res.status === 204 ? null : await res.json()) as Json;
+  return res.body;
 };
 const cron = async () => {
   const res = await fetch(`${e2e.stack.opsUrl}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("15 0 * * *")}`);

@@ -4,6 +4,7 @@
 // job ends, and the stage counters equal what happened. Seeded: FUZZ_SEED
 // replays another interleaving.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminApi } from "../support/admin-api.ts";
 import { type E2eStack, startE2eStack } from "../support/e2e-stack.ts";
 import { eventually } from "../support/eventually.ts";
 import { prng } from "../support/prng.ts";
@@ -18,14 +19,11 @@ beforeAll(async () => {
 });
 afterAll(() => e2e?.stop());
 
+const api = adminApi(() => e2e.stack);
 const admin = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${e2e.stack.opsUrl}/admin${path}`, {
-    method,
-    headers: { authorization: `Bearer ${e2e.stack.secrets.adminToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const res = await api(method, path, body);
   expect(res.status, `${method} ${path}`).toBeLessThan(300);
-  return (await res.json()) as { id: string; status: string; enqueued: number; skipped: number };
+  return res.body as { id: string; status: string; enqueued: number; skipped: number };
 };
 
 const stages = async () =>

@@ -6,6 +6,7 @@
 // statement at a time, so these races are only real here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
+import { adminApi, type Json } from "../support/admin-api.ts";
 import { type E2eStack, startE2eStack } from "../support/e2e-stack.ts";
 import { prng } from "../support/prng.ts";
 
@@ -24,15 +25,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Json = Record<string, any>;
-const admin = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${e2e.stack.opsUrl}/admin${path}`, {
-    method,
-    headers: { authorization: `Bearer ${e2e.stack.secrets.adminToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Json };
-};
+const admin = adminApi(() => e2e.stack);
 
 /** `n` pending letters of valid events of `source`, received at `at`; answers their ids. */
 async function letters(source: string, n: number, at = "2026-11-20T12:00:00.000Z"): Promise<string[]> {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { type EventInput, Eventline } from "@eventline/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../scripts/local-stack/start-local-stack.ts";
+import { adminApi } from "../support/admin-api.ts";
 import { type E2eStack, startE2eStack } from "../support/e2e-stack.ts";
 import { eventually } from "../support/eventually.ts";
 
@@ -21,14 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => e2e?.stop());
 
-const admin = async (method: string, path: string, body?: unknown, token = stack.secrets.adminToken) => {
-  const res = await fetch(`${stack.opsUrl}/admin${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const admin = adminApi(() => stack);
 /** Sends through the client library, as an upstream service would; resolves with each event's outcome. */
 const ingest = async (events: EventInput[]) => {
   const client = new Eventline({ url: stack.ingestUrl, apiKey: stack.secrets.apiKey });
