@@ -10,6 +10,8 @@
 // - per invocation through a pooler: the same, connecting to PgBouncer in transaction mode
 //   (scripts/lib/pgbouncer.ts), whose server connections stay warm as Hyperdrive's do
 // - Worker CPU per statement: the workerd process's CPU time over the run
+// - Worker CPU per queue invocation: the consumer's queue handler given a batch packed in Node
+//   (100 events, and 10,000 in ~100 messages), against a handler that only decodes it
 // - connections: 50 invocations at once, the most backends seen
 // - the consumer bundle, gzip, as wrangler reports the upload
 //
@@ -23,6 +25,8 @@ import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startPgBouncer } from "../scripts/lib/pgbouncer.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import { OFFLINE_ENV } from "../scripts/local-stack/offline-env.ts";
+import { packedFields } from "../src/events/event-message.ts";
+import { packEvents } from "../src/queue/pack-events.ts";
 import { STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
 import { makeEvents, median } from "./lib/events.ts";
 import { plainMultiRowInsert } from "./lib/plain-insert.ts";
@@ -109,6 +113,35 @@ for (let r = 0; r < REPEATS; r++) {
   }
 }
 
+/** The message bodies of a batch of `n` events as the producer packs them (one source, one receipt), as a JSON array of strings. */
+function packed(n: number): string {
+  const events = makeEvents(n, `q${seq++}`);
+  const texts = events.map((e) => JSON.stringify(packedFields(e)));
+  const packets = packEvents(
+    "bench",
+    events[0]!.receivedAt,
+    texts.map((text) => ({ text, bytes: text.length })),
+  );
+  // Queue<string>: each message body is the packet's text, as enqueueEvents sends it.
+  return JSON.stringify(packets.map((p) => p.text));
+}
+const QUEUE_CALLS: Record<number, number> = { 100: 60, 10000: 4 };
+const queueCpu = new Map<string, number[]>();
+for (let r = 0; r < REPEATS; r++) {
+  for (const n of [100, 10_000]) {
+    for (const mode of r % 2 ? ["consume", "decode"] : ["decode", "consume"]) {
+      const bodies = Array.from({ length: QUEUE_CALLS[n]! }, () => packed(n));
+      const s = await sample(async () => {
+        for (const body of bodies) {
+          const res = await fetch(`${stack.opsUrl}/__bench/queue?mode=${mode}`, { method: "POST", body });
+          if (res.status !== 204) throw new Error(`queue route answered ${res.status}: ${await res.text()}`);
+        }
+      }, bodies.length);
+      queueCpu.set(`${mode}/${n}`, [...(queueCpu.get(`${mode}/${n}`) ?? []), s.cpuMs]);
+    }
+  }
+}
+
 /** 50 invocations at once, as 50 isolates would run; the most client backends seen while they write. */
 async function connectionsFor50(design: string) {
   let most = 0;
@@ -165,7 +198,20 @@ for (const n of [100, 1000]) {
   }
 }
 console.log(
+  `\nThe consumer's queue handler, Worker CPU ms per invocation (workerd process, median of ${REPEATS}): the whole handler vs decoding only`,
+);
+console.log("| events per invocation | messages | decode only | whole handler (decode, write, ack) | handler less decode, per event |");
+console.log("|---|---|---|---|---|");
+for (const n of [100, 10_000]) {
+  const decode = median(queueCpu.get(`decode/${n}`)!);
+  const consume = median(queueCpu.get(`consume/${n}`)!);
+  const messages = JSON.parse(packed(n)).length;
+  console.log(`| ${n} | ${messages} | ${decode.toFixed(2)} | **${consume.toFixed(2)}** | ${((consume - decode) / n).toFixed(4)} |`);
+}
+console.log(
   `\n50 invocations at once: at most ${connections.pg} (node-postgres) / ${connections.prisma} (Prisma) client backends on PostgreSQL (the local binding does not pool)`,
 );
 console.log(`Consumer bundle: ${bundleGzip} KiB gzip`);
-console.log(`\n${JSON.stringify({ samples: Object.fromEntries(samples), connections, bundleGzip })}`);
+console.log(
+  `\n${JSON.stringify({ samples: Object.fromEntries(samples), queueCpu: Object.fromEntries(queueCpu), connections, bundleGzip })}`,
+);

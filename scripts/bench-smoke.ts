@@ -14,6 +14,7 @@ const TINY: Record<string, string[]> = {
   "ingest.ts": ["--seconds", "1", "--connections", "2", "--rounds", "1", "--batch-requests", "10"],
   "lifecycle.ts": ["--events", "2000", "--days", "20", "--repeats", "1", "--lookups", "20", "--write-rows", "400"],
   "partitioning-migration.ts": ["--events", "2000"],
+  "profile-consumer.ts": ["--batches", "5"],
   "rollup.ts": ["--events", "2000", "--repeats", "1"],
   "rollup-definitions.ts": ["--events", "2000", "--repeats", "1", "--write-rows", "400", "--write-rounds", "1"],
   "workers.ts": ["--rounds", "1"],

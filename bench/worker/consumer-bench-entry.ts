@@ -9,9 +9,14 @@
  * PgBouncer in transaction mode, whose server connections stay open across
  * invocations as Hyperdrive's pool does (the local binding opens a new
  * backend for every connection, which production does not pay).
+ * `/__bench/queue?mode=consume|decode` takes a batch's message bodies (a JSON
+ * array of the packets' texts, packed in Node as the producer packs them) and hands them to the consumer's
+ * queue handler as a MessageBatch (consume: decode, write through the binding,
+ * ack), or only decodes them (decode): the baseline of the consumer's CPU.
  * Only the benchmark's edited wrangler config points `main` here.
  */
 import worker from "../../src/consumer.ts";
+import { readBatch } from "../../src/consumers/read-batch.ts";
 import { withDatabase } from "../../src/db/client.ts";
 import { INSERT_EVENTS_SQL, insertEvents } from "../../src/db/insert-events.ts";
 import { makeEvents } from "../lib/events.ts";
@@ -20,6 +25,25 @@ export default {
   ...worker,
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
+    if (url.pathname === "/__bench/queue") {
+      const bodies = (await request.json()) as unknown[];
+      const messages = bodies.map((body, i) => ({
+        id: `bench-${i}`,
+        timestamp: new Date(),
+        body,
+        attempts: 1,
+        ack() {},
+        retry() {},
+      })) as Message<unknown>[];
+      if (url.searchParams.get("mode") === "decode") {
+        const { events, letters } = readBatch(messages);
+        if (letters.length > 0 || events.length === 0) return new Response("undecodable", { status: 500 });
+      } else {
+        const batch = { queue: "eventline-events", messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>;
+        await worker.queue(batch, env, ctx);
+      }
+      return new Response(null, { status: 204 });
+    }
     if (url.pathname !== "/__bench/statements") return worker.fetch(request, env, ctx);
     const design = url.searchParams.get("design");
     const n = Number(url.searchParams.get("n"));

@@ -1,0 +1,117 @@
+// bench/profile-consumer: where the consumer's CPU goes, before changing
+// code. The consumer's queue handler (handleEventBatch, the same modules the
+// Worker runs) under Node, on batches packed as the producer packs them
+// (Queue<string> bodies), writing to PostgreSQL (Debian package, started
+// here) through PgBouncer in transaction mode (a connection per invocation,
+// as the Worker opens one, served warm as Hyperdrive serves it), sampled by
+// V8's profiler (node:inspector, 100 µs). Prints CPU per invocation and the
+// top frames by self time, and by where their code lives.
+//
+//   npm run bench:profile-consumer [-- --batches 300 --events 100]
+import { Session } from "node:inspector/promises";
+import { parseArgs } from "node:util";
+import { applyMigrations } from "../scripts/db/migrate.ts";
+import { startPgBouncer } from "../scripts/lib/pgbouncer.ts";
+import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
+import type { ConsumerEnv } from "../src/config/consumer-env.ts";
+import { handleEventBatch } from "../src/consumers/events-consumer.ts";
+import { packedFields } from "../src/events/event-message.ts";
+import { setLogLevel } from "../src/lib/log.ts";
+import { packEvents } from "../src/queue/pack-events.ts";
+import { makeEvents } from "./lib/events.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    batches: { type: "string", default: "300" },
+    events: { type: "string", default: "100" },
+    top: { type: "string", default: "15" },
+  },
+});
+const BATCHES = Number(args.batches);
+const EVENTS = Number(args.events);
+
+const server = await startRealPostgres();
+const pooler = await startPgBouncer(server.url, { poolSize: 4 });
+try {
+  await applyMigrations(server.url);
+  setLogLevel("warn"); // the batch log line would be the profile's I/O, not the consumer's work
+  const env = { DATABASE_URL: pooler.url, LOG_LEVEL: "warn" } as unknown as ConsumerEnv;
+  const ctx = { waitUntil() {}, passThroughOnException() {} } as unknown as ExecutionContext;
+  let seq = 0;
+  const batch = () => {
+    const events = makeEvents(EVENTS, `p${seq++}`);
+    const texts = events.map((e) => JSON.stringify(packedFields(e)));
+    const packets = packEvents(
+      "bench",
+      events[0]!.receivedAt,
+      texts.map((text) => ({ text, bytes: text.length })),
+    );
+    const messages = packets.map((p, i) => ({
+      id: `m${seq}-${i}`,
+      timestamp: new Date(),
+      body: p.text,
+      attempts: 1,
+      ack() {},
+      retry() {},
+    }));
+    return { queue: "eventline-events", messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>;
+  };
+  /** CPU ms per invocation over `batches` (built beforehand: their making is not the consumer's). */
+  const run = async (batches: MessageBatch<unknown>[]) => {
+    const n = batches.length;
+    const cpu0 = process.cpuUsage();
+    for (const b of batches) {
+      const report = await handleEventBatch(b, env, ctx);
+      if (report.written !== EVENTS) throw new Error(`wrote ${report.written} of ${EVENTS}: ${JSON.stringify(report)}`);
+    }
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / 1000 / n;
+  };
+  await run(Array.from({ length: Math.min(30, BATCHES) }, batch)); // warm: modules compiled, the pooler's server connections open
+  const measured = Array.from({ length: BATCHES }, batch);
+
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 100 });
+  await session.post("Profiler.start");
+  const msPerBatch = await run(measured);
+  const { profile } = await session.post("Profiler.stop");
+  session.disconnect();
+
+  // Self time per frame: samples landing on each node, its time delta summed.
+  const self = new Map<number, number>();
+  profile.samples!.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas![i] ?? 0)));
+  const byFrame = new Map<string, number>();
+  const byPlace = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const us = self.get(node.id) ?? 0;
+    const f = node.callFrame;
+    const where = f.url.replace(/^file:\/\/.*?\/(node_modules|src|bench|scripts)\//, "$1/");
+    const frame = `${f.functionName || "(anonymous)"} ${where ? `${where}:${f.lineNumber + 1}` : ""}`.trim();
+    byFrame.set(frame, (byFrame.get(frame) ?? 0) + us);
+    const place =
+      f.url === ""
+        ? f.functionName || "(native)"
+        : (/node_modules\/(@[^/]+\/[^/]+|[^/]+)/.exec(where)?.[1] ?? (where.split("/").slice(0, 2).join("/") || "node:internal"));
+    byPlace.set(place, (byPlace.get(place) ?? 0) + us);
+  }
+  // Shares of the time the process was busy: waiting for the database is (idle), not the consumer's CPU.
+  byFrame.delete("(idle)");
+  byPlace.delete("(idle)");
+  const total = [...byFrame.values()].reduce((a, b) => a + b, 0);
+  const top = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, Number(args.top))
+      .map(([k, us]) => `| ${((100 * us) / total).toFixed(1)}% | ${k} |`)
+      .join("\n");
+  console.log(
+    `The consumer's queue handler under Node, ${EVENTS} events per invocation, ${BATCHES} invocations: ${msPerBatch.toFixed(2)} ms CPU each (Node process)`,
+  );
+  console.log(`\nTop frames by self time (share of busy time)\n| share | frame |\n|---|---|\n${top(byFrame)}`);
+  console.log(`\nBy where the code lives\n| share | place |\n|---|---|\n${top(byPlace)}`);
+} finally {
+  await pooler.stop();
+  await server.stop();
+}
