@@ -81,7 +81,7 @@ try {
 
   // Self time per frame: samples landing on each node, its time delta summed.
   const self = new Map<number, number>();
-  profile.samples!.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas![i] ?? 0)));
+  for (const [i, id] of profile.samples!.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas![i] ?? 0));
   const byFrame = new Map<string, number>();
   const byPlace = new Map<string, number>();
   for (const node of profile.nodes) {
