@@ -1,13 +1,15 @@
 /**
- * What the cron does for rollups that users define: each definition's
- * backfill chunk by chunk, then a run over the events written since its
- * last, within a time budget; then the cells of deleted or replaced versions,
- * chunk by chunk. What the budget leaves is done by the next cron run.
+ * What the cron does for rollups that users define, within a time budget:
+ * first one step for every definition (a run over the events written since
+ * its last, or a chunk of its backfill), so that a long backfill never keeps
+ * the others from being current; then, with what is left of the budget, more
+ * backfill chunks; then the cells of deleted or replaced versions, chunk by
+ * chunk. What the budget leaves is done by the next cron run.
  */
 import type { Database } from "../db/client.ts";
 import { definitionNames } from "../db/rollup-definitions/definition-names.ts";
 import { purgeRetiredCells } from "../db/rollup-definitions/purge-retired-cells.ts";
-import { refreshDefinition } from "../db/rollup-definitions/refresh-definition.ts";
+import { type RefreshStep, refreshDefinition } from "../db/rollup-definitions/refresh-definition.ts";
 import { log } from "../lib/log.ts";
 import { BACKFILL_WINDOW_POLICY, nextWindowDays } from "./backfill-range.ts";
 
@@ -28,23 +30,34 @@ export async function refreshDefinitions(
   const now = opts.now ?? Date.now;
   const deadline = now() + opts.budgetMs;
   const report: DefinitionsReport = { definitions: 0, events: 0, backfilling: [], purged: 0 };
+  /** Each backfilling definition's next chunk length, sized from how long its last one took. */
+  const chunkDays = new Map<string, number>();
+  const step = async (name: string): Promise<RefreshStep> => {
+    const days = chunkDays.get(name) ?? BACKFILL_WINDOW_POLICY.firstDays;
+    const started = now();
+    const client = await database.connect();
+    const s = await refreshDefinition(client, name, { backfillDays: days, timeoutMs: opts.statementTimeoutMs }).finally(() =>
+      client.release(),
+    );
+    report.events += s.events;
+    if (s.phase === "backfill" && !s.current) chunkDays.set(name, nextWindowDays(days, now() - started));
+    else chunkDays.delete(name);
+    return s;
+  };
+  /** A step, and when it was the backfill's last chunk, the run that makes the definition current. */
+  const advance = async (name: string) => {
+    const s = await step(name);
+    if (s.phase === "backfill" && s.current && now() < deadline) await step(name);
+  };
   for (const name of await definitionNames(database.prisma)) {
-    let days: number = BACKFILL_WINDOW_POLICY.firstDays;
-    let backfilling = false;
-    while (now() < deadline) {
-      const started = now();
-      const client = await database.connect();
-      const step = await refreshDefinition(client, name, { backfillDays: days, timeoutMs: opts.statementTimeoutMs }).finally(() =>
-        client.release(),
-      );
-      report.events += step.events;
-      backfilling = step.phase === "backfill" && !step.current;
-      if (step.phase !== "backfill") break;
-      days = nextWindowDays(days, now() - started);
-    }
+    if (now() >= deadline) break;
     report.definitions++;
-    if (backfilling) report.backfilling.push(name);
+    await advance(name);
   }
+  while (chunkDays.size > 0 && now() < deadline) {
+    for (const name of [...chunkDays.keys()]) if (now() < deadline) await advance(name);
+  }
+  report.backfilling = [...chunkDays.keys()];
   while (now() < deadline) {
     const r = await purgeRetiredCells(database.prisma, PURGE_CHUNK_ROWS);
     report.purged += r.deleted;
