@@ -12,7 +12,8 @@
  * `/__bench/queue?mode=consume|decode` takes a batch's message bodies (a JSON
  * array of the packets' texts, packed in Node as the producer packs them) and hands them to the consumer's
  * queue handler as a MessageBatch (consume: decode, write through the binding,
- * ack), or only decodes them (decode): the baseline of the consumer's CPU.
+ * ack), or only decodes them (decode): the baseline of the consumer's CPU;
+ * `noop` only reads the request, what the route costs by itself.
  * Only the benchmark's edited wrangler config points `main` here.
  */
 import worker from "../../src/consumer.ts";
@@ -35,7 +36,10 @@ export default {
         ack() {},
         retry() {},
       })) as Message<unknown>[];
-      if (url.searchParams.get("mode") === "decode") {
+      const mode = url.searchParams.get("mode");
+      // noop: the request alone (reading its body), what both other modes also pay.
+      if (mode === "noop") return new Response(null, { status: 204 });
+      if (mode === "decode") {
         const { events, letters } = readBatch(messages);
         if (letters.length > 0 || events.length === 0) return new Response("undecodable", { status: 500 });
       } else {
