@@ -33,7 +33,9 @@ import { plainMultiRowInsert } from "./lib/plain-insert.ts";
 import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
 
 Object.assign(process.env, OFFLINE_ENV);
-const { values: args } = parseArgs({ options: { repeats: { type: "string", default: "3" } } });
+const { values: args } = parseArgs({
+  options: { repeats: { type: "string", default: "3" }, "queue-calls": { type: "string", default: "60" } },
+});
 const REPEATS = Number(args.repeats);
 /** Statements per sample: enough to amortize the request, few enough to keep a sample short. */
 const COUNT: Record<number, number> = { 100: 150, 1000: 15 };

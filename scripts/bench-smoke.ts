@@ -9,7 +9,7 @@ import { OFFLINE_ENV } from "./local-stack/offline-env.ts";
 /** Each bench's tiny arguments; a new script in bench/ without an entry here fails the smoke run. */
 const TINY: Record<string, string[]> = {
   "client.ts": ["--events", "200", "--rounds", "1"],
-  "consumer-workerd.ts": ["--repeats", "1"],
+  "consumer-workerd.ts": ["--repeats", "1", "--queue-calls", "5"],
   "consumer.ts": ["--rows", "300", "--targets", "real,embedded", "--repeats", "1", "--writers", "1,2", "--batches-per-writer", "2"],
   "ingest.ts": ["--seconds", "1", "--connections", "2", "--rounds", "1", "--batch-requests", "10"],
   "lifecycle.ts": ["--events", "2000", "--days", "20", "--repeats", "1", "--lookups", "20", "--write-rows", "400"],
