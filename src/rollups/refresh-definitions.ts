@@ -10,7 +10,7 @@ import type { Database } from "../db/client.ts";
 import { definitionNames } from "../db/rollup-definitions/definition-names.ts";
 import { purgeRetiredCells } from "../db/rollup-definitions/purge-retired-cells.ts";
 import { type RefreshStep, refreshDefinition } from "../db/rollup-definitions/refresh-definition.ts";
-import { log } from "../lib/log.ts";
+import { errorFields, log } from "../lib/log.ts";
 import { BACKFILL_WINDOW_POLICY, nextWindowDays } from "./backfill-range.ts";
 
 /** Retired cells deleted per statement and table. */
@@ -20,6 +20,8 @@ export interface DefinitionsReport {
   definitions: number;
   events: number;
   backfilling: string[];
+  /** Definitions whose step failed this run (logged each). */
+  failed: string[];
   purged: number;
 }
 
@@ -29,7 +31,7 @@ export async function refreshDefinitions(
 ): Promise<DefinitionsReport> {
   const now = opts.now ?? Date.now;
   const deadline = now() + opts.budgetMs;
-  const report: DefinitionsReport = { definitions: 0, events: 0, backfilling: [], purged: 0 };
+  const report: DefinitionsReport = { definitions: 0, events: 0, backfilling: [], failed: [], purged: 0 };
   /** Each backfilling definition's next chunk length, sized from how long its last one took. */
   const chunkDays = new Map<string, number>();
   const step = async (name: string): Promise<RefreshStep> => {
@@ -44,10 +46,20 @@ export async function refreshDefinitions(
     else chunkDays.delete(name);
     return s;
   };
-  /** A step, and when it was the backfill's last chunk, the run that makes the definition current. */
+  /**
+   * A step, and when it was the backfill's last chunk, the run that makes the definition current.
+   * A definition whose step fails (its statement past the deadline, a zone the database does not
+   * know) is logged and left for the next cron run; the others go on.
+   */
   const advance = async (name: string) => {
-    const s = await step(name);
-    if (s.phase === "backfill" && s.current && now() < deadline) await step(name);
+    try {
+      const s = await step(name);
+      if (s.phase === "backfill" && s.current && now() < deadline) await step(name);
+    } catch (err) {
+      chunkDays.delete(name);
+      report.failed.push(name);
+      log("error", "rollups.definition_failed", { name, ...errorFields(err) });
+    }
   };
   for (const name of await definitionNames(database.prisma)) {
     if (now() >= deadline) break;

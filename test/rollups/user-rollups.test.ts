@@ -3,12 +3,15 @@
 // changes in several zones), created and replaced while events flow; after
 // the cron catches up, each one's data equals the GROUP BY computed from
 // scratch by the oracle (support/oracle.ts). Seeded: a failure names its seed.
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
+import type { Database } from "../../src/db/client.ts";
 import { readDefinitions } from "../../src/db/rollup-definitions/read-definitions.ts";
 import type { EventMessage } from "../../src/events/event-message.ts";
 import type { RollupDefinition } from "../../src/rollups/definitions/definition-schema.ts";
+import { refreshDefinitions } from "../../src/rollups/refresh-definitions.ts";
 import { deployment, FIRST, plusDays, REDELIVERY } from "../db/support/deployment.ts";
 import { prng } from "../support/prng.ts";
 import { skipped } from "./support/oracle.ts";
@@ -198,6 +201,33 @@ describe("rollup data outlives the events", () => {
       await refreshToCurrent(d.client, "daily");
       const after = [...(await dataOf(d.client, "daily")).values()];
       expect(after).toEqual([before[0], { bucket: expect.any(String), orders: 1, revenue: 2 }]);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+describe("a definition whose step fails", () => {
+  it("is logged and left for the next cron run, and keeps no other definition from its run", async () => {
+    const d = await deployment(server);
+    try {
+      await d.maintain(d.day0, {});
+      const at = plusDays(d.day0, 0.5).toISOString();
+      await d.write([{ v: 1, source: "shop", id: "x", type: "t", occurredAt: at, receivedAt: at, payload: {} }]);
+      await save(d.client, "a_broken", { granularity: "day", measures: { n: "count" } });
+      await save(d.client, "b_fine", { granularity: "day", measures: { n: "count" } });
+      // A zone Postgres does not know (validation would refuse it; an older tz database than the Workers' might not).
+      await d.client.query(
+        `UPDATE rollup_definitions SET definition = json_build_object('granularity', 'day', 'timeZone', 'Mars/Olympus', 'dimensions', '{}'::json, 'measures', json_build_object('n', 'count')) WHERE name = 'a_broken'`,
+      );
+      const database = {
+        prisma: pgRawSql(d.client) as unknown as Database["prisma"],
+        connect: async () => Object.assign(await d.connect(), { release() {} }) as unknown as pg.PoolClient,
+      };
+      const report = await refreshDefinitions(database, { budgetMs: 10_000, statementTimeoutMs: 10_000 });
+      expect(report.failed).toEqual(["a_broken"]);
+      expect((await readDefinitions(pgRawSql(d.client), "b_fine"))[0]).toMatchObject({ state: "current" });
+      expect([...(await dataOf(d.client, "b_fine")).values()]).toEqual([{ bucket: expect.any(String), n: 1 }]);
     } finally {
       await d.close();
     }

@@ -14,12 +14,13 @@
  * Which events: `runs` reads those written by transactions in
  * [$6, $7) (written_xid, found by its block-range index); `backfill` those
  * written before the definition existed (below $7, or before written_xid did:
- * null), received in [$8, $9), partition by partition.
+ * null, read as $6), received in [$8, $9), partition by partition.
  *
  * Parameters: $1 the cells id, $2 time zone, $3 source, $4 exact type,
  * $5 type prefix (null: any), $6 $7 the transaction id range, $8 $9 the
- * receipt range, $10 the measures' names, then one text[] path per pointer
- * into payload or attributes.
+ * receipt range, $10 the measures' names, then per pointer into payload or
+ * attributes its key (text) when it names one level, its path (text[]) when
+ * it names more.
  */
 import type { RollupDefinition } from "./definition-schema.ts";
 import { measureParts } from "./definition-schema.ts";
