@@ -194,7 +194,7 @@ rollups
   .description("every definition with its state")
   .action(async () => {
     const { rollups: all } = await client().get<{ rollups: Record<string, unknown>[] }>("/rollups");
-    print(all, () => table(all, ["name", "granularity", "timeZone", "state", "rows", "skipped", "lastRunAt"]));
+    print(all, () => table(all, ["name", "granularity", "timeZone", "state", "rows", "skipped", "lastRunAt", "lastError"]));
   });
 rollups
   .command("show <name>")

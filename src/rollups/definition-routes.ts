@@ -44,6 +44,8 @@ export function renderDefinition(d: DefinitionState) {
     version: d.version,
     coveredFrom: d.coveredFrom,
     lastRunAt: d.lastRunAt,
+    lastError: d.lastError,
+    lastErrorAt: d.lastErrorAt,
     skipped: d.skipped,
     rows: d.rows,
     createdAt: d.createdAt,

@@ -9,7 +9,7 @@
 import type { Database } from "../db/client.ts";
 import { definitionNames } from "../db/rollup-definitions/definition-names.ts";
 import { purgeRetiredCells } from "../db/rollup-definitions/purge-retired-cells.ts";
-import { type RefreshStep, refreshDefinition } from "../db/rollup-definitions/refresh-definition.ts";
+import { type RefreshStep, recordStepFailure, refreshDefinition } from "../db/rollup-definitions/refresh-definition.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { BACKFILL_WINDOW_POLICY, nextWindowDays } from "./backfill-range.ts";
 
@@ -59,6 +59,10 @@ export async function refreshDefinitions(
       chunkDays.delete(name);
       report.failed.push(name);
       log("error", "rollups.definition_failed", { name, ...errorFields(err) });
+      const client = await database.connect();
+      await recordStepFailure(client, name, err instanceof Error ? err.message : String(err))
+        .catch(() => {}) // the database may be what failed: the log line stands
+        .finally(() => client.release());
     }
   };
   for (const name of await definitionNames(database.prisma)) {

@@ -226,6 +226,8 @@ describe("a definition whose step fails", () => {
       };
       const report = await refreshDefinitions(database, { budgetMs: 10_000, statementTimeoutMs: 10_000 });
       expect(report.failed).toEqual(["a_broken"]);
+      const [broken] = await readDefinitions(pgRawSql(d.client), "a_broken");
+      expect(broken).toMatchObject({ state: "backfilling", lastError: expect.stringMatching(/time zone .*Mars\/Olympus/) });
       expect((await readDefinitions(pgRawSql(d.client), "b_fine"))[0]).toMatchObject({ state: "current" });
       expect([...(await dataOf(d.client, "b_fine")).values()]).toEqual([{ bucket: expect.any(String), n: 1 }]);
     } finally {

@@ -17,6 +17,8 @@ CREATE TABLE "rollup_definitions" (
     "covered_from" TIMESTAMPTZ(3),
     "skipped" BIGINT NOT NULL DEFAULT 0,
     "last_run_at" TIMESTAMPTZ(3),
+    "last_error" TEXT,
+    "last_error_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 

@@ -63,6 +63,7 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
                 </th>
                 <th scope="col">Covered from</th>
                 <th scope="col">Last run</th>
+                <th scope="col">Last error</th>
               </tr>
             </thead>
             <tbody>
@@ -81,6 +82,7 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
                     <td class="num">{formatCount(d.skipped)}</td>
                     <td>{formatInstant(d.coveredFrom)}</td>
                     <td>{formatInstant(d.lastRunAt)}</td>
+                    <td data-last-error>{d.lastError ? `${formatInstant(d.lastErrorAt)}: ${d.lastError}` : ""}</td>
                   </tr>
                 );
               })}
@@ -118,6 +120,11 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
           State <strong data-state>{d.state}</strong>, version {d.version}; {formatCount(d.rows)} rows; last run{" "}
           {formatInstant(d.lastRunAt)}; covers events received from {formatInstant(d.coveredFrom)}.
         </p>
+        {d.lastError && (
+          <p class="notice" data-last-error>
+            The last step failed at {formatInstant(d.lastErrorAt)}: {d.lastError}. The cron tries again at its next run.
+          </p>
+        )}
         <pre data-definition>{JSON.stringify(def, null, 2)}</pre>
         <form class="filters" method="get" action={consolePaths.definition(d.name)}>
           <label>

@@ -15,6 +15,9 @@ export interface DefinitionState {
   backfilledTo: Date | null;
   coveredFrom: Date | null;
   lastRunAt: Date | null;
+  /** Why the last step failed (null once one succeeds). */
+  lastError: string | null;
+  lastErrorAt: Date | null;
   skipped: number;
   rows: number;
   createdAt: Date;
@@ -25,7 +28,7 @@ const READ_SQL = `
     SELECT d.name, d.definition, d.version, d.cells_id::text AS "cellsId",
       CASE WHEN d.backfill_next IS NULL THEN 'current' ELSE 'backfilling' END AS state,
       CASE WHEN isfinite(d.backfill_next) THEN d.backfill_next END AS "backfilledTo",
-      d.covered_from AS "coveredFrom", d.last_run_at AS "lastRunAt", d.skipped::float8 AS skipped,
+      d.covered_from AS "coveredFrom", d.last_run_at AS "lastRunAt", d.last_error AS "lastError", d.last_error_at AS "lastErrorAt", d.skipped::float8 AS skipped,
       (SELECT count(*) FROM rollup_cells c
         WHERE c.rollup_id = d.cells_id AND c.measure = (SELECT k FROM json_object_keys(d.definition->'measures') k LIMIT 1))::float8 AS rows,
       d.created_at AS "createdAt", d.updated_at AS "updatedAt"

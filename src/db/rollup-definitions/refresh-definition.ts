@@ -56,8 +56,18 @@ const ADVANCE_SQL = `
       backfill_next = CASE WHEN $7::boolean THEN $6::timestamptz END,
       skipped = skipped + $3::bigint,
       covered_from = CASE WHEN $4::timestamptz IS NULL THEN covered_from ELSE least(covered_from, $4::timestamptz) END,
-      last_run_at = now()
+      last_run_at = now(),
+      last_error = NULL,
+      last_error_at = NULL
     WHERE name = $1 AND $2::bigint >= 0`;
+
+/** $1 name, $2 why the step failed (after its transaction rolled back). */
+const FAILED_SQL = "UPDATE rollup_definitions SET last_error = $2, last_error_at = now() WHERE name = $1";
+
+/** Records why a definition's step failed, for GET /admin/rollups and the console. */
+export async function recordStepFailure(client: PgQueryable, name: string, message: string): Promise<void> {
+  await client.query(FAILED_SQL, [name, message.slice(0, 1000)]);
+}
 
 interface Locked {
   cells_id: string;

@@ -22,6 +22,9 @@ export const definitionStateSchema = z.object({
   /** The receipt time of the oldest event the data was computed from (null before any). */
   coveredFrom: z.nullable(instant),
   lastRunAt: z.nullable(instant),
+  /** Why the last step failed, and when; null once a step succeeds. */
+  lastError: z.nullable(z.string()),
+  lastErrorAt: z.nullable(instant),
   skipped: z.number(),
   rows: z.number(),
   createdAt: instant,
