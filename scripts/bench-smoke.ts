@@ -11,7 +11,7 @@ const TINY: Record<string, string[]> = {
   "client.ts": ["--events", "200", "--rounds", "1"],
   "consumer-workerd.ts": ["--repeats", "1", "--queue-calls", "5"],
   "consumer.ts": ["--rows", "300", "--targets", "real,embedded", "--repeats", "1", "--writers", "1,2", "--batches-per-writer", "2"],
-  "ingest.ts": ["--seconds", "1", "--connections", "2", "--rounds", "1", "--batch-requests", "10"],
+  "ingest.ts": ["--seconds", "1", "--connections", "2", "--rounds", "1", "--batch-requests", "10", "--configurations", "shipped"],
   "lifecycle.ts": ["--events", "2000", "--days", "20", "--repeats", "1", "--lookups", "20", "--write-rows", "400"],
   "partitioning-migration.ts": ["--events", "2000"],
   "profile-consumer.ts": ["--batches", "5"],
