@@ -25,10 +25,8 @@ import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startPgBouncer } from "../scripts/lib/pgbouncer.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import { OFFLINE_ENV } from "../scripts/local-stack/offline-env.ts";
-import { packedFields } from "../src/events/event-message.ts";
-import { packEvents } from "../src/queue/pack-events.ts";
 import { STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
-import { makeEvents, median } from "./lib/events.ts";
+import { makeEvents, median, packedTexts } from "./lib/events.ts";
 import { plainMultiRowInsert } from "./lib/plain-insert.ts";
 import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
 
@@ -115,19 +113,11 @@ for (let r = 0; r < REPEATS; r++) {
   }
 }
 
-/** The message bodies of a batch of `n` events as the producer packs them (one source, one receipt), as a JSON array of strings. */
-function packed(n: number): string {
-  const events = makeEvents(n, `q${seq++}`);
-  const texts = events.map((e) => JSON.stringify(packedFields(e)));
-  const packets = packEvents(
-    "bench",
-    events[0]!.receivedAt,
-    texts.map((text) => ({ text, bytes: text.length })),
-  );
-  // Queue<string>: each message body is the packet's text, as enqueueEvents sends it.
-  return JSON.stringify(packets.map((p) => p.text));
-}
-const QUEUE_CALLS: Record<number, number> = { 100: 60, 10000: 4 };
+/** A batch's message bodies as a JSON array of strings (Queue<string>: each body a packet's text). */
+const packed = (n: number) => JSON.stringify(packedTexts(makeEvents(n, `q${seq++}`)));
+/** Invocations per sample of the queue handler: enough 10 ms CPU ticks at 100 events; 10,000 take fifteen times fewer. */
+const queueCalls = Number(args["queue-calls"]);
+const QUEUE_CALLS: Record<number, number> = { 100: queueCalls, 10000: Math.max(1, Math.round(queueCalls / 15)) };
 const queueCpu = new Map<string, number[]>();
 for (let r = 0; r < REPEATS; r++) {
   for (const n of [100, 10_000]) {

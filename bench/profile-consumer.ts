@@ -15,10 +15,8 @@ import { startPgBouncer } from "../scripts/lib/pgbouncer.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import type { ConsumerEnv } from "../src/config/consumer-env.ts";
 import { handleEventBatch } from "../src/consumers/events-consumer.ts";
-import { packedFields } from "../src/events/event-message.ts";
 import { setLogLevel } from "../src/lib/log.ts";
-import { packEvents } from "../src/queue/pack-events.ts";
-import { makeEvents } from "./lib/events.ts";
+import { makeEvents, packedTexts } from "./lib/events.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -39,17 +37,11 @@ try {
   const ctx = { waitUntil() {}, passThroughOnException() {} } as unknown as ExecutionContext;
   let seq = 0;
   const batch = () => {
-    const events = makeEvents(EVENTS, `p${seq++}`);
-    const texts = events.map((e) => JSON.stringify(packedFields(e)));
-    const packets = packEvents(
-      "bench",
-      events[0]!.receivedAt,
-      texts.map((text) => ({ text, bytes: text.length })),
-    );
-    const messages = packets.map((p, i) => ({
+    const texts = packedTexts(makeEvents(EVENTS, `p${seq++}`));
+    const messages = texts.map((body, i) => ({
       id: `m${seq}-${i}`,
       timestamp: new Date(),
-      body: p.text,
+      body,
       attempts: 1,
       ack() {},
       retry() {},

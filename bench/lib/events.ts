@@ -1,4 +1,5 @@
-import type { EventMessage } from "../../src/events/event-message.ts";
+import { type EventMessage, packedFields } from "../../src/events/event-message.ts";
+import { packEvents } from "../../src/queue/pack-events.ts";
 
 /** Realistic events: ~250-byte JSON payloads, ids unique per run. */
 export function makeEvents(n: number, runId: string, source = "bench"): EventMessage[] {
@@ -29,3 +30,14 @@ export const quantile = (xs: readonly number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 export const median = (xs: readonly number[]) => quantile(xs, 0.5);
+
+/** The texts of the packets the producer would send for `events` (one source, the first event's receipt): queue message bodies. */
+export function packedTexts(events: readonly EventMessage[]): string[] {
+  const texts = events.map((e) => JSON.stringify(packedFields(e)));
+  const packets = packEvents(
+    "bench",
+    events[0]!.receivedAt,
+    texts.map((text) => ({ text, bytes: text.length })),
+  );
+  return packets.map((p) => p.text);
+}
