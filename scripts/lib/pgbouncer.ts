@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { freePort } from "./free-port.ts";
+import { asPostgresUser } from "./real-postgres.ts";
 
 const BIN = "/usr/sbin/pgbouncer";
 
@@ -31,9 +32,6 @@ function ensureInstalled() {
   });
   if (!existsSync(BIN)) throw new Error("PgBouncer could not be installed");
 }
-
-/** PgBouncer refuses to run as root: as root it runs as the `postgres` user, as the server does. */
-const asUser = (): string[] => (process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : []);
 
 export async function startPgBouncer(serverUrl: string, opts: { poolSize?: number } = {}): Promise<PgBouncer> {
   ensureInstalled();
@@ -64,8 +62,8 @@ export async function startPgBouncer(serverUrl: string, opts: { poolSize?: numbe
     ].join("\n"),
   );
   await chmod(ini, 0o644);
-  const prefix = asUser();
-  const child = spawn(prefix[0] ?? BIN, [...prefix.slice(1), ...(prefix.length ? [BIN] : []), ini], {
+  // PgBouncer refuses to run as root: as root it runs as the `postgres` user, as the server does.
+  const child = spawn(...asPostgresUser(BIN, [ini]), {
     stdio: "ignore",
     detached: true, // own process group, stopped by id below
   });

@@ -46,9 +46,13 @@ function ensureInstalled(): string {
   return bin;
 }
 
-/** initdb refuses to run as root, so as root the server runs as the package's `postgres` user. */
-function asUser(): string[] {
-  return process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
+/**
+ * `cmd args` as the package's `postgres` user when this process is root:
+ * initdb and PgBouncer refuse to run as root. The command and its arguments
+ * to spawn.
+ */
+export function asPostgresUser(cmd: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
 }
 
 export async function startRealPostgres(settings: Record<string, string> = {}): Promise<RealPostgres> {
@@ -57,20 +61,15 @@ export async function startRealPostgres(settings: Record<string, string> = {}): 
   await chmod(dir, 0o777);
   const data = join(dir, "data");
   const port = await freePort();
-  const prefix = asUser();
-  const run = (cmd: string, args: string[]) =>
-    execFileSync(prefix[0] ?? cmd, [...prefix.slice(1), ...(prefix.length ? [cmd] : []), ...args], { stdio: "pipe" });
-  run(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  execFileSync(...asPostgresUser(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]), {
+    stdio: "pipe",
+  });
   const opts = { listen_addresses: "127.0.0.1", port: String(port), unix_socket_directories: dir, ...settings };
   const args = Object.entries(opts).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
-  const child = spawn(
-    prefix[0] ?? join(bin, "postgres"),
-    [...prefix.slice(1), ...(prefix.length ? [join(bin, "postgres")] : []), "-D", data, ...args],
-    {
-      stdio: "ignore",
-      detached: true, // own process group, stopped by id below
-    },
-  );
+  const child = spawn(...asPostgresUser(join(bin, "postgres"), ["-D", data, ...args]), {
+    stdio: "ignore",
+    detached: true, // own process group, stopped by id below
+  });
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 30_000;
   while (spawnSync(join(bin, "pg_isready"), ["-h", "127.0.0.1", "-p", String(port)]).status !== 0) {

@@ -18,6 +18,7 @@ import { dataQuerySchema, dimensionFilters, isDate, readDataCursor } from "./def
 import { dataRow, rowsCsv, rowsJson } from "./definitions/data-rows.ts";
 import { type RollupDefinition, rollupDefinitionSchema, rollupName } from "./definitions/definition-schema.ts";
 import { ROLLUP_LIMITS, ROLLUP_NAME_PATTERN } from "./definitions/limits.ts";
+import { findDefinition, rollupNotFound } from "./find-definition.ts";
 
 export const definitionRoutes = new Hono<{ Bindings: ConsumerEnv }>();
 
@@ -28,10 +29,6 @@ function invalidDefinition(path: string, message: string): ApiError {
 function parseName(name: string): string {
   if (!rollupName.safeParse(name).success) throw invalidDefinition("name", `must match ${ROLLUP_NAME_PATTERN.source}`);
   return name;
-}
-
-function notFound(name: string): ApiError {
-  return new ApiError(404, "rollup_not_found", `no rollup named "${name}"`, { details: { path: "name" } });
 }
 
 /** A definition as the API answers it. */
@@ -51,12 +48,6 @@ export function renderDefinition(d: DefinitionState) {
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   };
-}
-
-async function findDefinition(c: { env: ConsumerEnv; req: { raw: Request } }, name: string): Promise<DefinitionState> {
-  const [d] = await readDefinitions(requestDb(c), name);
-  if (!d) throw notFound(name);
-  return d;
 }
 
 definitionRoutes.put("/:name", async (c) => {
@@ -92,7 +83,7 @@ definitionRoutes.get("/:name", async (c) => c.json(renderDefinition(await findDe
 
 definitionRoutes.delete("/:name", async (c) => {
   const name = parseName(c.req.param("name"));
-  if (!(await deleteDefinition(requestDb(c), name))) throw notFound(name);
+  if (!(await deleteDefinition(requestDb(c), name))) throw rollupNotFound(name);
   return c.body(null, 204);
 });
 

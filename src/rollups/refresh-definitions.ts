@@ -59,10 +59,11 @@ export async function refreshDefinitions(
       chunkDays.delete(name);
       report.failed.push(name);
       log("error", "rollups.definition_failed", { name, ...errorFields(err) });
-      const client = await database.connect();
-      await recordStepFailure(client, name, err instanceof Error ? err.message : String(err))
-        .catch(() => {}) // the database may be what failed: the log line stands
-        .finally(() => client.release());
+      const message = err instanceof Error ? err.message : String(err);
+      await database
+        .connect()
+        .then((client) => recordStepFailure(client, name, message).finally(() => client.release()))
+        .catch(() => {}); // the database may be what failed (connecting too): the log line stands
     }
   };
   for (const name of await definitionNames(database.prisma)) {

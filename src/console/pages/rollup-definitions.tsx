@@ -19,6 +19,7 @@ import { dataRow } from "../../rollups/definitions/data-rows.ts";
 import type { RollupDefinition } from "../../rollups/definitions/definition-schema.ts";
 import { bucketLabels, seriesOf } from "../../rollups/definitions/series.ts";
 import { formatInZone } from "../../rollups/definitions/zoned-time.ts";
+import { findDefinition } from "../../rollups/find-definition.ts";
 import { refreshDefinitions } from "../../rollups/refresh-definitions.ts";
 import { SeriesBars } from "../charts.tsx";
 import { consolePaths } from "../console-paths.ts";
@@ -31,12 +32,6 @@ const MAX_ROWS = 5_000;
 const MAX_DAYS = 92;
 
 const rangeQuery = z.object({ from: utcDay, to: utcDay, measure: z.optional(z.string()) });
-
-async function definitionOrThrow(c: { env: ConsumerEnv; req: { raw: Request } }, name: string) {
-  const [d] = await readDefinitions(requestDb(c), name);
-  if (!d) throw new ApiError(404, "rollup_not_found", `no rollup named "${name}"`, { details: { path: "name" } });
-  return d;
-}
 
 export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
   .get("/", async (c) => {
@@ -93,7 +88,7 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
     );
   })
   .get("/:name", async (c) => {
-    const d = await definitionOrThrow(c, c.req.param("name"));
+    const d = await findDefinition(c, c.req.param("name"));
     const def = d.definition as RollupDefinition;
     // The last seven local days in the definition's zone, today included.
     const today = formatInZone(new Date(), def.timeZone).slice(0, 10);
@@ -175,7 +170,7 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
   })
   .post("/:name/refresh", async (c) => {
     const name = c.req.param("name");
-    await definitionOrThrow(c, name);
+    await findDefinition(c, name);
     await refreshDefinitions(requestDatabase(c), { budgetMs: CONSOLE_BUDGET_MS, statementTimeoutMs: CONSOLE_BUDGET_MS });
     return c.redirect(consolePaths.definition(name), 303);
   });

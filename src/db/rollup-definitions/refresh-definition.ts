@@ -17,6 +17,7 @@
  * horizon back and, with it, the runs (docs/operations.md).
  */
 
+import { DAY_MS } from "../../lib/time.ts";
 import { cellsStatement, typeFilter } from "../../rollups/definitions/cells-statement.ts";
 import type { RollupDefinition } from "../../rollups/definitions/definition-schema.ts";
 import type { PgQueryable } from "../client.ts";
@@ -82,8 +83,6 @@ interface Locked {
   history_before: Date;
   horizon: string;
 }
-
-const DAY_MS = 86_400_000;
 
 export async function refreshDefinition(
   client: PgQueryable,

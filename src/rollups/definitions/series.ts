@@ -7,6 +7,7 @@
  */
 
 import type { DataRow } from "./data-rows.ts";
+import { measureParts, type RollupDefinition } from "./definition-schema.ts";
 import { formatInZone } from "./zoned-time.ts";
 
 const QUARTER_HOUR_MS = 15 * 60_000;
@@ -25,8 +26,6 @@ export function bucketLabels(from: Date, to: Date, granularity: RollupDefinition
   }
   return labels;
 }
-
-import { measureParts, type RollupDefinition } from "./definition-schema.ts";
 
 export interface Series {
   buckets: string[];
