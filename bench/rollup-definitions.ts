@@ -9,7 +9,9 @@
 //   5. incremental: 1% more events, then a run of each caught-up definition, against the backfill's time
 //   The same for the definition without its distinct measure, against the GROUP BY without count(DISTINCT):
 //   what the other measures cost apart from the one that must remember every value.
-//   6. the write path: the consumer's statement with and without written_xid and its index (bench/lib/written-xid-ab.ts)
+//   6. a big distinct set: a run adding 1,000 values to one day's cell already holding N/100, N/10 and N - 1,000
+//      (merging rewrites the cell's set: what ROLLUP_LIMITS.maxDistinctPerCell bounds)
+//   7. the write path: the consumer's statement with and without written_xid and its index (bench/lib/written-xid-ab.ts)
 // Each definition's data is checked against the bare GROUP BY (rows and totals).
 //
 //   npm run bench:rollup-definitions [-- --events 1000000 --repeats 3]
@@ -190,6 +192,34 @@ try {
   console.log(
     `  run over 1% new events                   ${ms(p.incremental)}   ${((100 * p.incremental) / p.backfill).toFixed(1)}% of a full recompute`,
   );
+  /** One cell (a day, no dimension) holding `size` distinct values; the time of a run that adds 1,000 more. */
+  async function bigSetRun(size: number): Promise<number> {
+    const source = `big${size}`;
+    const insert = (from: number, to: number) =>
+      client.query(
+        `INSERT INTO events (source, id, type, occurred_at, received_at, payload)
+         SELECT $1, 'b-' || i, 'visit', $2::timestamptz, $2::timestamptz, jsonb_build_object('user', 'u' || i)
+         FROM generate_series($3::int, $4::int) AS i`,
+        [source, new Date(day0.getTime() + 10.5 * 86_400_000).toISOString(), from, to],
+      );
+    for (let at = 0; at < size; at += 100_000) await insert(at, Math.min(at + 100_000, size) - 1);
+    await saveDefinition(
+      pgRawSql(client),
+      source,
+      rollupDefinitionSchema.parse({ source, granularity: "day", measures: { visitors: { distinct: "/payload/user" } } }),
+      50,
+    );
+    await bringCurrent(source);
+    await insert(size, size + 999);
+    return bringCurrent(source);
+  }
+  const sizes = [N / 100, N / 10, N - 1000]; // the last one ends at N (and ROLLUP_LIMITS.maxDistinctPerCell at the default size)
+  const bigRuns = [];
+  for (const size of sizes) bigRuns.push(await bigSetRun(size));
+  console.log("a run adding 1,000 values to a distinct measure's cell that holds N (one run each):");
+  for (const [i, size] of sizes.entries()) {
+    console.log(`  N = ${String(size).padEnd(9)} ${ms(bigRuns[i]!)}   ${(bigRuns[i]! / bigRuns[0]!).toFixed(1)}× N = ${sizes[0]}`);
+  }
   console.log("the consumer's write, with written_xid and its BRIN index ÷ without (median of rounds):");
   for (const [writers, batch] of [
     [1, 1000],

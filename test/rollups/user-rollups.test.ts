@@ -3,12 +3,15 @@
 // changes in several zones), created and replaced while events flow; after
 // the cron catches up, each one's data equals the GROUP BY computed from
 // scratch by the oracle (support/oracle.ts). Seeded: a failure names its seed.
-import type pg from "pg";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "../../scripts/db/migrate.ts";
 import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
 import type { Database } from "../../src/db/client.ts";
 import { readDefinitions } from "../../src/db/rollup-definitions/read-definitions.ts";
+import { refreshDefinition } from "../../src/db/rollup-definitions/refresh-definition.ts";
+import { DistinctLimitError } from "../../src/errors/distinct-limit-error.ts";
 import type { EventMessage } from "../../src/events/event-message.ts";
 import type { RollupDefinition } from "../../src/rollups/definitions/definition-schema.ts";
 import { refreshDefinitions } from "../../src/rollups/refresh-definitions.ts";
@@ -230,6 +233,70 @@ describe("a definition whose step fails", () => {
       expect(broken).toMatchObject({ state: "backfilling", lastError: expect.stringMatching(/time zone .*Mars\/Olympus/) });
       expect((await readDefinitions(pgRawSql(d.client), "b_fine"))[0]).toMatchObject({ state: "current" });
       expect([...(await dataOf(d.client, "b_fine")).values()]).toEqual([{ bucket: expect.any(String), n: 1 }]);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+describe("a distinct measure's cell at its limit", () => {
+  it("fails the step, changing nothing, rather than count inexactly; a definition that fits goes on", async () => {
+    const d = await deployment(server);
+    try {
+      await d.maintain(d.day0, {});
+      const at = plusDays(d.day0, 0.5).toISOString();
+      const order = (id: string, user: unknown): EventMessage => ({
+        v: 1,
+        source: "shop",
+        id,
+        type: "order.paid",
+        occurredAt: at,
+        receivedAt: at,
+        payload: { user },
+      });
+      // Four distinct values (1 and 1.0 are one), a copy, and one event without a user.
+      await d.write([order("a", "u1"), order("b", "u2"), order("c", 1), order("d", 1.0), order("e", { id: 7 }), order("f", null)]);
+      await d.write([order("a", "u1")], REDELIVERY);
+      await save(d.client, "buyers", { granularity: "day", measures: { buyers: { distinct: "/payload/user" } } });
+      const toCurrent = async (maxDistinctPerCell: number) => {
+        while (!(await refreshDefinition(d.client, "buyers", { backfillDays: 2, timeoutMs: 30_000, maxDistinctPerCell })).current);
+      };
+      await expect(toCurrent(3)).rejects.toThrow(DistinctLimitError);
+      const [stuck] = await readDefinitions(pgRawSql(d.client), "buyers");
+      expect(stuck).toMatchObject({ state: "backfilling", rows: 0 });
+      expect((await d.client.query("SELECT count(*)::int AS n FROM rollup_distinct_sets")).rows[0].n).toBe(0);
+      await toCurrent(4);
+      expect([...(await dataOf(d.client, "buyers")).values()]).toEqual([{ bucket: expect.any(String), buyers: 4 }]);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+describe("migration 20261205201350_distinct_sets", () => {
+  it("turns each cell's distinct values (a row per value) into its set (a row per cell), keeping every value", async () => {
+    const [a, b] = ["00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"];
+    const d = await deployment(server, async (url) => {
+      await applyMigrations(url, "20261205173812_user_rollups");
+      const c = new pg.Client(url);
+      await c.connect();
+      await c.query(
+        `INSERT INTO rollup_distinct_values (rollup_id, cell_key, value_key)
+         VALUES ($1, '\\x01', '\\x0075'), ($1, '\\x01', '\\x0076'), ($1, '\\x02', '\\x0075'), ($2, '\\x01', '\\x0077')`,
+        [a, b],
+      );
+      await c.end();
+    });
+    try {
+      const { rows } = await d.client.query(
+        "SELECT rollup_id::text AS id, encode(cell_key, 'hex') AS cell, array(SELECT encode(k, 'hex') FROM unnest(keys) k ORDER BY 1) AS keys FROM rollup_distinct_sets ORDER BY 1, 2",
+      );
+      expect(rows).toEqual([
+        { id: a, cell: "01", keys: ["0075", "0076"] },
+        { id: a, cell: "02", keys: ["0075"] },
+        { id: b, cell: "01", keys: ["0077"] },
+      ]);
+      expect((await d.client.query("SELECT to_regclass('rollup_distinct_values') AS t")).rows[0].t).toBeNull();
     } finally {
       await d.close();
     }

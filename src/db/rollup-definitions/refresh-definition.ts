@@ -17,9 +17,11 @@
  * horizon back and, with it, the runs (docs/operations.md).
  */
 
+import { DistinctLimitError } from "../../errors/distinct-limit-error.ts";
 import { DAY_MS } from "../../lib/time.ts";
 import { cellsStatement, typeFilter } from "../../rollups/definitions/cells-statement.ts";
 import type { RollupDefinition } from "../../rollups/definitions/definition-schema.ts";
+import { ROLLUP_LIMITS } from "../../rollups/definitions/limits.ts";
 import type { PgQueryable } from "../client.ts";
 import { EVENT_PARTITION_PATTERN } from "../event-partitions.ts";
 import { timestamptzText } from "../timestamptz-text.ts";
@@ -87,7 +89,7 @@ interface Locked {
 export async function refreshDefinition(
   client: PgQueryable,
   name: string,
-  opts: { backfillDays: number; timeoutMs: number },
+  opts: { backfillDays: number; timeoutMs: number; maxDistinctPerCell?: number },
 ): Promise<RefreshStep> {
   await client.query("BEGIN");
   try {
@@ -121,11 +123,13 @@ export async function refreshDefinition(
       params = [d.cells_id, def.timeZone, def.source ?? null, type.exact, type.prefix, d.watermark, d.horizon, "-infinity", "infinity"];
       advance = { watermark: BigInt(d.horizon) > BigInt(d.watermark) ? d.horizon : null, next: null, backfilling: false };
     }
-    let r = { events: "0", skipped: "0", first_received: null as Date | null, cells: "0" };
+    let r = { events: "0", skipped: "0", first_received: null as Date | null, cells: "0", largest_set: "0" };
     if (phase === "backfill" || advance.watermark !== null) {
       const statement = cellsStatement(def, phase === "backfill" ? "backfill" : "runs");
       [r] = (await client.query<typeof r>(statement.text, [...params, ...statement.tail])).rows as [typeof r];
     }
+    const limit = opts.maxDistinctPerCell ?? ROLLUP_LIMITS.maxDistinctPerCell;
+    if (Number(r.largest_set) > limit) throw new DistinctLimitError(Number(r.largest_set), limit);
     await client.query(ADVANCE_SQL, [
       name,
       r.events,

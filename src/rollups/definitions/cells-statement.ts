@@ -7,9 +7,11 @@
  * Every measure merges exactly under inserts, so a run reads only the events
  * written since the last one, however late their buckets: count and sum add,
  * min and max take least and greatest (numeric, never rounded), and a
- * distinct measure remembers each value's key per cell
- * (rollup_distinct_values, eventline_value_key), adding 1 only for a value
- * it had not seen.
+ * distinct measure keeps each cell's set of value keys (rollup_distinct_sets,
+ * eventline_value_key) and merges a step's set into it (eventline_key_union):
+ * its n is the merged set's size, which only grows, so cells merge it by
+ * greatest. The statement answers the largest set it wrote, for the caller
+ * to hold to ROLLUP_LIMITS.maxDistinctPerCell.
  *
  * Which events: `runs` reads those written by transactions in
  * [$6, $7) (written_xid, found by its block-range index); `backfill` those
@@ -18,7 +20,7 @@
  *
  * Parameters: $1 the cells id, $2 time zone, $3 source, $4 exact type,
  * $5 type prefix (null: any), $6 $7 the transaction id range, $8 $9 the
- * receipt range, $10 the measures' names, then per pointer into payload or
+ * receipt range, $10 the measures' names, $11 the distinct measures' names, then per pointer into payload or
  * attributes its key (text) when it names one level, its path (text[]) when
  * it names more.
  */
@@ -46,7 +48,8 @@ export interface CellsStatement {
 }
 
 export function cellsStatement(def: RollupDefinition, selection: EventSelection): CellsStatement {
-  const tail: unknown[] = [Object.keys(def.measures)];
+  const measures = Object.values(def.measures).map(measureParts);
+  const tail: unknown[] = [Object.keys(def.measures), Object.keys(def.measures).filter((_, i) => measures[i]!.kind === "distinct")];
   const param = (value: unknown, type: string) => {
     tail.push(value);
     return `$${9 + tail.length}::${type}`;
@@ -72,7 +75,6 @@ export function cellsStatement(def: RollupDefinition, selection: EventSelection)
     return name;
   };
   const dims = Object.values(def.dimensions).map((p) => once(`dim ${p}`, () => `coalesce(${read(p)}, 'null'::jsonb)`));
-  const measures = Object.values(def.measures).map(measureParts);
   const inputs = measures.map((m) =>
     m.kind === "count"
       ? ""
@@ -94,35 +96,44 @@ export function cellsStatement(def: RollupDefinition, selection: EventSelection)
             ? [`count(${v})`, none, `min(${v})`, none]
             : m.kind === "max"
               ? [`count(${v})`, none, none, `max(${v})`]
-              : // distinct: its n is the number of values the cell had not seen (new<i>).
+              : // distinct: its n is the size of the cell's merged set (set<i>).
                 ["NULL::bigint", none, none, none];
     return `${n} AS n${i}, ${sum} AS s${i}, ${lo} AS lo${i}, ${hi} AS hi${i}`;
   });
   const skipped = numeric.length === 0 ? "0" : numeric.map((v) => `(count(*) - count(s.${v}))`).join(" + ");
   const groupBy = ["s.bucket", ...dims.map((d) => `s.${d}`)].join(", ");
-  const sameGroup = ["k.bucket = s.bucket", ...dims.map((d) => `k.${d} = s.${d}`)].join(" AND ");
   const cellKeys = distinct.map(
     (i) => `eventline_json_key(jsonb_build_array(($10::text[])[${i + 1}], extract(epoch FROM g.bucket), dims)) AS cell${i}`,
   );
 
-  const distinctCtes = distinct.map(
-    (i) => `distinct${i} AS (
-      INSERT INTO rollup_distinct_values (rollup_id, cell_key, value_key)
-      SELECT $1::uuid, k.cell${i}, eventline_value_key(s.${inputs[i]})
-      FROM src s JOIN keyed k ON ${sameGroup}
-      WHERE s.${inputs[i]} IS NOT NULL
-      ORDER BY 2, 3 -- in key order: the index is filled page by page, not at random
-      ON CONFLICT DO NOTHING
-      RETURNING cell_key
-    ), new${i} AS (
-      SELECT cell_key, count(*) AS n FROM distinct${i} GROUP BY 1
+  // A distinct measure's new keys per cell: the distinct (cell, key) pairs by hashing, then gathered per
+  // cell. No sort anywhere: an aggregate with DISTINCT inside would sort each cell's values and rule out
+  // hashing the groups (bench/README.md).
+  const groupOf = (t: string) => ["bucket", ...dims].map((c) => `${t}.${c}`).join(", ");
+  const valuesCtes = distinct.map(
+    (i) => `values${i} AS (
+      SELECT ${groupOf("x")}, array_agg(x.k) AS keys FROM (
+        SELECT DISTINCT ${groupBy}, eventline_value_key(s.${inputs[i]}) AS k FROM src s WHERE s.${inputs[i]} IS NOT NULL
+      ) x GROUP BY ${groupOf("x")}
     ), `,
   );
-  const distinctJoins = distinct.map((i) => `\n      LEFT JOIN new${i} ON new${i}.cell_key = k.cell${i}`);
+  const valuesJoins = distinct.map(
+    (i) => ` LEFT JOIN values${i} ON ${["bucket", ...dims].map((c) => `values${i}.${c} = g.${c}`).join(" AND ")}`,
+  );
+  const distinctCtes = distinct.map(
+    (i) => `set${i} AS (
+      INSERT INTO rollup_distinct_sets AS d (rollup_id, cell_key, keys)
+      SELECT $1::uuid, k.cell${i}, k.keys${i} FROM keyed k WHERE k.keys${i} IS NOT NULL
+      ON CONFLICT (rollup_id, cell_key) DO UPDATE SET keys = eventline_key_union(d.keys, EXCLUDED.keys)
+      RETURNING cell_key, cardinality(keys)::bigint AS n
+    ), `,
+  );
+  const distinctJoins = distinct.map((i) => `\n      LEFT JOIN set${i} ON set${i}.cell_key = k.cell${i}`);
   const rows = measures.map(
-    (m, i) => `(($10::text[])[${i + 1}], ${m.kind === "distinct" ? `coalesce(new${i}.n, 0)` : `k.n${i}`}, k.s${i}, k.lo${i}, k.hi${i})`,
+    (m, i) => `(($10::text[])[${i + 1}], ${m.kind === "distinct" ? `coalesce(set${i}.n, 0)` : `k.n${i}`}, k.s${i}, k.lo${i}, k.hi${i})`,
   );
 
+  const largestSet = distinct.length === 0 ? "0" : `greatest(${distinct.map((i) => `(SELECT max(n) FROM set${i})`).join(", ")}, 0)`;
   // src is read again by each distinct measure: only then is it worth materializing.
   const text = `WITH src AS ${distinct.length > 0 ? "MATERIALIZED" : "NOT MATERIALIZED"} (
       SELECT ${BUCKET[def.granularity]} AS bucket,
@@ -137,9 +148,10 @@ export function cellsStatement(def: RollupDefinition, selection: EventSelection)
       SELECT ${groupBy}, count(*) AS events, min(s.received_at) AS first_received, ${skipped} AS skipped,
         ${aggregates.join(",\n        ")}
       FROM src s GROUP BY ${groupBy}
-    ), normal AS (
+    ), ${valuesCtes.join("")}normal AS (
       -- Written in normal form: numbers by value, JSON null as null.
-      SELECT g.*, jsonb_build_array(${dims.map((d) => `eventline_json_value(g.${d})`).join(", ")}) AS dims FROM grouped g
+      SELECT g.*, ${distinct.map((i) => `values${i}.keys AS keys${i}, `).join("")}jsonb_build_array(${dims.map((d) => `eventline_json_value(g.${d})`).join(", ")}) AS dims
+      FROM grouped g${valuesJoins.join("")}
     ), keyed AS (
       SELECT g.*, ${["eventline_json_key(g.dims) AS dims_key", ...cellKeys].join(", ")} FROM normal g
     ), ${distinctCtes.join("")}cells AS (
@@ -150,7 +162,7 @@ export function cellsStatement(def: RollupDefinition, selection: EventSelection)
         ${rows.join(",\n        ")}
       ) AS v(measure, n, sum, min, max)
       ON CONFLICT (rollup_id, bucket, dims_key, measure) DO UPDATE SET
-        n = c.n + EXCLUDED.n,
+        n = CASE WHEN c.measure = ANY($11::text[]) THEN greatest(c.n, EXCLUDED.n) ELSE c.n + EXCLUDED.n END,
         sum = c.sum + EXCLUDED.sum,
         min = least(c.min, EXCLUDED.min),
         max = greatest(c.max, EXCLUDED.max)
@@ -159,7 +171,8 @@ export function cellsStatement(def: RollupDefinition, selection: EventSelection)
     SELECT (SELECT coalesce(sum(events), 0) FROM keyed)::bigint AS events,
       (SELECT coalesce(sum(skipped), 0) FROM keyed)::bigint AS skipped,
       (SELECT min(first_received) FROM keyed) AS first_received,
-      (SELECT count(*) FROM cells)::bigint AS cells`;
+      (SELECT count(*) FROM cells)::bigint AS cells,
+      ${largestSet}::bigint AS largest_set`;
   return { text, tail };
 }
 

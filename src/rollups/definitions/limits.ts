@@ -8,6 +8,13 @@ export const ROLLUP_LIMITS = {
   maxDimensions: 4,
   minMeasures: 1,
   maxMeasures: 8,
+  /**
+   * Values a distinct measure's cell may hold. A step that adds to a cell
+   * rewrites its set (eventline_key_union), so what a cell costs a run grows
+   * with it (bench:rollup-definitions); a step that would pass it fails, and
+   * says so, rather than count inexactly.
+   */
+  maxDistinctPerCell: 1_000_000,
   /** Characters of a JSON Pointer. */
   maxPointerLength: 256,
   /** Rows of GET /admin/rollups/{name}/data per page. */
