@@ -32,11 +32,18 @@ import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
 
 Object.assign(process.env, OFFLINE_ENV);
 const { values: args } = parseArgs({
-  options: { repeats: { type: "string", default: "3" }, "queue-calls": { type: "string", default: "60" } },
+  options: {
+    repeats: { type: "string", default: "3" },
+    "queue-calls": { type: "string", default: "60" },
+    // A fraction of the statements per sample below (bench:smoke runs a tenth).
+    scale: { type: "string", default: "1" },
+  },
 });
 const REPEATS = Number(args.repeats);
 /** Statements per sample: enough to amortize the request, few enough to keep a sample short. */
-const COUNT: Record<number, number> = { 100: 150, 1000: 15 };
+const COUNT: Record<number, number> = Object.fromEntries(
+  Object.entries({ 100: 150, 1000: 15 }).map(([batch, n]) => [batch, Math.max(1, Math.round(n * Number(args.scale)))]),
+);
 const DESIGNS = ["pg", "prisma"] as const;
 
 const server = await startRealPostgres({ max_connections: "200" });

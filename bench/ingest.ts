@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
@@ -6,7 +5,7 @@ import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
 import { insertEvents } from "../src/db/insert-events.ts";
 import { packEvents } from "../src/queue/pack-events.ts";
-import { STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
+import { BENCH_PRODUCER, STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
 import { makeEvents, median } from "./lib/events.ts";
 import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
@@ -25,6 +24,7 @@ const { values: args } = parseArgs({
     "batch-requests": { type: "string", default: "120" },
     // "shipped" measures wrangler.toml as shipped only, not also without the rate limiter (bench:smoke).
     configurations: { type: "string", default: "all" },
+    "settle-ms": { type: "string", default: "1500" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -35,7 +35,7 @@ const BATCH_ROUNDS = rounds(7);
 const SINGLE_ROUNDS = rounds(5);
 const END_TO_END_ROUNDS = rounds(3);
 // After a drain the consumer still acks and logs its last batch: runs start only after this pause.
-const SETTLE_MS = 1_500;
+const SETTLE_MS = Number(args["settle-ms"]);
 
 // Many keys, so the per-key rate limit (6,000/min) measures its cost without capping the run.
 const keys = Array.from({ length: 64 }, () => generateApiKey());
@@ -73,9 +73,7 @@ async function drain() {
 
 function startStack(withoutRateLimiter: boolean) {
   // The benchmark's build of the producer: the production entry plus the baseline routes (bench/worker/).
-  const edits: [RegExp, string][] = [
-    [/^main = ".*\/src\/producer\.ts"$/m, `main = ${JSON.stringify(resolve("bench/worker/bench-entry.ts"))}`],
-  ];
+  const edits: [RegExp, string][] = [BENCH_PRODUCER];
   // The producer's [[ratelimits]] table, up to the next table.
   if (withoutRateLimiter) edits.push([/^\[\[env\.producer\.ratelimits\]\][\s\S]*?(?=^\[)/m, ""]);
   return startBenchStack({ database, apiKeys, edits });

@@ -51,13 +51,14 @@ const { values: args } = parseArgs({
     // writer at least 20 statements): a few seconds each, so a checkpoint or a neighbour on the
     // machine moves one sample, not the median.
     "write-rows": { type: "string", default: "100000" },
+    "min-statements": { type: "string", default: "20" },
   },
 });
 const N = Number(args.events);
 const REPEATS = Number(args.repeats);
 const LOOKUPS = Number(args.lookups);
 const WRITE_ROWS = Number(args["write-rows"]);
-const MIN_STATEMENTS_PER_WRITER = 20;
+const MIN_STATEMENTS_PER_WRITER = Number(args["min-statements"]);
 const DAYS = Number(args.days);
 /** The last migration of the layout before partitioning. */
 const BEFORE_PARTITIONING = "20261129214321_ingest_lag";

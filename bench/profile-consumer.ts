@@ -8,7 +8,6 @@
 // top frames by self time, and by where their code lives.
 //
 //   npm run bench:profile-consumer [-- --batches 300 --events 100]
-import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startPgBouncer } from "../scripts/lib/pgbouncer.ts";
@@ -16,6 +15,7 @@ import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import type { ConsumerEnv } from "../src/config/consumer-env.ts";
 import { handleEventBatch } from "../src/consumers/events-consumer.ts";
 import { setLogLevel } from "../src/lib/log.ts";
+import { profiled } from "./lib/cpu-profile.ts";
 import { makeEvents, packedTexts } from "./lib/events.ts";
 
 const { values: args } = parseArgs({
@@ -62,47 +62,12 @@ try {
   await run(Array.from({ length: Math.min(30, BATCHES) }, batch)); // warm: modules compiled, the pooler's server connections open
   const measured = Array.from({ length: BATCHES }, batch);
 
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 100 });
-  await session.post("Profiler.start");
-  const msPerBatch = await run(measured);
-  const { profile } = await session.post("Profiler.stop");
-  session.disconnect();
-
-  // Self time per frame: samples landing on each node, its time delta summed.
-  const self = new Map<number, number>();
-  for (const [i, id] of profile.samples!.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas![i] ?? 0));
-  const byFrame = new Map<string, number>();
-  const byPlace = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const us = self.get(node.id) ?? 0;
-    const f = node.callFrame;
-    const where = f.url.replace(/^file:\/\/.*?\/(node_modules|src|bench|scripts)\//, "$1/");
-    const frame = `${f.functionName || "(anonymous)"} ${where ? `${where}:${f.lineNumber + 1}` : ""}`.trim();
-    byFrame.set(frame, (byFrame.get(frame) ?? 0) + us);
-    const place =
-      f.url === ""
-        ? f.functionName || "(native)"
-        : (/node_modules\/(@[^/]+\/[^/]+|[^/]+)/.exec(where)?.[1] ?? (where.split("/").slice(0, 2).join("/") || "node:internal"));
-    byPlace.set(place, (byPlace.get(place) ?? 0) + us);
-  }
-  // Shares of the time the process was busy: waiting for the database is (idle), not the consumer's CPU.
-  byFrame.delete("(idle)");
-  byPlace.delete("(idle)");
-  const total = [...byFrame.values()].reduce((a, b) => a + b, 0);
-  const top = (m: Map<string, number>) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, Number(args.top))
-      .map(([k, us]) => `| ${((100 * us) / total).toFixed(1)}% | ${k} |`)
-      .join("\n");
+  const { result: msPerBatch, summary } = await profiled(() => run(measured), Number(args.top));
   console.log(
     `The consumer's queue handler under Node, ${EVENTS} events per invocation, ${BATCHES} invocations: ${msPerBatch.toFixed(2)} ms CPU each (Node process)`,
   );
-  console.log(`\nTop frames by self time (share of busy time)\n| share | frame |\n|---|---|\n${top(byFrame)}`);
-  console.log(`\nBy where the code lives\n| share | place |\n|---|---|\n${top(byPlace)}`);
+  console.log(`\nTop frames by self time (share of busy time)\n| share | frame |\n|---|---|\n${summary.frames}`);
+  console.log(`\nBy where the code lives\n| share | place |\n|---|---|\n${summary.places}`);
 } finally {
   await pooler.stop();
   await server.stop();

@@ -4,16 +4,24 @@
 import { existsSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { writeEditedWranglerConfig } from "../../scripts/local-stack/edited-wrangler-config.ts";
 import { type LocalStack, startLocalStack } from "../../scripts/local-stack/start-local-stack.ts";
 import type { DatabaseProcess } from "./database-process.ts";
+
+/** The wrangler.toml edit that serves the benchmark's build of the producer (bench/worker/bench-entry.ts: the production entry plus the baseline routes). */
+export const BENCH_PRODUCER: [RegExp, string] = [
+  /^main = ".*\/src\/producer\.ts"$/m,
+  `main = ${JSON.stringify(resolve(import.meta.dirname, "../worker/bench-entry.ts"))}`,
+];
 
 export const STATE_ROOT = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 
 export async function startBenchStack(opts: {
   database: Pick<DatabaseProcess, "directUrl">;
   apiKeys: string;
+  /** Where the consumer's HYPERDRIVE binding connects (a pooler); the database's own URL when absent. */
+  hyperdriveUrl?: string;
   /** Rewrites of wrangler.toml lines for this stack only. */
   edits?: [RegExp, string][];
   /** Var overrides per Worker. */
@@ -28,6 +36,7 @@ export async function startBenchStack(opts: {
     workersStdio: log.fd,
     wranglerConfig: opts.edits?.length ? await writeEditedWranglerConfig(stateDir, opts.edits) : undefined,
     apiKeys: opts.apiKeys,
+    hyperdriveUrl: opts.hyperdriveUrl,
     vars: opts.vars,
   });
   return {

@@ -33,7 +33,18 @@ async function instantiateEngine() {
     Module: new (b: Uint8Array) => object;
     Instance: new (m: object, i: object) => { exports: Record<string, unknown> };
   };
-  const instance = new wasm.Instance(new wasm.Module(bytes), { "./schema_engine_bg.js": bg });
+  // The engine races its work against timers it never clears (10 s): unreferenced, they no longer keep a
+  // script that migrated alive after its work. While the engine works, its open connection keeps Node running.
+  const imports: Record<string, unknown> = { ...bg };
+  for (const name of Object.keys(bg).filter((k) => k.startsWith("__wbg_setTimeout_"))) {
+    const set = bg[name] as (...args: unknown[]) => { unref?: () => void };
+    imports[name] = (...args: unknown[]) => {
+      const timer = set(...args);
+      timer?.unref?.();
+      return timer;
+    };
+  }
+  const instance = new wasm.Instance(new wasm.Module(bytes), { "./schema_engine_bg.js": imports });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
   return bg as typeof import("@prisma/schema-engine-wasm");

@@ -106,8 +106,16 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
     if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS || to <= from) {
       throw new ApiError(400, "invalid_request", `query.to: choose 1 to ${MAX_DAYS} days, from first to last`, { details: { path: "to" } });
     }
-    const cells = await readCells(db, { cellsId: d.cellsId, from, to, filters: dims.map((k) => c.req.query(k) || null), limit: MAX_ROWS });
-    const rows = cells.map((cell) => dataRow(def, cell));
+    const cells = await readCells(db, {
+      cellsId: d.cellsId,
+      from,
+      to,
+      filters: dims.map((k) => c.req.query(k) || null),
+      limit: MAX_ROWS + 1,
+    });
+    // Rows come in bucket order: past MAX_ROWS, the chart ends early, and says so.
+    const truncated = cells.length > MAX_ROWS;
+    const rows = cells.slice(0, MAX_ROWS).map((cell) => dataRow(def, cell));
     const series = seriesOf(def, rows, measure, bucketLabels(from, to, def.granularity, def.timeZone));
     return c.html(
       <Layout title={`Rollup ${d.name}`} section="rollup-definitions">
@@ -152,6 +160,11 @@ export const rollupDefinitionsPage = new Hono<{ Bindings: ConsumerEnv }>()
           <Empty>No data in this range{d.state === "backfilling" ? " yet: the backfill is still running" : ""}.</Empty>
         ) : (
           <SeriesBars label={measure} labels={series.buckets} values={series.values} />
+        )}
+        {truncated && (
+          <p class="notice" data-truncated>
+            Only the first {formatCount(MAX_ROWS)} rows are charted, up to {rows.at(-1)?.bucket}: choose fewer days or fill in a dimension.
+          </p>
         )}
         {series.combined && (
           <p class="notice">

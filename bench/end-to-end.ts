@@ -1,0 +1,156 @@
+// bench/end-to-end: events per second from the first POST until the last
+// event is a row — ingest → queue → consumer → PostgreSQL, both Workers in
+// the local runtime with the real local queue — against a direct insert of
+// the same events with the consumer's statement from Node, in the same run,
+// on a real PostgreSQL (Debian package, started here, fsync on).
+//
+// Two ways for the consumer's HYPERDRIVE binding to reach the database:
+//   pooled:   through PgBouncer in transaction mode (scripts/lib/pgbouncer.ts),
+//             which is how Hyperdrive reaches it in production: a warm pool;
+//   unpooled: the local binding straight to PostgreSQL, which opens a new
+//             backend for every invocation (production never pays that).
+// And the pipeline's ceiling on this machine: the enqueue-only route of the
+// benchmark's build of the producer (bench/worker/: the binding calls an
+// ingest request makes and nothing else) → queue → consumer → PgBouncer.
+// Rounds alternate them; each round also measures the direct insert.
+//
+//   npm run bench:end-to-end [-- --requests 200 --rounds 3 --connections 10]
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { startPgBouncer } from "../scripts/lib/pgbouncer.ts";
+import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
+import { generateApiKey } from "../src/auth/api-keys.ts";
+import { sha256Hex } from "../src/auth/sha256.ts";
+import { insertEvents } from "../src/db/insert-events.ts";
+import type { EventMessage } from "../src/events/event-message.ts";
+import { BENCH_PRODUCER, startBenchStack } from "./lib/bench-stack.ts";
+import { median } from "./lib/events.ts";
+import { boundedLoad } from "./lib/load.ts";
+
+process.once("SIGINT", () => process.exit(130));
+
+const { values: args } = parseArgs({
+  options: {
+    // 100-event requests per round: 20,000 events stay well below the ~10,000 messages at which the local queue fails (200 messages).
+    requests: { type: "string", default: "200" },
+    rounds: { type: "string", default: "3" },
+    connections: { type: "string", default: "10" },
+    "pool-size": { type: "string", default: "10" },
+  },
+});
+const REQUESTS = Number(args.requests);
+const ROUNDS = Number(args.rounds);
+const CONNECTIONS = Number(args.connections);
+const PER_REQUEST = 100;
+
+const key = generateApiKey();
+const SOURCE = "bench";
+const PAYLOAD = { user: "u-1", plan: "pro", amount: 12.5, path: "/products/42", note: "x".repeat(300) };
+let seq = 0;
+const body = () =>
+  JSON.stringify({ events: Array.from({ length: PER_REQUEST }, () => ({ id: `e-${seq++}`, type: "bench.batch", payload: PAYLOAD })) });
+
+const server = await startRealPostgres({ shared_buffers: "256MB" });
+// The local Hyperdrive binding wants a password in the URL; the server trusts local connections.
+const directUrl = server.url.replace("postgresql://postgres@", "postgresql://postgres:postgres@");
+const bouncer = await startPgBouncer(directUrl, { poolSize: Number(args["pool-size"]) });
+const db = new pg.Client({ connectionString: server.url });
+const stops: (() => Promise<void>)[] = [];
+try {
+  await db.connect();
+  const rows = async () => Number((await db.query("SELECT count(*)::int AS n FROM events")).rows[0].n);
+
+  /** Events/s from the first POST to `path` until every accepted event is a row. */
+  async function pipelineRate(ingestUrl: string, path = "/v1/events"): Promise<number> {
+    const before = await rows();
+    const t0 = performance.now();
+    const r = await boundedLoad(
+      {
+        url: `${ingestUrl}${path}`,
+        connections: CONNECTIONS,
+        body,
+        headers: () => ({ "content-type": "application/json", authorization: `Bearer ${key}` }),
+      },
+      REQUESTS,
+    );
+    if (r.non2xx > 0) throw new Error(`${r.non2xx} of ${r.total} requests were refused`);
+    const deadline = Date.now() + 180_000;
+    while ((await rows()) < before + r.ok * PER_REQUEST) {
+      if (Date.now() > deadline) throw new Error("the consumer did not write every accepted event within 180 s");
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    return Math.round((r.ok * PER_REQUEST) / ((performance.now() - t0) / 1000));
+  }
+
+  /** The same number of the same events, written by the consumer's statement from Node on CONNECTIONS open connections. */
+  async function directRate(): Promise<number> {
+    const clients = await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        const c = new pg.Client({ connectionString: server.url });
+        await c.connect();
+        return c;
+      }),
+    );
+    const statements = Math.ceil(REQUESTS / CONNECTIONS);
+    const at = new Date().toISOString();
+    const events = (): EventMessage[] =>
+      Array.from({ length: PER_REQUEST }, () => ({
+        v: 1 as const,
+        source: SOURCE,
+        id: `d-${seq++}`,
+        type: "bench.batch",
+        occurredAt: at,
+        receivedAt: at,
+        payload: PAYLOAD,
+      }));
+    const t0 = performance.now();
+    await Promise.all(
+      clients.map(async (c) => {
+        for (let i = 0; i < statements; i++) await insertEvents(c, events());
+      }),
+    );
+    const rate = Math.round((CONNECTIONS * statements * PER_REQUEST) / ((performance.now() - t0) / 1000));
+    await Promise.all(clients.map((c) => c.end()));
+    return rate;
+  }
+
+  const apiKeys = `${SOURCE}:${await sha256Hex(key)}`;
+  // The benchmark's build of the producer: the production entry plus the baseline routes.
+  const edits: [RegExp, string][] = [BENCH_PRODUCER];
+  const pooled = await startBenchStack({ database: { directUrl }, hyperdriveUrl: bouncer.url, apiKeys, edits });
+  stops.push(pooled.stop);
+  const unpooled = await startBenchStack({ database: { directUrl }, apiKeys, edits });
+  stops.push(unpooled.stop);
+  const paths = {
+    pooled: () => pipelineRate(pooled.stack.ingestUrl),
+    ceiling: () => pipelineRate(pooled.stack.ingestUrl, "/__bench/enqueued"),
+    unpooled: () => pipelineRate(unpooled.stack.ingestUrl),
+  };
+  // A first round of each warms the stacks (and the consumer's plans); it is not counted.
+  for (const run of Object.values(paths)) await run();
+  const rates = { pooled: [] as number[], ceiling: [] as number[], unpooled: [] as number[], direct: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, run] of Object.entries(paths)) rates[name as keyof typeof paths].push(await run());
+    rates.direct.push(await directRate());
+    const now = Object.entries(rates).map(([k, v]) => `${k} ${v.at(-1)}`);
+    console.error(`[bench] round ${round + 1}: ${now.join(", ")} events/s`);
+  }
+  const direct = median(rates.direct);
+  const row = (what: string, xs: number[]) => `| ${what} | ${median(xs)} | **${(median(xs) / direct).toFixed(2)}** | ${xs.join(", ")} |`;
+  console.log(
+    `End to end, ${REQUESTS} requests of ${PER_REQUEST} events per round, ${CONNECTIONS} connections, median of ${ROUNDS}; PostgreSQL 15, fsync on`,
+  );
+  console.log("| path | events/s | vs direct insert | rounds |");
+  console.log("| --- | --- | --- | --- |");
+  console.log(row(`ingest → queue → consumer → PgBouncer (transaction mode, pool of ${args["pool-size"]}) → Postgres`, rates.pooled));
+  console.log(row("ceiling here: enqueue only (no ingest code) → queue → consumer → PgBouncer → Postgres", rates.ceiling));
+  console.log(row("ingest → queue → consumer → Postgres (local binding: a new backend per invocation)", rates.unpooled));
+  console.log(
+    `| direct insert: the consumer's statement from Node, ${CONNECTIONS} open connections | ${direct} | 1.00 | ${rates.direct.join(", ")} |`,
+  );
+} finally {
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+  await db.end().catch(() => {});
+  await bouncer.stop();
+  await server.stop();
+}
