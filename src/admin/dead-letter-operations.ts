@@ -15,8 +15,9 @@ import {
 import { getEvent } from "../db/get-event.ts";
 import { createReplayJob, getReplayJob } from "../db/replay-jobs.ts";
 import { notFoundError } from "../errors/api-error.ts";
-import { isoInstant, wholeNumber } from "../events/fields.ts";
+import { isoInstant } from "../events/fields.ts";
 import { encodeCursor, readCursor } from "../http/cursor.ts";
+import { wholeNumber } from "../lib/whole-number.ts";
 import { type DeadLetterFilter, deadLetterFilterSchema, deadLetterWhere, pendingWhere, type Selection } from "./dead-letter-filter.ts";
 import { continueReplay } from "./replay-dead-letters.ts";
 

@@ -11,8 +11,8 @@ import { readIngestLag } from "../db/read-ingest-lag.ts";
 import { readStats } from "../db/read-stats.ts";
 import { utcDayText } from "../db/timestamptz-text.ts";
 import { nextDropDay } from "../events/retention.ts";
+import { lagQuantile } from "../lib/lag-buckets.ts";
 import { DAY_MS, HOUR_MS } from "../lib/time.ts";
-import { lagQuantile } from "../metrics/lag-buckets.ts";
 
 const dayText = (d: Date | null) => (d === null ? null : utcDayText(d));
 

@@ -5,7 +5,7 @@
  */
 import * as z from "zod/mini";
 import { ConfigError } from "../errors/config-error.ts";
-import { wholeNumber } from "../events/fields.ts";
+import { wholeNumber } from "../lib/whole-number.ts";
 import { readEnv } from "./read-env.ts";
 
 export interface ConsumerEnv {

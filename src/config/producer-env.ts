@@ -4,7 +4,7 @@
  * admin secret: this module is all the producer knows of configuration.
  */
 import * as z from "zod/mini";
-import { wholeNumber } from "../events/fields.ts";
+import { wholeNumber } from "../lib/whole-number.ts";
 import { LIMITS } from "./limits.ts";
 import { readEnv } from "./read-env.ts";
 

@@ -7,7 +7,7 @@
  * API; no Rust engine ships with the Worker (only Prisma's wasm query compiler).
  *
  * Never at module scope: a client kept across invocations hangs every second
- * request in workerd (prisma/orm #30255, LOCAL-STACK.md). The invocation
+ * request in workerd (prisma/orm #30255; docs/contributing.md). The invocation
  * hands close() to waitUntil; workerd drops the socket when it ends anyway.
  */
 import { PrismaPg } from "@prisma/adapter-pg";

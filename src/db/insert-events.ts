@@ -51,7 +51,7 @@
  * with its server-side deadline in one round trip (timed-statement.ts).
  */
 import type { EventMessage } from "../events/event-message.ts";
-import { LAG_BOUNDS_SQL } from "../metrics/lag-buckets.ts";
+import { LAG_BOUNDS_SQL } from "../lib/lag-buckets.ts";
 import type { PgQueryable } from "./client.ts";
 import { LEDGER_CHECKED, LEDGER_FRESH, LEDGER_RECEIPT_DAYS, ledgerInsert } from "./event-ledger.ts";
 import { addRollupDelta, countStages, keyOrder, SHARD, utcDay } from "./sql-fragments.ts";

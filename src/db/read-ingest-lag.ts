@@ -1,5 +1,5 @@
 /** The ingest → row lag histogram (ingest_lag), summed over shards: per bucket, since `since` (all time without). */
-import { LAG_BUCKET_BOUNDS_SECONDS } from "../metrics/lag-buckets.ts";
+import { LAG_BUCKET_BOUNDS_SECONDS } from "../lib/lag-buckets.ts";
 import type { RawSql } from "./client.ts";
 
 export interface LagHistogram {

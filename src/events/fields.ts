@@ -46,10 +46,6 @@ export const utcDay = z.iso
   .date({ error: "must be a date YYYY-MM-DD" })
   .check(z.refine((s) => isStorableInstant(Date.parse(`${s}T00:00:00.000Z`)), "must lie between 0001-01-01 and 9999-12-31"));
 
-/** A whole number from a query string or a var, `min`–`max`, `fallback` when absent. */
-export const wholeNumber = (min: number, max: number, fallback: number) =>
-  z._default(z.coerce.number().check(z.refine(Number.isInteger, "must be a whole number"), z.minimum(min), z.maximum(max)), fallback);
-
 export function isJsonObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

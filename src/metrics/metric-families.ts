@@ -6,8 +6,8 @@
  * partition names. Pure.
  */
 import type { StageCounts } from "../db/read-stats.ts";
+import { LAG_BUCKET_BOUNDS_SECONDS } from "../lib/lag-buckets.ts";
 import type { MetricFamily } from "./exposition.ts";
-import { LAG_BUCKET_BOUNDS_SECONDS } from "./lag-buckets.ts";
 
 /** Error codes labelled one by one before the rest are summed as "other". */
 export const PENDING_CODE_LABELS = 20;

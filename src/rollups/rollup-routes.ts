@@ -9,9 +9,10 @@ import type { ConsumerEnv } from "../config/consumer-env.ts";
 import { listRollups } from "../db/list-rollups.ts";
 import { requestDb } from "../db/request-database.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { eventType, sourceName, utcDay, wholeNumber } from "../events/fields.ts";
+import { eventType, sourceName, utcDay } from "../events/fields.ts";
 import { encodeCursor, readCursor } from "../http/cursor.ts";
 import { validate } from "../http/validate.ts";
+import { wholeNumber } from "../lib/whole-number.ts";
 
 export const rollupQuery = z.strictObject({
   from: utcDay,

@@ -1,7 +1,7 @@
 // fetch and queue handlers, integration style through the Worker's own entry:
 // every invocation opens its own connection through the HYPERDRIVE binding
 // and closes it. A client kept at module scope fails the second of two
-// invocations in one isolate (prisma/orm #30255; LOCAL-STACK.md), so many
+// invocations in one isolate (prisma/orm #30255; docs/contributing.md), so many
 // invocations, one after another and at once, must all succeed.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";

@@ -5,8 +5,8 @@
 import { execFileSync } from "node:child_process";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { describe, expect, it } from "vitest";
+import { LAG_BUCKET_BOUNDS_SECONDS } from "../../src/lib/lag-buckets.ts";
 import { renderMetrics, wantsOpenMetrics } from "../../src/metrics/exposition.ts";
-import { LAG_BUCKET_BOUNDS_SECONDS } from "../../src/metrics/lag-buckets.ts";
 import { type MetricsSnapshot, metricFamilies } from "../../src/metrics/metric-families.ts";
 
 const snapshot: MetricsSnapshot = {

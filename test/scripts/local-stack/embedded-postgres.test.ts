@@ -1,6 +1,6 @@
 // PGlite is a single session shared by every connection. These tests pin
 // down that concurrent clients never see each other's results, through the
-// socket directly and through Prisma's pg adapter (LOCAL-STACK.md: the naive
+// socket directly and through Prisma's pg adapter (docs/contributing.md: the naive
 // sharing returned other clients' rows under exactly this load).
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
