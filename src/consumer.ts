@@ -15,6 +15,7 @@ import { consoleRoutes } from "./console/console-routes.tsx";
 import { handleDeadLetterBatch } from "./consumers/dead-letter-consumer.ts";
 import { handleEventBatch } from "./consumers/events-consumer.ts";
 import { runCronJobs } from "./cron/cron-jobs.ts";
+import { loadPrisma } from "./db/client.ts";
 import { closeRequestDatabase } from "./db/request-database.ts";
 import { notFound } from "./http/not-found.ts";
 import { renderError } from "./http/render-error.ts";
@@ -34,8 +35,9 @@ export const consumerApp = new Hono<{ Bindings: ConsumerEnv }>()
   .onError(renderError);
 
 export default {
-  fetch(request, env, ctx) {
+  async fetch(request, env, ctx) {
     setLogLevel(logLevel(env));
+    await loadPrisma(); // the queue handlers never need it (db/client.ts)
     return consumerApp.fetch(request, env, ctx);
   },
   async queue(batch, env, ctx) {
@@ -45,6 +47,7 @@ export default {
   },
   async scheduled(controller, env, ctx) {
     setLogLevel(logLevel(env));
+    await loadPrisma();
     await runCronJobs(controller, env, ctx);
   },
 } satisfies ExportedHandler<ConsumerEnv>;

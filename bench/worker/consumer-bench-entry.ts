@@ -18,7 +18,7 @@
  */
 import worker from "../../src/consumer.ts";
 import { readBatch } from "../../src/consumers/read-batch.ts";
-import { withDatabase } from "../../src/db/client.ts";
+import { loadPrisma, withDatabase } from "../../src/db/client.ts";
 import { INSERT_EVENTS_SQL, insertEvents } from "../../src/db/insert-events.ts";
 import { makeEvents } from "../lib/events.ts";
 
@@ -55,6 +55,7 @@ export default {
     const run = url.searchParams.get("run") ?? crypto.randomUUID();
     const pooled = url.searchParams.get("via") === "pooler";
     const dbEnv = pooled ? { ...env, HYPERDRIVE: undefined, DATABASE_URL: (env as { BENCH_POOLER_URL?: string }).BENCH_POOLER_URL } : env;
+    if (design === "prisma") await loadPrisma();
     await withDatabase(dbEnv, ctx, async (database) => {
       for (let i = 0; i < count; i++) {
         const events = makeEvents(n, `${run}-${i}`);

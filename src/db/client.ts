@@ -10,16 +10,32 @@
  * request in workerd (prisma/orm #30255; docs/contributing.md). The invocation
  * hands close() to waitUntil; workerd drops the socket when it ends anyway.
  */
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { type ConsumerEnv, dbConfig } from "../config/consumer-env.ts";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
 import { errorFields, log } from "../lib/log.ts";
 
 /** What the consumer's hot statements need: node-postgres's query, on a Client or a Pool. */
 export type PgQueryable = Pick<pg.ClientBase, "query">;
 
 export type Db = PrismaClient;
+
+let prismaModules: { PrismaClient: typeof PrismaClient; PrismaPg: typeof PrismaPg } | undefined;
+
+/**
+ * Loads Prisma — its runtime, the generated client and the adapter, most of
+ * the consumer's bundle — for the handlers that use it (fetch and scheduled;
+ * awaited by the entry). The queue handlers use node-postgres only, so an
+ * isolate that only consumes never evaluates it: bench:workers measures the
+ * consumer's startup without it. Code, not a client: nothing here outlives an
+ * invocation but the modules.
+ */
+export async function loadPrisma(): Promise<void> {
+  if (prismaModules) return;
+  const [client, adapter] = await Promise.all([import("../generated/prisma/client.ts"), import("@prisma/adapter-pg")]);
+  prismaModules = { PrismaClient: client.PrismaClient, PrismaPg: adapter.PrismaPg };
+}
 
 export interface Database {
   /** node-postgres on this invocation's connection: the consumer's statements. */
@@ -64,7 +80,8 @@ export function openDatabase(env: DatabaseEnv, { deadlineEveryQuery = false } = 
   return {
     pg: pool,
     get prisma() {
-      prisma ??= new PrismaClient({ adapter: new PrismaPg(pool) });
+      if (!prismaModules) throw new Error("Prisma is not loaded: the handler must await loadPrisma() first");
+      prisma ??= new prismaModules.PrismaClient({ adapter: new prismaModules.PrismaPg(pool) });
       return prisma;
     },
     timeoutMs,
