@@ -1,5 +1,5 @@
-// npm run bench:smoke: every script in bench/ at tiny sizes, one after the
-// other, so that none can rot unnoticed (.ci/run calls it). Sizes small enough
+// npm run bench:smoke: every script in bench/ at tiny sizes, two at a time,
+// so that none can rot unnoticed (.ci/run calls it). Sizes small enough
 // to measure nothing: it only proves each bench still runs to its end.
 // Exits 1 when any bench fails, naming it.
 import { spawn } from "node:child_process";
@@ -35,22 +35,30 @@ const TINY: Record<string, string[]> = {
   "workers.ts": ["--rounds", "1"],
 };
 
+/** Benches at once: at tiny sizes they measure nothing, and most of their time is starting servers and waiting. */
+const CONCURRENCY = 2;
+
 const scripts = readdirSync("bench").filter((f) => f.endsWith(".ts"));
 const failed: string[] = [];
 const started = performance.now();
-for (const script of scripts) {
-  const args = TINY[script];
-  if (!args) {
-    console.error(`[bench:smoke] ${script}: no tiny arguments in scripts/bench-smoke.ts`);
-    failed.push(script);
-    continue;
-  }
-  const t0 = performance.now();
-  const code = await run(`bench/${script}`, args);
-  const s = ((performance.now() - t0) / 1000).toFixed(1);
-  console.error(`[bench:smoke] ${script} ${args.join(" ")}: ${code === 0 ? "ok" : `FAILED (exit ${code})`} in ${s} s`);
-  if (code !== 0) failed.push(script);
-}
+const queue = [...scripts];
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    for (let script = queue.shift(); script !== undefined; script = queue.shift()) {
+      const args = TINY[script];
+      if (!args) {
+        console.error(`[bench:smoke] ${script}: no tiny arguments in scripts/bench-smoke.ts`);
+        failed.push(script);
+        continue;
+      }
+      const t0 = performance.now();
+      const code = await run(`bench/${script}`, args);
+      const s = ((performance.now() - t0) / 1000).toFixed(1);
+      console.error(`[bench:smoke] ${script} ${args.join(" ")}: ${code === 0 ? "ok" : `FAILED (exit ${code})`} in ${s} s`);
+      if (code !== 0) failed.push(script);
+    }
+  }),
+);
 console.error(
   `[bench:smoke] ${scripts.length - failed.length} of ${scripts.length} ran in ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );
