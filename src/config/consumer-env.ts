@@ -35,6 +35,8 @@ export interface ConsumerEnv {
   AUTH_FAILURE_LIMITER?: RateLimit;
   /** Days replayed and discarded dead letters are kept for audit before the cron purges them. */
   DEAD_LETTER_RETENTION_DAYS?: string;
+  /** The first redelivery's delay, in seconds, from which the consumers' backoff grows (default 5; consumers/retry-policy.ts). */
+  REDELIVERY_BASE_DELAY_SECONDS?: string;
   /** Days events are kept (by receipt day) before the cron drops their partition; unset keeps everything. */
   EVENT_RETENTION_DAYS?: string;
   /** Days an event id is deduplicated for, at least: the length of a dedupe-ledger generation the cron plans. */
@@ -82,6 +84,15 @@ const retentionSchema = z.object({ DEAD_LETTER_RETENTION_DAYS: wholeNumber(1, 36
 
 export function deadLetterRetentionDays(env: Pick<ConsumerEnv, "DEAD_LETTER_RETENTION_DAYS">): number {
   return readEnv(retentionSchema, env, "retention config").DEAD_LETTER_RETENTION_DAYS;
+}
+
+const redeliverySchema = z.object({ REDELIVERY_BASE_DELAY_SECONDS: z.optional(wholeNumber(1, 300, 5)) });
+
+/** The first redelivery's delay when set (1–300 s); undefined: the retry policy's default. */
+export function redeliveryBaseDelaySeconds(env: Pick<ConsumerEnv, "REDELIVERY_BASE_DELAY_SECONDS">): number | undefined {
+  return env.REDELIVERY_BASE_DELAY_SECONDS === undefined
+    ? undefined
+    : readEnv(redeliverySchema, env, "redelivery config").REDELIVERY_BASE_DELAY_SECONDS;
 }
 
 export function deadLetterQueueName(env: Pick<ConsumerEnv, "DEAD_LETTER_QUEUE">): string {

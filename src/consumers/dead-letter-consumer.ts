@@ -8,13 +8,13 @@
  * retried too (up to this consumer's own max_retries, set high in
  * wrangler.toml): a dead letter is never dropped silently.
  */
-import type { ConsumerEnv } from "../config/consumer-env.ts";
+import { type ConsumerEnv, redeliveryBaseDelaySeconds } from "../config/consumer-env.ts";
 import { withDatabase } from "../db/client.ts";
 import { ConfigError } from "../errors/config-error.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { persistDeadLetters } from "./persist-dead-letters.ts";
 import { eventLetter, readBatch } from "./read-batch.ts";
-import { retryWithBackoff } from "./retry-policy.ts";
+import { RETRY_POLICY, type RetryPolicy, redeliveryPolicy, retryWithBackoff } from "./retry-policy.ts";
 
 const RETRIES_EXHAUSTED = "retries_exhausted";
 
@@ -26,18 +26,20 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: C
   const { events, letters } = readBatch(batch.messages, RETRIES_EXHAUSTED);
   const all = [...events.map((e) => eventLetter(e.msg, e.event, reason)), ...letters];
   let outcome: Awaited<ReturnType<typeof persistDeadLetters<Message<unknown>>>>;
+  let redelivery: RetryPolicy["redelivery"] = RETRY_POLICY.redelivery;
   try {
+    redelivery = redeliveryPolicy(redeliveryBaseDelaySeconds(env));
     outcome = await withDatabase(env, ctx, (database) => persistDeadLetters(database.pg, all, { timeoutMs: database.timeoutMs }));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     log("error", "dlq.config_invalid", errorFields(err));
-    retryWithBackoff(batch.messages);
+    retryWithBackoff(batch.messages, redelivery);
     return;
   }
   const { stored, unstored } = outcome;
   const retry = new Set(unstored);
   for (const m of batch.messages) if (!retry.has(m)) m.ack();
-  retryWithBackoff([...retry]);
+  retryWithBackoff([...retry], redelivery);
   if (stored.length > 0) log("warn", "dlq.persisted", { letters: stored.length });
   if (retry.size > 0) log("error", "dlq.persist_failed", { messages: retry.size });
 }

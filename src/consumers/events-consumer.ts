@@ -18,13 +18,13 @@
  *   reason receipt_day_expired, for an operator to see
  * - messages are acked one by one (never ackAll/retryAll for one bad message)
  */
-import type { ConsumerEnv } from "../config/consumer-env.ts";
+import { type ConsumerEnv, redeliveryBaseDelaySeconds } from "../config/consumer-env.ts";
 import { type Database, withDatabase } from "../db/client.ts";
 import { ConfigError } from "../errors/config-error.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { persistDeadLetters } from "./persist-dead-letters.ts";
 import { type BatchLetter, eventLetter, readBatch } from "./read-batch.ts";
-import { retryWithBackoff } from "./retry-policy.ts";
+import { RETRY_POLICY, type RetryPolicy, redeliveryPolicy, retryWithBackoff } from "./retry-policy.ts";
 import { writeEvents } from "./write-events.ts";
 
 type Msg = Message<unknown>;
@@ -60,20 +60,27 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Consum
     retried: 0,
     statements: 0,
   };
+  let redelivery: RetryPolicy["redelivery"] = RETRY_POLICY.redelivery;
   try {
-    await withDatabase(env, ctx, (database) => writeBatch(batch, database, report));
+    redelivery = redeliveryPolicy(redeliveryBaseDelaySeconds(env));
+    await withDatabase(env, ctx, (database) => writeBatch(batch, database, report, redelivery));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // Misconfiguration says nothing about the messages: keep them.
     log("error", "consumer.config_invalid", errorFields(err));
-    report.retried += retryWithBackoff(batch.messages);
+    report.retried += retryWithBackoff(batch.messages, redelivery);
     return report;
   }
   log("info", "consumer.batch", { queue: batch.queue, ...report, ms: Date.now() - started });
   return report;
 }
 
-async function writeBatch(batch: MessageBatch<unknown>, database: Database, report: BatchReport): Promise<void> {
+async function writeBatch(
+  batch: MessageBatch<unknown>,
+  database: Database,
+  report: BatchReport,
+  redelivery: RetryPolicy["redelivery"],
+): Promise<void> {
   const { pg: db, timeoutMs } = database;
 
   const { events, letters } = readBatch(batch.messages);
@@ -114,5 +121,5 @@ async function writeBatch(batch: MessageBatch<unknown>, database: Database, repo
   }
 
   for (const m of batch.messages) if (!retry.has(m)) m.ack();
-  report.retried = retryWithBackoff([...retry]);
+  report.retried = retryWithBackoff([...retry], redelivery);
 }

@@ -35,8 +35,16 @@ export function redeliveryDelaySeconds(
   return Math.max(1, Math.round(capped / 2 + random() * (capped / 2)));
 }
 
+/** The redelivery policy with its first delay set (REDELIVERY_BASE_DELAY_SECONDS), the default's otherwise. */
+export function redeliveryPolicy(baseDelaySeconds: number | undefined): RetryPolicy["redelivery"] {
+  return baseDelaySeconds === undefined ? RETRY_POLICY.redelivery : { ...RETRY_POLICY.redelivery, baseDelaySeconds };
+}
+
 /** Hands messages back to the queue, each with the policy's delay for its attempt count. Returns how many. */
-export function retryWithBackoff(msgs: readonly { attempts: number; retry(options: { delaySeconds: number }): void }[]): number {
-  for (const m of msgs) m.retry({ delaySeconds: redeliveryDelaySeconds(m.attempts) });
+export function retryWithBackoff(
+  msgs: readonly { attempts: number; retry(options: { delaySeconds: number }): void }[],
+  policy: RetryPolicy["redelivery"] = RETRY_POLICY.redelivery,
+): number {
+  for (const m of msgs) m.retry({ delaySeconds: redeliveryDelaySeconds(m.attempts, policy) });
   return msgs.length;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_LIFECYCLE_LIMITS, eventLifecycleConfig } from "../../src/config/consumer-env.ts";
+import { EVENT_LIFECYCLE_LIMITS, eventLifecycleConfig, redeliveryBaseDelaySeconds } from "../../src/config/consumer-env.ts";
 import { ConfigError } from "../../src/errors/config-error.ts";
 
 describe("eventLifecycleConfig", () => {
@@ -38,5 +38,16 @@ describe("eventLifecycleConfig", () => {
       eventLifecycleConfig({ EVENT_RETENTION_DAYS: String(minRetentionDays), DEDUPE_WINDOW_DAYS: String(minRetentionDays) }).retentionDays,
     ).toBe(minRetentionDays);
     expect(eventLifecycleConfig({ DEDUPE_WINDOW_DAYS: String(minDedupeWindowDays) }).dedupeWindowDays).toBe(minDedupeWindowDays);
+  });
+});
+
+describe("redeliveryBaseDelaySeconds", () => {
+  it("leaves the policy's default when unset, reads 1–300 s, and refuses anything else as a configuration error", () => {
+    expect(redeliveryBaseDelaySeconds({})).toBeUndefined();
+    expect(redeliveryBaseDelaySeconds({ REDELIVERY_BASE_DELAY_SECONDS: "1" })).toBe(1);
+    expect(redeliveryBaseDelaySeconds({ REDELIVERY_BASE_DELAY_SECONDS: "300" })).toBe(300);
+    for (const bad of ["0", "301", "1.5", "soon"]) {
+      expect(() => redeliveryBaseDelaySeconds({ REDELIVERY_BASE_DELAY_SECONDS: bad })).toThrow(ConfigError);
+    }
   });
 });

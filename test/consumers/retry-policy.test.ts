@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RETRY_POLICY, redeliveryDelaySeconds, retryWithBackoff } from "../../src/consumers/retry-policy.ts";
+import { RETRY_POLICY, redeliveryDelaySeconds, redeliveryPolicy, retryWithBackoff } from "../../src/consumers/retry-policy.ts";
 import { prng } from "../support/prng.ts";
 
 const p = RETRY_POLICY.redelivery;
@@ -56,5 +56,16 @@ describe("retryWithBackoff", () => {
     expect(calls.map(([a]) => a)).toEqual([1, 4, 30]);
     expect(calls[2]![1]).toBeGreaterThanOrEqual(calls[0]![1]);
     expect(calls[2]![1]).toBeLessThanOrEqual(p.maxDelaySeconds);
+  });
+
+  it("starts from the first delay it is given (REDELIVERY_BASE_DELAY_SECONDS), the default's otherwise", () => {
+    expect(redeliveryPolicy(undefined)).toBe(RETRY_POLICY.redelivery);
+    const delays: number[] = [];
+    const msg = { attempts: 1, retry: (o: { delaySeconds: number }) => delays.push(o.delaySeconds) };
+    for (let i = 0; i < 50; i++) retryWithBackoff([msg], redeliveryPolicy(1));
+    expect(new Set(delays)).toEqual(new Set([1]));
+    const defaults: number[] = [];
+    for (let i = 0; i < 50; i++) retryWithBackoff([{ ...msg, retry: (o) => defaults.push(o.delaySeconds) }]);
+    expect(Math.min(...defaults)).toBeGreaterThanOrEqual(Math.round(p.baseDelaySeconds / 2));
   });
 });

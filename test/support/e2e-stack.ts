@@ -36,6 +36,8 @@ export async function startE2eStack(
     ports: { ingest: 0, ops: 0 },
     workersStdio: log.fd,
     wranglerConfig,
+    // Redeliveries after 1 s rather than 3–5: a test that waits for one waits for the behaviour, not the delay.
+    vars: { consumer: { REDELIVERY_BASE_DELAY_SECONDS: "1" } },
     ...options,
   });
   const sql = async (q: string, params: unknown[] = []) => {
