@@ -21,9 +21,9 @@ import { startPgBouncer } from "../scripts/lib/pgbouncer.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
-import { insertEvents } from "../src/db/insert-events.ts";
 import type { EventMessage } from "../src/events/event-message.ts";
 import { BENCH_PRODUCER, startBenchStack } from "./lib/bench-stack.ts";
+import { directInsertRate } from "./lib/direct-insert.ts";
 import { median } from "./lib/events.ts";
 import { boundedLoad } from "./lib/load.ts";
 
@@ -83,17 +83,9 @@ try {
   }
 
   /** The same number of the same events, written by the consumer's statement from Node on CONNECTIONS open connections. */
-  async function directRate(): Promise<number> {
-    const clients = await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        const c = new pg.Client({ connectionString: server.url });
-        await c.connect();
-        return c;
-      }),
-    );
-    const statements = Math.ceil(REQUESTS / CONNECTIONS);
+  const directRate = () => {
     const at = new Date().toISOString();
-    const events = (): EventMessage[] =>
+    const batch = (): EventMessage[] =>
       Array.from({ length: PER_REQUEST }, () => ({
         v: 1 as const,
         source: SOURCE,
@@ -103,16 +95,8 @@ try {
         receivedAt: at,
         payload: PAYLOAD,
       }));
-    const t0 = performance.now();
-    await Promise.all(
-      clients.map(async (c) => {
-        for (let i = 0; i < statements; i++) await insertEvents(c, events());
-      }),
-    );
-    const rate = Math.round((CONNECTIONS * statements * PER_REQUEST) / ((performance.now() - t0) / 1000));
-    await Promise.all(clients.map((c) => c.end()));
-    return rate;
-  }
+    return directInsertRate(server.url, CONNECTIONS, Math.ceil(REQUESTS / CONNECTIONS), batch);
+  };
 
   const apiKeys = `${SOURCE}:${await sha256Hex(key)}`;
   // The benchmark's build of the producer: the production entry plus the baseline routes.

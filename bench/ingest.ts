@@ -3,10 +3,10 @@ import pg from "pg";
 import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
 import { generateApiKey } from "../src/auth/api-keys.ts";
 import { sha256Hex } from "../src/auth/sha256.ts";
-import { insertEvents } from "../src/db/insert-events.ts";
 import { packEvents } from "../src/queue/pack-events.ts";
 import { BENCH_PRODUCER, STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
+import { directInsertRate } from "./lib/direct-insert.ts";
 import { makeEvents, median } from "./lib/events.ts";
 import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
 import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
@@ -153,23 +153,9 @@ const boundedRun = (stack: LocalStack, route: Route, total: number, hold = true)
   );
 
 /** The database's own ceiling for the same work: the consumer's 100-event statements from Node, CONNECTIONS connections at a time. */
-async function directInsertRate(): Promise<number> {
-  const clients = await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      const c = new pg.Client({ connectionString: database.directUrl });
-      await c.connect();
-      return c;
-    }),
-  );
+async function directRate(): Promise<number> {
   const per = Math.ceil((BATCH_REQUESTS * 100) / CONNECTIONS / 100);
-  const t0 = performance.now();
-  await Promise.all(
-    clients.map(async (c, w) => {
-      for (let b = 0; b < per; b++) await insertEvents(c, makeEvents(100, `direct-${seq++}-${w}-${b}`));
-    }),
-  );
-  const rate = Math.round((CONNECTIONS * per * 100) / ((performance.now() - t0) / 1000));
-  await Promise.all(clients.map((c) => c.end()));
+  const rate = await directInsertRate(database.directUrl, CONNECTIONS, per, () => makeEvents(100, `direct-${seq++}`));
   acceptedEvents += CONNECTIONS * per * 100;
   return rate;
 }
@@ -206,7 +192,7 @@ async function measureConfiguration(
     const endToEnd = new Map<Route, number[]>([ENQUEUE_ONLY, INGEST].map((r) => [r, []]));
     for (let round = 0; round < END_TO_END_ROUNDS; round++) {
       for (const [route, rates] of endToEnd) rates.push((await boundedRun(stack, route, BATCH_REQUESTS, false)).endToEnd!);
-      direct.push(await directInsertRate());
+      direct.push(await directRate());
       console.error(
         `[bench] ${label}, end to end round ${round + 1}: ${[...endToEnd].map(([r, v]) => `${r.name} ${v.at(-1)}`).join(", ")}, direct ${direct.at(-1)} events/s`,
       );
