@@ -47,8 +47,7 @@ const COUNT: Record<number, number> = Object.fromEntries(
 const DESIGNS = ["pg", "prisma"] as const;
 
 const server = await startRealPostgres({ max_connections: "200" });
-// The local Hyperdrive binding needs a password in its URL; the server trusts local connections whatever it is.
-const url = `${server.url.replace("postgres@", "postgres:postgres@")}?sslmode=disable`;
+const url = `${server.url}?sslmode=disable`;
 await applyMigrations(url);
 const direct = new pg.Client({ connectionString: url });
 await direct.connect();

@@ -51,9 +51,7 @@ const body = () =>
   JSON.stringify({ events: Array.from({ length: PER_REQUEST }, () => ({ id: `e-${seq++}`, type: "bench.batch", payload: PAYLOAD })) });
 
 const server = await startRealPostgres({ shared_buffers: "256MB" });
-// The local Hyperdrive binding wants a password in the URL; the server trusts local connections.
-const directUrl = server.url.replace("postgresql://postgres@", "postgresql://postgres:postgres@");
-const bouncer = await startPgBouncer(directUrl, { poolSize: Number(args["pool-size"]) });
+const bouncer = await startPgBouncer(server.url, { poolSize: Number(args["pool-size"]) });
 const db = new pg.Client({ connectionString: server.url });
 const stops: (() => Promise<void>)[] = [];
 try {
@@ -101,9 +99,9 @@ try {
   const apiKeys = `${SOURCE}:${await sha256Hex(key)}`;
   // The benchmark's build of the producer: the production entry plus the baseline routes.
   const edits: [RegExp, string][] = [BENCH_PRODUCER];
-  const pooled = await startBenchStack({ database: { directUrl }, hyperdriveUrl: bouncer.url, apiKeys, edits });
+  const pooled = await startBenchStack({ database: { directUrl: server.url }, hyperdriveUrl: bouncer.url, apiKeys, edits });
   stops.push(pooled.stop);
-  const unpooled = await startBenchStack({ database: { directUrl }, apiKeys, edits });
+  const unpooled = await startBenchStack({ database: { directUrl: server.url }, apiKeys, edits });
   stops.push(unpooled.stop);
   const paths = {
     pooled: () => pipelineRate(pooled.stack.ingestUrl),

@@ -21,10 +21,8 @@ let bouncer: PgBouncer;
 let e2e: E2eStack;
 beforeAll(async () => {
   server = await startRealPostgres({ fsync: "off" }); // correctness, not durability
-  // The local Hyperdrive binding wants a password in the URL; the server trusts local connections.
-  const directUrl = server.url.replace("postgresql://postgres@", "postgresql://postgres:postgres@");
-  bouncer = await startPgBouncer(directUrl, { poolSize: 1 });
-  e2e = await startE2eStack("pooled", [], { directUrl: `${directUrl}?sslmode=disable`, hyperdriveUrl: `${bouncer.url}?sslmode=disable` });
+  bouncer = await startPgBouncer(server.url, { poolSize: 1 });
+  e2e = await startE2eStack("pooled", [], { directUrl: `${server.url}?sslmode=disable`, hyperdriveUrl: `${bouncer.url}?sslmode=disable` });
 }, 180_000);
 afterAll(async () => {
   await e2e?.stop();

@@ -70,7 +70,8 @@ export async function startRealPostgres(settings: Record<string, string> = {}): 
     stdio: "ignore",
     detached: true, // own process group, stopped by id below
   });
-  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  // With a password, which trust authentication ignores: the local Hyperdrive binding refuses a URL without one.
+  const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 30_000;
   while (spawnSync(join(bin, "pg_isready"), ["-h", "127.0.0.1", "-p", String(port)]).status !== 0) {
     if (Date.now() > deadline) throw new Error("PostgreSQL did not become ready");

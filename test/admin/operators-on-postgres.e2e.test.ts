@@ -16,9 +16,7 @@ let server: RealPostgres;
 let e2e: E2eStack;
 beforeAll(async () => {
   server = await startRealPostgres({ fsync: "off" }); // correctness, not durability
-  // The local Hyperdrive binding wants a password in the URL; the server trusts local connections.
-  const directUrl = server.url.replace("postgresql://postgres@", "postgresql://postgres:postgres@");
-  e2e = await startE2eStack("ops-pg", [], { directUrl: `${directUrl}?sslmode=disable` });
+  e2e = await startE2eStack("ops-pg", [], { directUrl: `${server.url}?sslmode=disable` });
 }, 180_000);
 afterAll(async () => {
   await e2e?.stop();
