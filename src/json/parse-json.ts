@@ -32,8 +32,6 @@ interface Frame {
   container: unknown[] | JsonObject;
   /** The key whose value is being read (objects only). */
   key: string;
-  /** Keys seen so far (objects only). */
-  keys: Set<string> | undefined;
 }
 
 const WHITESPACE = /[ \t\n\r]*/y;
@@ -126,7 +124,7 @@ export function parseJson(text: string, opts: { maxDepth: number }): ParsedJson 
           pos++;
           value = isArray ? [] : {};
         } else {
-          const frame: Frame = { container: isArray ? [] : {}, key: "", keys: isArray ? undefined : new Set() };
+          const frame: Frame = { container: isArray ? [] : {}, key: "" };
           stack.push(frame);
           if (!isArray) frame.key = readKey();
           continue;
@@ -161,16 +159,14 @@ export function parseJson(text: string, opts: { maxDepth: number }): ParsedJson 
         break read;
       }
       if (Array.isArray(top.container)) top.container.push(value);
-      else if (top.keys!.has(top.key)) {
+      // The object's own keys are the keys seen so far ("__proto__" included: setOwn makes it one).
+      else if (Object.hasOwn(top.container, top.key)) {
         problems.push({
           kind: "duplicate_key",
           path: pathHere(),
           message: `the key ${JSON.stringify(top.key)} appears more than once in this object`,
         });
-      } else {
-        top.keys!.add(top.key);
-        setOwn(top.container, top.key, value);
-      }
+      } else setOwn(top.container, top.key, value);
       skipWhitespace();
       const next = text.charCodeAt(pos);
       if (next === 0x2c) {
