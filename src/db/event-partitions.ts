@@ -40,20 +40,6 @@
 import { GENERATION_WINDOWS, LEDGER_RECEIPT_DAYS } from "./event-ledger.ts";
 import { utcDay } from "./sql-fragments.ts";
 
-/** The partition of a UTC day: events_pYYYYMMDD. */
-export const EVENT_PARTITION_PATTERN = "^events_p[0-9]{8}$";
-/** The UTC day a partition's name (SQL text of type name or text) stands for. */
-export const partitionDay = (name: string) => `to_date(substr(${name}, 9), 'YYYYMMDD')`;
-
-/** The partition of a dedupe ledger generation: event_ids_gN. */
-const LEDGER_PARTITION_PATTERN = "^event_ids_g[0-9]+$";
-
-/** A whole-name pattern's body, to be combined with others. */
-const body = (pattern: string) => pattern.slice(1, -1);
-
-/** The tables a run took out, awaiting their drop: expired_ and the name of a partition it takes out. */
-export const EXPIRED_TABLE_PATTERN = `^expired_(${body(EVENT_PARTITION_PATTERN)}|events_history|${body(LEDGER_PARTITION_PATTERN)})$`;
-
 /** PL/pgSQL: detaches partition `part` (an expression) from `parent` and renames it expired_<part> (replacing one a failed drop left). */
 const takeOut = (parent: string, part: string) =>
   `EXECUTE format('ALTER TABLE ${parent} DETACH PARTITION %I', ${part});
@@ -63,44 +49,6 @@ const takeOut = (parent: string, part: string) =>
 /** PL/pgSQL: the locks that make a partition's absence certain before creating it, in the writers' order. */
 const LOCK_FOR_ATTACH = `LOCK TABLE ONLY event_ids IN SHARE UPDATE EXCLUSIVE MODE;
   LOCK TABLE ONLY events IN SHARE UPDATE EXCLUSIVE MODE;`;
-
-/**
- * Creates partition `part` of `parent` (a table like it, with its defaults and
- * CHECK constraints, which ATTACH requires, attached with `bounds`) unless it
- * exists; answers whether it did. The caller holds LOCK_FOR_ATTACH, so a
- * partition another transaction created is seen (taking the lock reads the
- * catalog's news) and two never race.
- */
-export function addPartitionFunction(): string {
-  return `CREATE OR REPLACE FUNCTION eventline_add_partition(parent text, part text, bounds text)
-RETURNS boolean LANGUAGE plpgsql AS $function$
-BEGIN
-  IF to_regclass(part) IS NOT NULL THEN
-    RETURN false;
-  END IF;
-  EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, parent);
-  EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I %s', parent, part, bounds);
-  RETURN true;
-END
-$function$;`;
-}
-
-/** The partition of UTC day `d` (events_pYYYYMMDD), through eventline_add_partition. */
-export function addDayPartitionFunction(): string {
-  return `CREATE OR REPLACE FUNCTION eventline_add_day_partition(d date)
-RETURNS boolean LANGUAGE sql AS $function$
-  SELECT eventline_add_partition('events', 'events_p' || to_char(d, 'YYYYMMDD'),
-    format('FOR VALUES FROM (%L) TO (%L)', d::timestamp AT TIME ZONE 'UTC', (d + 1)::timestamp AT TIME ZONE 'UTC'));
-$function$;`;
-}
-
-/** The ledger partition of generation `n` (event_ids_gN), through eventline_add_partition. */
-export function addGenerationPartitionFunction(): string {
-  return `CREATE OR REPLACE FUNCTION eventline_add_generation_partition(n integer)
-RETURNS boolean LANGUAGE sql AS $function$
-  SELECT eventline_add_partition('event_ids', 'event_ids_g' || n, format('FOR VALUES IN (%s)', n));
-$function$;`;
-}
 
 /**
  * The partitions a batch of events (the insert function's jsonb) writes to and
@@ -192,7 +140,7 @@ BEGIN
   -- Generations before the current one: no copy received from now on writes to them.
   FOR part IN
     SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-    WHERE i.inhparent = 'event_ids'::regclass AND c.relname ~ '${LEDGER_PARTITION_PATTERN}' AND substr(c.relname, 12)::integer < cur.generation
+    WHERE i.inhparent = 'event_ids'::regclass AND eventline_partition_generation(c.relname) < cur.generation
     ORDER BY 1
   LOOP
     ${takeOut("event_ids", "part")}
@@ -204,13 +152,12 @@ BEGIN
   IF retention_days IS NOT NULL THEN
     FOR part IN
       SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'events'::regclass AND c.relname ~ '${EVENT_PARTITION_PATTERN}'
-        AND ${partitionDay("c.relname")} < today - retention_days
+      WHERE i.inhparent = 'events'::regclass AND eventline_partition_day(c.relname) < today - retention_days
       ORDER BY 1
     LOOP
       ${takeOut("events", "part")}
       dropped := dropped + 1;
-      lc.expired_before := greatest(lc.expired_before, ((${partitionDay("part")} + 1)::timestamp AT TIME ZONE 'UTC'));
+      lc.expired_before := greatest(lc.expired_before, ((eventline_partition_day(part) + 1)::timestamp AT TIME ZONE 'UTC'));
     END LOOP;
     IF lc.history_before <= ((today - retention_days)::timestamp AT TIME ZONE 'UTC') AND to_regclass('events_history') IS NOT NULL THEN
       ${takeOut("events", "'events_history'")}
@@ -238,29 +185,6 @@ BEGIN
   UPDATE event_lifecycle l SET expired_before = lc.expired_before, history_dedupe_until = lc.history_dedupe_until, maintained_at = now()
   WHERE l.id = 1;
   RETURN jsonb_build_object('created', created, 'dropped', dropped, 'generation', cur.generation, 'replanned', replanned);
-END
-$function$;`;
-}
-
-/**
- * Drops one table a maintenance run took out (the first by name) and answers
- * its name, or NULL when none is left: called once per transaction, so each
- * drop's unlinking holds nothing but the expired table itself.
- */
-export function dropExpiredTableFunction(): string {
-  return `CREATE OR REPLACE FUNCTION eventline_drop_expired_table()
-RETURNS text LANGUAGE plpgsql AS $function$
-DECLARE
-  t text;
-BEGIN
-  PERFORM set_config('lock_timeout', '5s', true);
-  SELECT tablename INTO t FROM pg_tables
-  WHERE schemaname = current_schema() AND tablename ~ '${EXPIRED_TABLE_PATTERN}'
-  ORDER BY 1 LIMIT 1;
-  IF t IS NOT NULL THEN
-    EXECUTE format('DROP TABLE IF EXISTS %I', t);
-  END IF;
-  RETURN t;
 END
 $function$;`;
 }

@@ -11,14 +11,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  addDayPartitionFunction,
-  addGenerationPartitionFunction,
-  addPartitionFunction,
-  addPartitionsForFunction,
-  dropExpiredTableFunction,
-  maintainEventsFunction,
-} from "./event-partitions.ts";
+import { addPartitionsForFunction, maintainEventsFunction } from "./event-partitions.ts";
 import { insertEventsFunction } from "./insert-events.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
@@ -33,9 +26,5 @@ export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
   ...sqlFileFunctions,
   { name: "eventline_insert_events", sql: insertEventsFunction() },
   { name: "eventline_maintain_events", sql: maintainEventsFunction() },
-  { name: "eventline_drop_expired_table", sql: dropExpiredTableFunction() },
-  { name: "eventline_add_partition", sql: addPartitionFunction() },
-  { name: "eventline_add_day_partition", sql: addDayPartitionFunction() },
-  { name: "eventline_add_generation_partition", sql: addGenerationPartitionFunction() },
   { name: "eventline_add_partitions_for", sql: addPartitionsForFunction() },
 ];

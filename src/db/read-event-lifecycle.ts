@@ -1,7 +1,6 @@
 /** The events' life cycle as operators see it (stats, console): partitions kept, expiry, the ledger's generations. */
 import { ConfigError } from "../errors/config-error.ts";
 import type { RawSql } from "./client.ts";
-import { EVENT_PARTITION_PATTERN, partitionDay } from "./event-partitions.ts";
 
 export interface EventLifecycleState {
   /** Day partitions of events kept (events_history not counted). */
@@ -20,9 +19,9 @@ export interface EventLifecycleState {
 
 const SQL = `
     WITH days AS (
-      SELECT ${partitionDay("c.relname")} AS day
+      SELECT eventline_partition_day(c.relname) AS day
       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'events'::regclass AND c.relname ~ '${EVENT_PARTITION_PATTERN}'
+      WHERE i.inhparent = 'events'::regclass AND eventline_partition_day(c.relname) IS NOT NULL
     )
     SELECT
       (SELECT count(*) FROM days)::int AS day_partitions,

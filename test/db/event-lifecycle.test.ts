@@ -214,4 +214,15 @@ describe.each(Object.entries(DATABASES))("the events' life cycle on %s", (_name,
     expect(await getEvent(prisma, "life", e.id)).toEqual({ event: null, expired: true });
     expect(await getEvent(prisma, "life", "never-sent")).toEqual({ event: null, expired: false });
   });
+
+  it("takes out a ledger generation's partition once the generation after it has begun, and the drop step drops it", async () => {
+    const [first, second] = await generations();
+    const expiredTables = async () =>
+      (await client.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relname LIKE 'expired\\_%'")).rows.map((r) => r.relname);
+    await maintain(plusDays(second!.firstDay, 1), { retentionDays: 15 });
+    expect((await generations())[0]!.generation).toBe(second!.generation);
+    expect(await expiredTables()).toContain(`expired_event_ids_g${first!.generation}`);
+    expect(await dropExpiredTables(sql())).toContain(`expired_event_ids_g${first!.generation}`);
+    expect(await expiredTables()).toEqual([]);
+  });
 });

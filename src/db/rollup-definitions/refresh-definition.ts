@@ -23,7 +23,6 @@ import { cellsStatement, typeFilter } from "../../rollups/definitions/cells-stat
 import type { RollupDefinition } from "../../rollups/definitions/definition-schema.ts";
 import { ROLLUP_LIMITS } from "../../rollups/definitions/limits.ts";
 import type { PgQueryable } from "../client.ts";
-import { EVENT_PARTITION_PATTERN } from "../event-partitions.ts";
 import { timestamptzText } from "../timestamptz-text.ts";
 
 export interface RefreshStep {
@@ -43,8 +42,8 @@ const LOCK_SQL = `
       l.history_before,
       -- The backfill ends after the last day partition: every event it reads was written before the
       -- definition, into a partition that existed then.
-      (SELECT max(to_date(substr(c.relname, 9), 'YYYYMMDD')) + 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = 'events'::regclass AND c.relname ~ '${EVENT_PARTITION_PATTERN}')::timestamp AT TIME ZONE 'UTC' AS until,
+      (SELECT max(eventline_partition_day(c.relname)) + 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'events'::regclass)::timestamp AT TIME ZONE 'UTC' AS until,
       pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
     FROM rollup_definitions d, event_lifecycle l
     WHERE d.name = $1 AND l.id = 1

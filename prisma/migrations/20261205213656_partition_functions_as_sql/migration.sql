@@ -1,0 +1,190 @@
+-- eventline function: eventline_add_day_partition
+-- The partition of `events` for UTC day `d`, events_pYYYYMMDD (the name
+-- eventline_partition_day reads), through eventline_add_partition.
+CREATE OR REPLACE FUNCTION eventline_add_day_partition(d date)
+RETURNS boolean LANGUAGE sql AS $function$
+  SELECT eventline_add_partition('events', 'events_p' || to_char(d, 'YYYYMMDD'),
+    format('FOR VALUES FROM (%L) TO (%L)', d::timestamp AT TIME ZONE 'UTC', (d + 1)::timestamp AT TIME ZONE 'UTC'));
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_add_generation_partition
+-- The partition of the dedupe ledger for generation `n`, event_ids_gN (the
+-- name eventline_partition_generation reads), through eventline_add_partition.
+CREATE OR REPLACE FUNCTION eventline_add_generation_partition(n integer)
+RETURNS boolean LANGUAGE sql AS $function$
+  SELECT eventline_add_partition('event_ids', 'event_ids_g' || n, format('FOR VALUES IN (%s)', n));
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_add_partition
+-- Creates partition `part` of `parent` (a table like it, with its defaults
+-- and CHECK constraints, which ATTACH requires, attached with `bounds`)
+-- unless it exists; answers whether it did. The caller holds the locks that
+-- make a partition's absence certain (the ledger's, then the events', in the
+-- writers' order: db/event-partitions.ts), so a partition another transaction
+-- created is seen (taking the lock reads the catalog's news) and two never race.
+CREATE OR REPLACE FUNCTION eventline_add_partition(parent text, part text, bounds text)
+RETURNS boolean LANGUAGE plpgsql AS $function$
+BEGIN
+  IF to_regclass(part) IS NOT NULL THEN
+    RETURN false;
+  END IF;
+  EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, parent);
+  EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I %s', parent, part, bounds);
+  RETURN true;
+END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_drop_expired_table
+-- Drops one table a maintenance run took out (expired_ and the name of a day
+-- partition, of a ledger generation's partition, or events_history; the
+-- first by name) and answers its name, or null when none is left. Called
+-- once per transaction, so each drop's unlinking holds nothing but the
+-- expired table itself.
+CREATE OR REPLACE FUNCTION eventline_drop_expired_table()
+RETURNS text LANGUAGE plpgsql AS $function$
+DECLARE
+  t text;
+BEGIN
+  PERFORM set_config('lock_timeout', '5s', true);
+  SELECT tablename INTO t FROM pg_tables
+  WHERE schemaname = current_schema() AND starts_with(tablename, 'expired_')
+    AND (eventline_partition_day(substr(tablename, 9)) IS NOT NULL
+      OR eventline_partition_generation(substr(tablename, 9)) IS NOT NULL
+      OR substr(tablename, 9) = 'events_history')
+  ORDER BY 1 LIMIT 1;
+  IF t IS NOT NULL THEN
+    EXECUTE format('DROP TABLE IF EXISTS %I', t);
+  END IF;
+  RETURN t;
+END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_partition_day
+-- The UTC day a partition of `events` stands for, from its name
+-- (events_pYYYYMMDD, as eventline_add_day_partition names it); null for any
+-- other table. What every statement that lists the day partitions reads them by.
+CREATE OR REPLACE FUNCTION eventline_partition_day(name text) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+  SELECT CASE WHEN name ~ '^events_p[0-9]{8}$' THEN to_date(substr(name, 9), 'YYYYMMDD') END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_partition_generation
+-- The dedupe ledger generation a partition of `event_ids` holds, from its
+-- name (event_ids_gN, as eventline_add_generation_partition names it); null
+-- for any other table.
+CREATE OR REPLACE FUNCTION eventline_partition_generation(name text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+  SELECT CASE WHEN name ~ '^event_ids_g[0-9]+$' THEN substr(name, 12)::integer END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_maintain_events
+CREATE OR REPLACE FUNCTION eventline_maintain_events(today date, ahead_days integer, retention_days integer, window_days integer)
+RETURNS jsonb LANGUAGE plpgsql AS $function$
+#variable_conflict use_variable
+DECLARE
+  w integer := window_days;
+  lc event_lifecycle%ROWTYPE;
+  cur event_id_generations%ROWTYPE;
+  last_gen event_id_generations%ROWTYPE;
+  next_day date;
+  d date;
+  part text;
+  n integer;
+  created integer := 0;
+  dropped integer := 0;
+  replanned boolean := false;
+BEGIN
+  PERFORM set_config('lock_timeout', '5s', true);
+  -- One run at a time.
+  SELECT * INTO lc FROM event_lifecycle l WHERE l.id = 1 FOR UPDATE;
+
+  -- The ledger's current generation: the latest begun, or the first while none has.
+  SELECT * INTO cur FROM event_id_generations g WHERE g.first_day <= today ORDER BY g.first_day DESC LIMIT 1;
+  IF NOT FOUND THEN
+    SELECT * INTO cur FROM event_id_generations g ORDER BY g.generation LIMIT 1;
+  END IF;
+  -- Another window: the current generation's tail takes its length, and the next generation begins
+  -- no sooner than a window after tomorrow (a longer window) or no later (a shorter one); the
+  -- generations after it, which hold no rows yet, are planned anew below.
+  IF cur.window_days <> w THEN
+    SELECT g.first_day INTO next_day FROM event_id_generations g WHERE g.generation = cur.generation + 1;
+    next_day := greatest(
+      CASE WHEN w > cur.window_days THEN greatest(next_day, today + 1 + w) ELSE least(next_day, today + 1 + w) END,
+      cur.first_day + w);
+    DELETE FROM event_id_generations g WHERE g.generation > cur.generation + 1;
+    INSERT INTO event_id_generations AS g (generation, first_day, window_days) VALUES (cur.generation + 1, next_day, w)
+    ON CONFLICT (generation) DO UPDATE SET first_day = EXCLUDED.first_day, window_days = EXCLUDED.window_days;
+    UPDATE event_id_generations g SET window_days = w WHERE g.generation = cur.generation;
+    replanned := true;
+  END IF;
+  -- Two generations planned beyond today's.
+  WHILE (SELECT count(*) FROM event_id_generations g WHERE g.first_day > today) < 2 LOOP
+    SELECT * INTO last_gen FROM event_id_generations g ORDER BY g.generation DESC LIMIT 1;
+    INSERT INTO event_id_generations (generation, first_day, window_days)
+    VALUES (last_gen.generation + 1, greatest(last_gen.first_day + 2 * last_gen.window_days, today + 1), w);
+  END LOOP;
+  -- Planning changed no generation that has begun, so the current one is still cur.
+  -- Generations before the current one: no copy received from now on writes to them.
+  FOR part IN
+    SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'event_ids'::regclass AND eventline_partition_generation(c.relname) < cur.generation
+    ORDER BY 1
+  LOOP
+    EXECUTE format('ALTER TABLE event_ids DETACH PARTITION %I', part);
+      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || part);
+      EXECUTE format('ALTER TABLE %I RENAME TO %I', part, 'expired_' || part);
+    dropped := dropped + 1;
+  END LOOP;
+  DELETE FROM event_id_generations g WHERE g.generation < cur.generation;
+
+  -- Retention: whole partitions older than the horizon go.
+  IF retention_days IS NOT NULL THEN
+    FOR part IN
+      SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'events'::regclass AND eventline_partition_day(c.relname) < today - retention_days
+      ORDER BY 1
+    LOOP
+      EXECUTE format('ALTER TABLE events DETACH PARTITION %I', part);
+      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || part);
+      EXECUTE format('ALTER TABLE %I RENAME TO %I', part, 'expired_' || part);
+      dropped := dropped + 1;
+      lc.expired_before := greatest(lc.expired_before, ((eventline_partition_day(part) + 1)::timestamp AT TIME ZONE 'UTC'));
+    END LOOP;
+    IF lc.history_before <= ((today - retention_days)::timestamp AT TIME ZONE 'UTC') AND to_regclass('events_history') IS NOT NULL THEN
+      EXECUTE format('ALTER TABLE events DETACH PARTITION %I', 'events_history');
+      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || 'events_history');
+      EXECUTE format('ALTER TABLE %I RENAME TO %I', 'events_history', 'expired_' || 'events_history');
+      dropped := dropped + 1;
+      lc.expired_before := greatest(lc.expired_before, lc.history_before);
+      lc.history_dedupe_until := NULL;
+    END IF;
+  END IF;
+  -- A resend of an event from before partitioning is checked against the history for a window after it.
+  IF lc.history_dedupe_until IS NOT NULL THEN
+    lc.history_dedupe_until := lc.history_before + make_interval(days => w);
+  END IF;
+
+  -- Partitions ahead: the ledger's current generation and the two after it, today's day and the days ahead
+  -- (never a day retention took out, nor one the history holds).
+  LOCK TABLE ONLY event_ids IN SHARE UPDATE EXCLUSIVE MODE;
+  LOCK TABLE ONLY events IN SHARE UPDATE EXCLUSIVE MODE;
+  FOR n IN SELECT generate_series(cur.generation, cur.generation + 2) LOOP
+    created := created + eventline_add_generation_partition(n)::integer;
+  END LOOP;
+  FOR d IN SELECT generate_series(today, today + ahead_days, interval '1 day')::date LOOP
+    CONTINUE WHEN (d::timestamp AT TIME ZONE 'UTC') < greatest(lc.expired_before, lc.history_before);
+    created := created + eventline_add_day_partition(d)::integer;
+  END LOOP;
+
+  UPDATE event_lifecycle l SET expired_before = lc.expired_before, history_dedupe_until = lc.history_dedupe_until, maintained_at = now()
+  WHERE l.id = 1;
+  RETURN jsonb_build_object('created', created, 'dropped', dropped, 'generation', cur.generation, 'replanned', replanned);
+END
+$function$;
+-- end eventline function
