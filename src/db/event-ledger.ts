@@ -6,7 +6,7 @@
  * table must contain the partition key: it can only say that (source, id,
  * received_at) is unique. A client's retry is a new receipt, so it needs
  * another check. The ledger is a narrow table LIST-partitioned by generation:
- * a run of days (event_id_generations) the cron plans GENERATION_WINDOWS
+ * a run of days (event_id_generations) the cron plans two
  * windows long. Every id is written, in the statement that writes the event,
  * into the generation of its receipt day, and, when that day is in the
  * generation's last window (its tail), into the next generation too.
@@ -30,9 +30,6 @@
  */
 
 import { keyOrder } from "./sql-fragments.ts";
-
-/** A generation's length, in windows (DEDUPE_WINDOW_DAYS): the cron plans them this long. */
-export const GENERATION_WINDOWS = 2;
 
 /**
  * The CTE body `receipt_days`: each receipt day of `r` (a CTE with source, id,

@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addPartitionsForFunction, maintainEventsFunction } from "./event-partitions.ts";
+import { addPartitionsForFunction } from "./event-partitions.ts";
 import { insertEventsFunction } from "./insert-events.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
@@ -25,6 +25,5 @@ const sqlFileFunctions = readdirSync(SQL_DIR)
 export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
   ...sqlFileFunctions,
   { name: "eventline_insert_events", sql: insertEventsFunction() },
-  { name: "eventline_maintain_events", sql: maintainEventsFunction() },
   { name: "eventline_add_partitions_for", sql: addPartitionsForFunction() },
 ];

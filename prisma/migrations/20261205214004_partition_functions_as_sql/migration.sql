@@ -21,9 +21,9 @@ $function$;
 -- Creates partition `part` of `parent` (a table like it, with its defaults
 -- and CHECK constraints, which ATTACH requires, attached with `bounds`)
 -- unless it exists; answers whether it did. The caller holds the locks that
--- make a partition's absence certain (the ledger's, then the events', in the
--- writers' order: db/event-partitions.ts), so a partition another transaction
--- created is seen (taking the lock reads the catalog's news) and two never race.
+-- make a partition's absence certain (eventline_lock_partitioned), so a
+-- partition another transaction created is seen (taking the lock reads the
+-- catalog's news) and two never race.
 CREATE OR REPLACE FUNCTION eventline_add_partition(parent text, part text, bounds text)
 RETURNS boolean LANGUAGE plpgsql AS $function$
 BEGIN
@@ -63,27 +63,35 @@ END
 $function$;
 -- end eventline function
 
--- eventline function: eventline_partition_day
--- The UTC day a partition of `events` stands for, from its name
--- (events_pYYYYMMDD, as eventline_add_day_partition names it); null for any
--- other table. What every statement that lists the day partitions reads them by.
-CREATE OR REPLACE FUNCTION eventline_partition_day(name text) RETURNS date
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
-  SELECT CASE WHEN name ~ '^events_p[0-9]{8}$' THEN to_date(substr(name, 9), 'YYYYMMDD') END
-$function$;
--- end eventline function
-
--- eventline function: eventline_partition_generation
--- The dedupe ledger generation a partition of `event_ids` holds, from its
--- name (event_ids_gN, as eventline_add_generation_partition names it); null
--- for any other table.
-CREATE OR REPLACE FUNCTION eventline_partition_generation(name text) RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
-  SELECT CASE WHEN name ~ '^event_ids_g[0-9]+$' THEN substr(name, 12)::integer END
+-- eventline function: eventline_lock_partitioned
+-- The locks that make a partition's absence certain before creating one
+-- (eventline_add_partition), taken in the writers' order: the dedupe ledger
+-- before `events`, as the insert writes them, so a run and a writer never
+-- wait on each other in a cycle. Held until the transaction ends.
+CREATE OR REPLACE FUNCTION eventline_lock_partitioned()
+RETURNS void LANGUAGE plpgsql AS $function$
+BEGIN
+  LOCK TABLE ONLY event_ids IN SHARE UPDATE EXCLUSIVE MODE;
+  LOCK TABLE ONLY events IN SHARE UPDATE EXCLUSIVE MODE;
+END
 $function$;
 -- end eventline function
 
 -- eventline function: eventline_maintain_events
+-- The cron's run over the events' life cycle (db/event-partitions.ts says
+-- what and why; docs/design.md proves the ledger's planning), in one
+-- transaction, one run at a time (the lifecycle row's lock):
+-- 1. the dedupe ledger: a window of another length replans the generations
+--    after the current one; two generations are planned beyond today's, each
+--    two windows long (a generation's length is the reason a copy meets its
+--    id: db/event-ledger.ts); generations before the current one are taken out;
+-- 2. retention: whole day partitions older than `retention_days`, and the
+--    history once its bound is, are taken out, and expired_before moves;
+-- 3. partitions ahead: the ledger's current generation and the two after it,
+--    today and `ahead_days` after (never a day retention took out).
+-- Taken out means detached and renamed expired_<name>; the drop step
+-- (eventline_drop_expired_table) unlinks them later, one per transaction.
+-- Each lock is waited for at most 5 s: a run that times out changes nothing.
 CREATE OR REPLACE FUNCTION eventline_maintain_events(today date, ahead_days integer, retention_days integer, window_days integer)
 RETURNS jsonb LANGUAGE plpgsql AS $function$
 #variable_conflict use_variable
@@ -136,9 +144,7 @@ BEGIN
     WHERE i.inhparent = 'event_ids'::regclass AND eventline_partition_generation(c.relname) < cur.generation
     ORDER BY 1
   LOOP
-    EXECUTE format('ALTER TABLE event_ids DETACH PARTITION %I', part);
-      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || part);
-      EXECUTE format('ALTER TABLE %I RENAME TO %I', part, 'expired_' || part);
+    PERFORM eventline_take_out('event_ids', part);
     dropped := dropped + 1;
   END LOOP;
   DELETE FROM event_id_generations g WHERE g.generation < cur.generation;
@@ -150,16 +156,12 @@ BEGIN
       WHERE i.inhparent = 'events'::regclass AND eventline_partition_day(c.relname) < today - retention_days
       ORDER BY 1
     LOOP
-      EXECUTE format('ALTER TABLE events DETACH PARTITION %I', part);
-      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || part);
-      EXECUTE format('ALTER TABLE %I RENAME TO %I', part, 'expired_' || part);
+      PERFORM eventline_take_out('events', part);
       dropped := dropped + 1;
       lc.expired_before := greatest(lc.expired_before, ((eventline_partition_day(part) + 1)::timestamp AT TIME ZONE 'UTC'));
     END LOOP;
     IF lc.history_before <= ((today - retention_days)::timestamp AT TIME ZONE 'UTC') AND to_regclass('events_history') IS NOT NULL THEN
-      EXECUTE format('ALTER TABLE events DETACH PARTITION %I', 'events_history');
-      EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || 'events_history');
-      EXECUTE format('ALTER TABLE %I RENAME TO %I', 'events_history', 'expired_' || 'events_history');
+      PERFORM eventline_take_out('events', 'events_history');
       dropped := dropped + 1;
       lc.expired_before := greatest(lc.expired_before, lc.history_before);
       lc.history_dedupe_until := NULL;
@@ -172,8 +174,7 @@ BEGIN
 
   -- Partitions ahead: the ledger's current generation and the two after it, today's day and the days ahead
   -- (never a day retention took out, nor one the history holds).
-  LOCK TABLE ONLY event_ids IN SHARE UPDATE EXCLUSIVE MODE;
-  LOCK TABLE ONLY events IN SHARE UPDATE EXCLUSIVE MODE;
+  PERFORM eventline_lock_partitioned();
   FOR n IN SELECT generate_series(cur.generation, cur.generation + 2) LOOP
     created := created + eventline_add_generation_partition(n)::integer;
   END LOOP;
@@ -185,6 +186,84 @@ BEGIN
   UPDATE event_lifecycle l SET expired_before = lc.expired_before, history_dedupe_until = lc.history_dedupe_until, maintained_at = now()
   WHERE l.id = 1;
   RETURN jsonb_build_object('created', created, 'dropped', dropped, 'generation', cur.generation, 'replanned', replanned);
+END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_partition_day
+-- The UTC day a partition of `events` stands for, from its name
+-- (events_pYYYYMMDD, as eventline_add_day_partition names it); null for any
+-- other table. What every statement that lists the day partitions reads them by.
+CREATE OR REPLACE FUNCTION eventline_partition_day(name text) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+  SELECT CASE WHEN name ~ '^events_p[0-9]{8}$' THEN to_date(substr(name, 9), 'YYYYMMDD') END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_partition_generation
+-- The dedupe ledger generation a partition of `event_ids` holds, from its
+-- name (event_ids_gN, as eventline_add_generation_partition names it); null
+-- for any other table.
+CREATE OR REPLACE FUNCTION eventline_partition_generation(name text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+  SELECT CASE WHEN name ~ '^event_ids_g[0-9]+$' THEN substr(name, 12)::integer END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_take_out
+-- Takes partition `part` out of `parent`: detaches it and renames it
+-- expired_<part>, replacing a table of that name a failed drop left. A
+-- catalog change, the only moment the parent is locked against writers; the
+-- drop step (eventline_drop_expired_table) unlinks the files later, in a
+-- transaction of its own.
+CREATE OR REPLACE FUNCTION eventline_take_out(parent text, part text)
+RETURNS void LANGUAGE plpgsql AS $function$
+BEGIN
+  EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', parent, part);
+  EXECUTE format('DROP TABLE IF EXISTS %I', 'expired_' || part);
+  EXECUTE format('ALTER TABLE %I RENAME TO %I', part, 'expired_' || part);
+END
+$function$;
+-- end eventline function
+
+-- eventline function: eventline_add_partitions_for
+CREATE OR REPLACE FUNCTION eventline_add_partitions_for(batch jsonb)
+RETURNS integer LANGUAGE plpgsql AS $function$
+DECLARE
+  lc event_lifecycle%ROWTYPE;
+  d date;
+  n integer;
+  created integer := 0;
+BEGIN
+  PERFORM eventline_lock_partitioned();
+  SELECT * INTO lc FROM event_lifecycle WHERE id = 1;
+  FOR d IN
+    SELECT DISTINCT ((r."receivedAt") AT TIME ZONE 'UTC')::date FROM jsonb_to_recordset(batch) AS r("receivedAt" timestamptz)
+    WHERE r."receivedAt" >= greatest(lc.expired_before, lc.history_before)
+  LOOP
+    created := created + eventline_add_day_partition(d)::integer;
+  END LOOP;
+  FOR n IN
+    WITH r AS (
+      SELECT DISTINCT ((r."receivedAt") AT TIME ZONE 'UTC')::date AS received_day, r."receivedAt" < coalesce(lc.expired_before, '-infinity') AS expired
+      FROM jsonb_to_recordset(batch) AS r("receivedAt" timestamptz)
+    ), receipt_days AS (
+      SELECT d.received_day, g.generation,
+        g.first_day > d.received_day OR n.first_day IS NULL OR d.received_day >= n.first_day - g.window_days AS tail
+      FROM (SELECT DISTINCT received_day FROM r WHERE NOT r.expired) d
+      CROSS JOIN LATERAL (
+        SELECT generation, first_day, window_days FROM event_id_generations
+        ORDER BY first_day <= d.received_day DESC, CASE WHEN first_day <= d.received_day THEN first_day END DESC, first_day
+        LIMIT 1
+      ) g
+      LEFT JOIN event_id_generations n ON n.generation = g.generation + 1
+    )
+    SELECT DISTINCT g.generation + k.k FROM receipt_days g CROSS JOIN (VALUES (0), (1)) AS k(k) WHERE k.k = 0 OR g.tail
+  LOOP
+    CONTINUE WHEN n < (SELECT min(generation) FROM event_id_generations);
+    created := created + eventline_add_generation_partition(n)::integer;
+  END LOOP;
+  RETURN created;
 END
 $function$;
 -- end eventline function
