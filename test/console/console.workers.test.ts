@@ -6,8 +6,10 @@ import { serializeSigned } from "hono/utils/cookie";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/sha256.ts";
 import { SESSION_SECONDS, tokenFingerprint } from "../../src/console/session.ts";
+import { insertEvents } from "../../src/db/insert-events.ts";
+import type { EventMessage } from "../../src/events/event-message.ts";
 import { TEST_ADMIN_TOKEN, TEST_AUTH_FAILURE_LIMIT, TEST_KEYS } from "../support/credentials.ts";
-import { db, testEnv } from "../support/worker-db.ts";
+import { db, sql, testEnv } from "../support/worker-db.ts";
 
 const worker = exports.default;
 const HOST = "https://ops.eventline.test";
@@ -218,5 +220,44 @@ describe("operator console", () => {
       expect(html, path).not.toContain("<svg onload");
       expect(html, path).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
+  });
+
+  it("says when a rollup's chart is cut at 5,000 rows, and does not when it is not", async () => {
+    const source = `console-wide-${crypto.randomUUID().slice(0, 8)}`;
+    const at = new Date().toISOString();
+    const day = at.slice(0, 10);
+    // 5,001 dimension values in one hour: 5,001 rows of one bucket.
+    const events: EventMessage[] = Array.from({ length: 5001 }, (_, i) => ({
+      v: 1,
+      source,
+      id: `w-${i}`,
+      type: "t",
+      occurredAt: at,
+      receivedAt: at,
+      payload: { k: i },
+    }));
+    expect((await insertEvents(sql(), events)).written).toBe(5001);
+    const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" };
+    for (const [name, dimensions] of [
+      [`${source.replaceAll("-", "_")}_wide`, { k: "/payload/k" }],
+      [`${source.replaceAll("-", "_")}_narrow`, {}],
+    ] as const) {
+      const put = await request(`/admin/rollups/${name}`, {
+        method: "PUT",
+        headers: admin,
+        body: JSON.stringify({ source, granularity: "hour", dimensions, measures: { n: "count" } }),
+      });
+      expect(put.status).toBe(201);
+    }
+    const cookie = await session();
+    const page = async (name: string) => {
+      const refresh = await request(`/console/rollup-definitions/${name}/refresh`, { method: "POST", headers: { cookie } });
+      expect(refresh.status).toBe(303);
+      return (await request(`/console/rollup-definitions/${name}?from=${day}&to=${day}&measure=n`, { headers: { cookie } })).text();
+    };
+    const wide = await page(`${source.replaceAll("-", "_")}_wide`);
+    expect(wide).toContain("data-truncated");
+    expect(wide).toContain("Only the first 5,000 rows are charted");
+    expect(await page(`${source.replaceAll("-", "_")}_narrow`)).not.toContain("data-truncated");
   });
 });
