@@ -345,7 +345,7 @@ try {
   const vacuumWal = await walSince(mark);
   const dayPartition = `events_p${new Date(day).toISOString().slice(0, 10).replaceAll("-", "")}`;
   const partitionBytes = await bytes(part, dayPartition);
-  // The two steps the cron takes (event-partitions.ts): the maintenance run detaches the
+  // The two steps the cron takes (src/db/maintain-events.ts): the maintenance run detaches the
   // partition and renames it, the only moment `events` is locked; then its own transaction drops it.
   mark = await lsn();
   t0 = performance.now();

@@ -99,7 +99,7 @@ export function deadLetterQueueName(env: Pick<ConsumerEnv, "DEAD_LETTER_QUEUE">)
   return env.DEAD_LETTER_QUEUE ?? "eventline-events-dlq";
 }
 
-/** The events' life cycle (db/event-partitions.ts), as docs/configuration.md states it. */
+/** The events' life cycle (db/maintain-events.ts), as docs/configuration.md states it. */
 export const EVENT_LIFECYCLE_LIMITS = {
   /** Queues keep a message up to 14 days, with its receipt time: a shorter retention would drop the day a retried message still belongs to. */
   minRetentionDays: 15,

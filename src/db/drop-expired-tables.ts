@@ -1,5 +1,5 @@
 /**
- * The second step of taking a partition out (event-partitions.ts): drops the
+ * The second step of taking a partition out (maintain-events.ts): drops the
  * tables maintenance runs detached, one statement — one transaction — each,
  * so the filesystem's unlinking of a partition's files never holds `events`
  * or the ledger. A run stops after `max`; the next cron run drops the rest.

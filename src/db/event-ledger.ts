@@ -34,22 +34,15 @@ import { keyOrder } from "./sql-fragments.ts";
 /**
  * The CTE body `receipt_days`: each receipt day of `r` (a CTE with source, id,
  * received_at, its UTC day, received_day, and whether it is past retention,
- * expired) with the generation it writes
- * and whether it is in that generation's tail, one row a day, so the lookup
- * runs once a day rather than once an event. Days before the oldest kept
- * generation count as its tail; so do days of the last planned generation,
- * whose end is not known yet. Expired rows have no receipt day here, so they
- * write no ledger row (retention's horizon is a day's start).
+ * expired) with the generation it writes and whether it is in that
+ * generation's tail (eventline_ledger_generation), one row a day, so the
+ * lookup runs once a day rather than once an event. Expired rows have no
+ * receipt day here, so they write no ledger row (retention's horizon is a
+ * day's start).
  */
-export const LEDGER_RECEIPT_DAYS = `SELECT d.received_day, g.generation,
-        g.first_day > d.received_day OR n.first_day IS NULL OR d.received_day >= n.first_day - g.window_days AS tail
+export const LEDGER_RECEIPT_DAYS = `SELECT d.received_day, g.generation, g.tail
       FROM (SELECT DISTINCT received_day FROM r WHERE NOT r.expired) d
-      CROSS JOIN LATERAL (
-        SELECT generation, first_day, window_days FROM event_id_generations
-        ORDER BY first_day <= d.received_day DESC, CASE WHEN first_day <= d.received_day THEN first_day END DESC, first_day
-        LIMIT 1
-      ) g
-      LEFT JOIN event_id_generations n ON n.generation = g.generation + 1`;
+      CROSS JOIN LATERAL eventline_ledger_generation(d.received_day) g`;
 
 /**
  * The ledger rows of each copy in `r`, in key order. The optimistic statement

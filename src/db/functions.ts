@@ -5,13 +5,13 @@
  * checks that the latest migration of each matches what is here.
  *
  * A function in src/db/sql/ is written there as SQL, one file per function
- * named after it; the others are still built from TypeScript templates.
+ * named after it; one, eventline_insert_events, is still built from a
+ * TypeScript template (insert-events.ts).
  * Node tooling only (migrations, tests): the Workers never read this.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { addPartitionsForFunction } from "./event-partitions.ts";
 import { insertEventsFunction } from "./insert-events.ts";
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), "sql");
@@ -25,5 +25,4 @@ const sqlFileFunctions = readdirSync(SQL_DIR)
 export const DATABASE_FUNCTIONS: readonly { name: string; sql: string }[] = [
   ...sqlFileFunctions,
   { name: "eventline_insert_events", sql: insertEventsFunction() },
-  { name: "eventline_add_partitions_for", sql: addPartitionsForFunction() },
 ];

@@ -21,7 +21,7 @@
  * No row ever waits in a default partition: when a row's receipt day or
  * ledger generation has no partition yet (a cron that is late, a backlog
  * from a day never planned), Postgres refuses the statement, the function
- * creates what is missing (event-partitions.ts, eventline_add_partitions_for)
+ * creates what is missing (eventline_add_partitions_for)
  * and runs it again. A day before expired_before is never created again.
  *
  * A batch of first deliveries is first written optimistically, every event as

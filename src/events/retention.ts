@@ -1,6 +1,6 @@
 /**
  * What retention means for readers of events, by the rules of the partitions
- * (db/event-partitions.ts). Pure.
+ * (db/maintain-events.ts). Pure.
  *
  * Partitions are receipt days, rollups are occurrence days. An event occurs
  * at most LIMITS.maxFutureSkewSeconds (one day) after it is received, so the
