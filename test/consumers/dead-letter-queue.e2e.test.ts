@@ -10,8 +10,12 @@ import { eventually } from "../support/eventually.ts";
 
 let e2e: E2eStack;
 beforeAll(async () => {
-  // One retry instead of eight, so the message reaches the DLQ within seconds.
-  e2e = await startE2eStack("dlq", [[/^max_retries = 8 .*$/m, "max_retries = 1"]]);
+  // One retry instead of eight, and the dead-letter consumer's batch window at 1 s instead of 5, so the
+  // message reaches the table within seconds.
+  e2e = await startE2eStack("dlq", [
+    [/^max_retries = 8 .*$/m, "max_retries = 1"],
+    [/^max_batch_timeout = 5$/m, "max_batch_timeout = 1"],
+  ]);
 });
 afterAll(() => e2e?.stop());
 
