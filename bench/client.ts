@@ -23,6 +23,7 @@ import { sha256Hex } from "../src/auth/sha256.ts";
 import { startBenchStack } from "./lib/bench-stack.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
 import { median } from "./lib/events.ts";
+import { waitForEvents } from "./lib/wait-for-events.ts";
 
 process.once("SIGINT", () => process.exit(130));
 
@@ -126,7 +127,7 @@ let keyIndex = 0;
 // Each run ends when the consumer has written everything (the next run must not share the machine with its tail).
 const drain = async () => {
   sent += EVENTS;
-  while (Number((await db.query("SELECT count(*)::int AS n FROM events")).rows[0].n) < sent) await new Promise((r) => setTimeout(r, 50));
+  await waitForEvents(db, sent);
 };
 try {
   await compare("local stack (both Workers, queue, database)", stack.ingestUrl, () => keys[keyIndex++]!, drain);

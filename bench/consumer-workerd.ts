@@ -51,7 +51,7 @@ const url = `${server.url}?sslmode=disable`;
 await applyMigrations(url);
 const direct = new pg.Client({ connectionString: url });
 await direct.connect();
-const pooler = await startPgBouncer(url.replace("?sslmode=disable", ""), { poolSize: 20 });
+const pooler = await startPgBouncer(server.url, { poolSize: 20 });
 const bench = await startBenchStack({
   database: { directUrl: url },
   vars: { consumer: { BENCH_POOLER_URL: `${pooler.url}?sslmode=disable` } },

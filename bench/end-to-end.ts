@@ -26,6 +26,7 @@ import { BENCH_PRODUCER, startBenchStack } from "./lib/bench-stack.ts";
 import { directInsertRate } from "./lib/direct-insert.ts";
 import { median } from "./lib/events.ts";
 import { boundedLoad } from "./lib/load.ts";
+import { eventRows, waitForEvents } from "./lib/wait-for-events.ts";
 
 process.once("SIGINT", () => process.exit(130));
 
@@ -56,11 +57,9 @@ const db = new pg.Client({ connectionString: server.url });
 const stops: (() => Promise<void>)[] = [];
 try {
   await db.connect();
-  const rows = async () => Number((await db.query("SELECT count(*)::int AS n FROM events")).rows[0].n);
-
   /** Events/s from the first POST to `path` until every accepted event is a row. */
   async function pipelineRate(ingestUrl: string, path = "/v1/events"): Promise<number> {
-    const before = await rows();
+    const before = await eventRows(db);
     const t0 = performance.now();
     const r = await boundedLoad(
       {
@@ -72,11 +71,7 @@ try {
       REQUESTS,
     );
     if (r.non2xx > 0) throw new Error(`${r.non2xx} of ${r.total} requests were refused`);
-    const deadline = Date.now() + 180_000;
-    while ((await rows()) < before + r.ok * PER_REQUEST) {
-      if (Date.now() > deadline) throw new Error("the consumer did not write every accepted event within 180 s");
-      await new Promise((res) => setTimeout(res, 20));
-    }
+    await waitForEvents(db, before + r.ok * PER_REQUEST);
     return Math.round((r.ok * PER_REQUEST) / ((performance.now() - t0) / 1000));
   }
 

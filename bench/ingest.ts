@@ -10,6 +10,7 @@ import { directInsertRate } from "./lib/direct-insert.ts";
 import { makeEvents, median } from "./lib/events.ts";
 import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
 import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
+import { waitForEvents } from "./lib/wait-for-events.ts";
 
 // Ctrl-C exits through process.exit, so the exit hooks stop the Workers and the database process.
 process.once("SIGINT", () => process.exit(130));
@@ -61,15 +62,7 @@ const db = new pg.Client({ connectionString: database.directUrl });
 await db.connect();
 let acceptedEvents = 0;
 
-async function drain() {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    const n = Number((await db.query("SELECT count(*)::int AS n FROM events")).rows[0].n);
-    if (n >= acceptedEvents) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`consumer did not write ${acceptedEvents} events within 180 s`);
-}
+const drain = () => waitForEvents(db, acceptedEvents);
 
 function startStack(withoutRateLimiter: boolean) {
   // The benchmark's build of the producer: the production entry plus the baseline routes (bench/worker/).

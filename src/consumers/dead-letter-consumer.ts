@@ -8,7 +8,7 @@
  * retried too (up to this consumer's own max_retries, set high in
  * wrangler.toml): a dead letter is never dropped silently.
  */
-import { type ConsumerEnv, redeliveryBaseDelaySeconds } from "../config/consumer-env.ts";
+import type { ConsumerEnv } from "../config/consumer-env.ts";
 import { withDatabase } from "../db/client.ts";
 import { ConfigError } from "../errors/config-error.ts";
 import { errorFields, log } from "../lib/log.ts";
@@ -28,7 +28,7 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: C
   let outcome: Awaited<ReturnType<typeof persistDeadLetters<Message<unknown>>>>;
   let redelivery: RetryPolicy["redelivery"] = RETRY_POLICY.redelivery;
   try {
-    redelivery = redeliveryPolicy(redeliveryBaseDelaySeconds(env));
+    redelivery = redeliveryPolicy(env);
     outcome = await withDatabase(env, ctx, (database) => persistDeadLetters(database.pg, all, { timeoutMs: database.timeoutMs }));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -18,7 +18,7 @@
  *   reason receipt_day_expired, for an operator to see
  * - messages are acked one by one (never ackAll/retryAll for one bad message)
  */
-import { type ConsumerEnv, redeliveryBaseDelaySeconds } from "../config/consumer-env.ts";
+import type { ConsumerEnv } from "../config/consumer-env.ts";
 import { type Database, withDatabase } from "../db/client.ts";
 import { ConfigError } from "../errors/config-error.ts";
 import { errorFields, log } from "../lib/log.ts";
@@ -62,7 +62,7 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Consum
   };
   let redelivery: RetryPolicy["redelivery"] = RETRY_POLICY.redelivery;
   try {
-    redelivery = redeliveryPolicy(redeliveryBaseDelaySeconds(env));
+    redelivery = redeliveryPolicy(env);
     await withDatabase(env, ctx, (database) => writeBatch(batch, database, report, redelivery));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -10,6 +10,8 @@
  *   back to the queue. Delay grows with the delivery attempt, capped, so an
  *   outage of minutes is ridden out within `max_retries` (wrangler.toml).
  */
+import { type ConsumerEnv, redeliveryBaseDelaySeconds } from "../config/consumer-env.ts";
+
 export interface RetryPolicy {
   inInvocation: { retries: number; minTimeoutMs: number; maxTimeoutMs: number; factor: number };
   redelivery: { baseDelaySeconds: number; maxDelaySeconds: number; factor: number };
@@ -35,8 +37,13 @@ export function redeliveryDelaySeconds(
   return Math.max(1, Math.round(capped / 2 + random() * (capped / 2)));
 }
 
-/** The redelivery policy with its first delay set (REDELIVERY_BASE_DELAY_SECONDS), the default's otherwise. */
-export function redeliveryPolicy(baseDelaySeconds: number | undefined): RetryPolicy["redelivery"] {
+/**
+ * The redelivery policy with the first delay the consumer's env sets
+ * (REDELIVERY_BASE_DELAY_SECONDS), the default's otherwise. Throws
+ * ConfigError for a value out of range.
+ */
+export function redeliveryPolicy(env: Pick<ConsumerEnv, "REDELIVERY_BASE_DELAY_SECONDS">): RetryPolicy["redelivery"] {
+  const baseDelaySeconds = redeliveryBaseDelaySeconds(env);
   return baseDelaySeconds === undefined ? RETRY_POLICY.redelivery : { ...RETRY_POLICY.redelivery, baseDelaySeconds };
 }
 

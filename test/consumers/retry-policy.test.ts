@@ -59,10 +59,10 @@ describe("retryWithBackoff", () => {
   });
 
   it("starts from the first delay it is given (REDELIVERY_BASE_DELAY_SECONDS), the default's otherwise", () => {
-    expect(redeliveryPolicy(undefined)).toBe(RETRY_POLICY.redelivery);
+    expect(redeliveryPolicy({})).toBe(RETRY_POLICY.redelivery);
     const delays: number[] = [];
     const msg = { attempts: 1, retry: (o: { delaySeconds: number }) => delays.push(o.delaySeconds) };
-    for (let i = 0; i < 50; i++) retryWithBackoff([msg], redeliveryPolicy(1));
+    for (let i = 0; i < 50; i++) retryWithBackoff([msg], redeliveryPolicy({ REDELIVERY_BASE_DELAY_SECONDS: "1" }));
     expect(new Set(delays)).toEqual(new Set([1]));
     const defaults: number[] = [];
     for (let i = 0; i < 50; i++) retryWithBackoff([{ ...msg, retry: (o) => defaults.push(o.delaySeconds) }]);
