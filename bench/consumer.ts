@@ -27,10 +27,11 @@ import { from as copyFrom } from "pg-copy-streams";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
-import { INSERT_EVENTS_SQL, insertEvents, insertEventsFunction } from "../src/db/insert-events.ts";
+import { INSERT_EVENTS_SQL, insertEvents } from "../src/db/insert-events.ts";
 import type { EventMessage } from "../src/events/event-message.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
 import { makeEvents, median } from "./lib/events.ts";
+import { unshardedInsert } from "./lib/insert-variants.ts";
 import { plainMultiRowInsert } from "./lib/plain-insert.ts";
 
 const { values: args } = parseArgs({
@@ -158,7 +159,7 @@ function batchFor(hot: boolean, writer: number, batch: number, tag: string): Eve
 async function benchConcurrency(directUrl: string) {
   const admin = new pg.Client({ connectionString: directUrl });
   await admin.connect();
-  await admin.query(insertEventsFunction({ name: UNSHARDED, shard: "0" }));
+  for (const statement of unshardedInsert(UNSHARDED)) await admin.query(statement);
   const maxWriters = Math.max(...WRITERS);
   const conns = await Promise.all(
     Array.from({ length: maxWriters }, async () => {

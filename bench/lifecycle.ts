@@ -30,7 +30,7 @@ import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import type { Db } from "../src/db/client.ts";
 import { dropExpiredTables } from "../src/db/drop-expired-tables.ts";
 import { getEvent } from "../src/db/get-event.ts";
-import { insertEvents, insertEventsFunction } from "../src/db/insert-events.ts";
+import { insertEvents } from "../src/db/insert-events.ts";
 import { recomputeRange } from "../src/db/recompute-range.ts";
 import type { EventMessage } from "../src/events/event-message.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
@@ -38,6 +38,7 @@ import { DAY_MS } from "../src/lib/time.ts";
 import { runBackfill } from "../src/rollups/run-backfill.ts";
 import { runRollup } from "../src/rollups/run-rollup.ts";
 import { median, quantile } from "./lib/events.ts";
+import { insertWithLedgerTable, insertWithoutLedger } from "./lib/insert-variants.ts";
 import { RECOMPUTE_SQL_BEFORE_PARTITIONING } from "./lib/recompute-before.ts";
 
 const { values: args } = parseArgs({
@@ -236,8 +237,8 @@ try {
   // table (what any other storage of the ledger could at best save), and without it; same
   // database, one writer. Batches of 1 show what a statement pays whatever its size.
   await part.direct.query("CREATE TABLE bench_event_ids (LIKE event_ids INCLUDING DEFAULTS, PRIMARY KEY (source, id, generation))");
-  await part.direct.query(insertEventsFunction({ name: "bench_insert_events_unpartitioned_ledger", ledgerTable: "bench_event_ids" }));
-  await part.direct.query(insertEventsFunction({ name: "bench_insert_events_without_ledger", ledger: "none" }));
+  await part.direct.query(insertWithLedgerTable("bench_insert_events_unpartitioned_ledger", "bench_event_ids"));
+  await part.direct.query(insertWithoutLedger("bench_insert_events_without_ledger"));
   const variants = {
     withLedger: "eventline_insert_events",
     unpartitionedLedger: "bench_insert_events_unpartitioned_ledger",

@@ -18,7 +18,6 @@
  */
 import type { RawSql } from "./client.ts";
 import { SHARED_ROLLUP_LOCK } from "./rollup-lock.ts";
-import { addRollupDelta } from "./sql-fragments.ts";
 
 export interface DeltaChunkResult {
   /** Delta rows claimed and applied (a key has one per shard). */
@@ -46,7 +45,10 @@ const APPLY_SQL = `
       INSERT INTO daily_rollups (day, source, type, count, first_occurred_at, last_occurred_at, updated_at)
       SELECT day, source, type, count, first_occurred_at, last_occurred_at, now() FROM keys
       ORDER BY 1, 2, 3
-      ON CONFLICT (day, source, type) DO UPDATE SET ${addRollupDelta("daily_rollups")}
+      ON CONFLICT (day, source, type) DO UPDATE SET count = daily_rollups.count + EXCLUDED.count,
+        first_occurred_at = least(daily_rollups.first_occurred_at, EXCLUDED.first_occurred_at),
+        last_occurred_at = greatest(daily_rollups.last_occurred_at, EXCLUDED.last_occurred_at),
+        updated_at = now()
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT count(*) FROM upserted)::int AS rows`;

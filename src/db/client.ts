@@ -119,7 +119,7 @@ export async function withDatabase<T>(
 export interface RawSql {
   $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
-  /** Statement text with $1… placeholders and its parameters (texts built from db/sql-fragments.ts). */
+  /** Statement text with $1… placeholders and its parameters (texts that may use db/sql-fragments.ts). */
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
   $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
   /** A batch transaction: the queries run in order, in one transaction. */

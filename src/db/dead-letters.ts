@@ -3,7 +3,6 @@
  * function. `where` objects come from admin/dead-letter-filter.ts.
  */
 import type { Db } from "./client.ts";
-import { countStages } from "./sql-fragments.ts";
 
 type Where = NonNullable<Parameters<Db["deadLetter"]["findMany"]>[0]>["where"];
 
@@ -117,7 +116,7 @@ const MARK_REPLAYED_SQL = `
       WHERE id = ANY($1::uuid[]) AND replay_job_id = $2::uuid AND replay_claimed_at IS NOT NULL AND status = 'pending'
       RETURNING 1
     )
-    ${countStages({ replayed: "count(*)" }, "FROM marked HAVING count(*) > 0")}`;
+    SELECT eventline_count_stages(replayed => count(*)) FROM marked HAVING count(*) > 0`;
 
 /** Marks the letters a job claimed and re-enqueued as replayed, and counts them in today's `replayed` stage, in one statement. */
 export async function markReplayed(db: Db, ids: string[], jobId: string): Promise<void> {

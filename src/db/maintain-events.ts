@@ -22,7 +22,7 @@
  *   records the newest bound taken out in event_lifecycle.expired_before. No
  *   row is read, nothing is left to vacuum. A day before expired_before is
  *   never created again: writers set aside copies for it (insert-events.ts).
- * - The ledger (event-ledger.ts): plans generations so that two lie ahead of
+ * - The ledger (sql/eventline_ledger_generation.sql): plans generations so that two lie ahead of
  *   today, each two windows long, keeps partitions for the
  *   current generation and the two after it, and takes out older ones. When
  *   DEDUPE_WINDOW_DAYS differs from the current generation's window, the run

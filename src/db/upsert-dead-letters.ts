@@ -8,7 +8,6 @@
  */
 import type { PgQueryable } from "./client.ts";
 import { MAX_STATEMENT_MS } from "./insert-events.ts";
-import { countStages } from "./sql-fragments.ts";
 import { integerLiteral, jsonbLiteral, timedQuery } from "./timed-statement.ts";
 
 export interface DeadLetterInput {
@@ -27,9 +26,7 @@ export interface DeadLetterInput {
 
 /** LETTERS: the letters (a jsonb literal), COUNT: how many. */
 const upsertSql = (letters: string, count: string) => `
-    WITH counted AS (
-      ${countStages({ dead_lettered: `${count}::bigint` })}
-    )
+    WITH upserted AS (
     INSERT INTO dead_letters (id, key, source, event_type, event_id, body, body_text, error_code, error_message, attempts)
     SELECT gen_random_uuid(), r.key, r.source, r."eventType", r."eventId", r.body, r."bodyText", r."errorCode", r."errorMessage", r.attempts
     FROM jsonb_to_recordset(${letters}) AS r(
@@ -43,7 +40,9 @@ const upsertSql = (letters: string, count: string) => `
       attempts = dead_letters.attempts + EXCLUDED.attempts,
       last_failed_at = now(),
       -- A discarded letter stays discarded (its new failure is recorded); a replayed one is pending again.
-      status = CASE WHEN dead_letters.status = 'discarded' THEN dead_letters.status ELSE 'pending'::dead_letter_status END`;
+      status = CASE WHEN dead_letters.status = 'discarded' THEN dead_letters.status ELSE 'pending'::dead_letter_status END
+    )
+    SELECT eventline_count_stages(dead_lettered => ${count}::bigint)`;
 
 export async function upsertDeadLetters(
   sql: PgQueryable,

@@ -1,15 +1,13 @@
 /**
- * The ingest → row lag histogram's buckets, stated once: the consumer's
- * statement files each written event under the first bound its lag is below
- * (db/insert-events.ts), GET /metrics exposes them cumulatively, and the
+ * The ingest → row lag histogram's buckets: the consumer's statement files
+ * each written event under the first bound its lag is below (its copy of the
+ * bounds is in db/sql/eventline_lag_bucket.sql; test/db/functions.test.ts
+ * proves the two equal), GET /metrics exposes them cumulatively, and the
  * console estimates quantiles from them. Pure.
  */
 
 /** Upper bounds in seconds; the last bucket (index = length) is everything slower. */
 export const LAG_BUCKET_BOUNDS_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] as const;
-
-/** The bounds as a Postgres array literal, for the statement (module constant: no input reaches it). */
-export const LAG_BOUNDS_SQL = `ARRAY[${LAG_BUCKET_BOUNDS_SECONDS.join(", ")}]::double precision[]`;
 
 /**
  * The q-quantile (0–1) of a histogram given per-bucket counts (not cumulative;

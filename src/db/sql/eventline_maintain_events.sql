@@ -4,7 +4,7 @@
 -- 1. the dedupe ledger: a window of another length replans the generations
 --    after the current one; two generations are planned beyond today's, each
 --    two windows long (a generation's length is the reason a copy meets its
---    id: db/event-ledger.ts); generations before the current one are taken out;
+--    id: eventline_ledger_generation.sql); generations before the current one are taken out;
 -- 2. retention: whole day partitions older than `retention_days`, and the
 --    history once its bound is, are taken out, and expired_before moves;
 -- 3. partitions ahead: the ledger's current generation and the two after it,

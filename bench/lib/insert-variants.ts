@@ -1,0 +1,66 @@
+// Variants of the consumer's function for the benches' comparisons, made from
+// its one definition (src/db/sql/eventline_insert_events.sql) by naming other
+// objects in it: every substitution must find what it replaces, so a change to
+// the function that a variant no longer fits fails the bench instead of
+// measuring something else.
+import { DATABASE_FUNCTIONS } from "../../src/db/functions.ts";
+
+const definition = (name: string) => {
+  const f = DATABASE_FUNCTIONS.find((d) => d.name === name);
+  if (!f) throw new Error(`no database function ${name}`);
+  return f.sql;
+};
+
+function substitute(sql: string, replacements: [from: string | RegExp, to: string, times: number][]): string {
+  let out = sql;
+  for (const [from, to, times] of replacements) {
+    const found = typeof from === "string" ? out.split(from).length - 1 : (out.match(new RegExp(from, "g")) ?? []).length;
+    if (found !== times) throw new Error(`insert variant: expected ${times} of ${from} in the function, found ${found}`);
+    out = typeof from === "string" ? out.replaceAll(from, to) : out.replace(new RegExp(from, "g"), to);
+  }
+  return out;
+}
+
+const renamed = (name: string): [string, string, number] => ["FUNCTION eventline_insert_events(", `FUNCTION ${name}(`, 1];
+
+/**
+ * The function with every writer on shard 0, as the hot rows were before
+ * sharding (bench/consumer.ts): its own copy of the stage counter's function
+ * too. Returns the statements that define both.
+ */
+export function unshardedInsert(name: string): string[] {
+  const counter = `${name}_count_stages`;
+  return [
+    substitute(definition("eventline_count_stages"), [
+      ["FUNCTION eventline_count_stages(", `FUNCTION ${counter}(`, 1],
+      ["eventline_shard()", "0", 1],
+    ]),
+    substitute(definition("eventline_insert_events"), [
+      renamed(name),
+      ["eventline_shard()", "0", 2],
+      ["PERFORM eventline_count_stages(", `PERFORM ${counter}(`, 1],
+    ]),
+  ];
+}
+
+/** The function writing its ledger rows into `table` instead (bench/lifecycle.ts: the ledger unpartitioned). */
+export function insertWithLedgerTable(name: string, table: string): string {
+  return substitute(definition("eventline_insert_events"), [renamed(name), ["INSERT INTO event_ids ", `INSERT INTO ${table} `, 2]]);
+}
+
+/**
+ * The function without the ledger (bench/lifecycle.ts: what the ledger costs):
+ * no ledger row is written and every key counts as new to it. The batch's rows
+ * still carry their generation, looked up once a receipt day.
+ */
+export function insertWithoutLedger(name: string): string {
+  return substitute(definition("eventline_insert_events"), [
+    renamed(name),
+    [/INSERT INTO event_ids [\s\S]*?RETURNING 1\n/, "SELECT 1\n", 1],
+    [
+      /INSERT INTO event_ids [\s\S]*?RETURNING source, id\n/,
+      "SELECT r.source, r.id FROM r, generate_series(1, r.ledger_rows) WHERE NOT r.expired\n",
+      1,
+    ],
+  ]);
+}
