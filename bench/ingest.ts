@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
-import { generateApiKey } from "../src/auth/api-keys.ts";
-import { sha256Hex } from "../src/auth/sha256.ts";
-import { packEvents } from "../src/queue/pack-events.ts";
+import { generateApiKey } from "../src/shared/auth/api-keys.ts";
+import { sha256Hex } from "../src/shared/auth/sha256.ts";
+import { packEvents } from "../src/shared/queue/pack-events.ts";
 import { BENCH_PRODUCER, STATE_ROOT, startBenchStack } from "./lib/bench-stack.ts";
 import { startDatabaseProcess } from "./lib/database-process.ts";
 import { directInsertRate } from "./lib/direct-insert.ts";

@@ -27,16 +27,16 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
-import type { Db } from "../src/db/client.ts";
-import { dropExpiredTables } from "../src/db/drop-expired-tables.ts";
-import { getEvent } from "../src/db/get-event.ts";
-import { insertEvents } from "../src/db/insert-events.ts";
-import { recomputeRange } from "../src/db/recompute-range.ts";
-import type { EventMessage } from "../src/events/event-message.ts";
+import type { Db } from "../src/consumer/db/client.ts";
+import { dropExpiredTables } from "../src/consumer/db/drop-expired-tables.ts";
+import { getEvent } from "../src/consumer/db/get-event.ts";
+import { insertEvents } from "../src/consumer/db/insert-events.ts";
+import { recomputeRange } from "../src/consumer/db/recompute-range.ts";
+import { runBackfill } from "../src/consumer/rollups/run-backfill.ts";
+import { runRollup } from "../src/consumer/rollups/run-rollup.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
-import { DAY_MS } from "../src/lib/time.ts";
-import { runBackfill } from "../src/rollups/run-backfill.ts";
-import { runRollup } from "../src/rollups/run-rollup.ts";
+import type { EventMessage } from "../src/shared/events/event-message.ts";
+import { DAY_MS } from "../src/shared/lib/time.ts";
 import { median, quantile } from "./lib/events.ts";
 import { insertWithLedgerTable, insertWithoutLedger } from "./lib/insert-variants.ts";
 import { RECOMPUTE_SQL_BEFORE_PARTITIONING } from "./lib/recompute-before.ts";
@@ -346,7 +346,7 @@ try {
   const vacuumWal = await walSince(mark);
   const dayPartition = `events_p${new Date(day).toISOString().slice(0, 10).replaceAll("-", "")}`;
   const partitionBytes = await bytes(part, dayPartition);
-  // The two steps the cron takes (src/db/maintain-events.ts): the maintenance run detaches the
+  // The two steps the cron takes (src/consumer/db/maintain-events.ts): the maintenance run detaches the
   // partition and renames it, the only moment `events` is locked; then its own transaction drops it.
   mark = await lsn();
   t0 = performance.now();

@@ -12,9 +12,9 @@ import { parseArgs } from "node:util";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startPgBouncer } from "../scripts/lib/pgbouncer.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
-import type { ConsumerEnv } from "../src/config/consumer-env.ts";
-import { handleEventBatch } from "../src/consumers/events-consumer.ts";
-import { setLogLevel } from "../src/lib/log.ts";
+import type { ConsumerEnv } from "../src/consumer/consumer-env.ts";
+import { handleEventBatch } from "../src/consumer/queues/events-consumer.ts";
+import { setLogLevel } from "../src/shared/lib/log.ts";
 import { profiled } from "./lib/cpu-profile.ts";
 import { makeEvents, packedTexts } from "./lib/events.ts";
 

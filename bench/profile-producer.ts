@@ -12,10 +12,10 @@
 //
 //   npm run bench:profile-producer [-- --requests 2000 --events 100]
 import { parseArgs } from "node:util";
-import { generateApiKey } from "../src/auth/api-keys.ts";
-import { sha256Hex } from "../src/auth/sha256.ts";
-import type { ProducerEnv } from "../src/config/producer-env.ts";
-import { setLogLevel } from "../src/lib/log.ts";
+import type { ProducerEnv } from "../src/producer/producer-env.ts";
+import { generateApiKey } from "../src/shared/auth/api-keys.ts";
+import { sha256Hex } from "../src/shared/auth/sha256.ts";
+import { setLogLevel } from "../src/shared/lib/log.ts";
 import { profiled } from "./lib/cpu-profile.ts";
 import { median } from "./lib/events.ts";
 import producer from "./worker/bench-entry.ts";

@@ -20,10 +20,10 @@ import pg from "pg";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { pgRawSql } from "../scripts/db/pg-raw-sql.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
-import { maintainEvents } from "../src/db/maintain-events.ts";
-import { refreshDefinition } from "../src/db/rollup-definitions/refresh-definition.ts";
-import { saveDefinition } from "../src/db/rollup-definitions/save-definition.ts";
-import { rollupDefinitionSchema } from "../src/rollups/definitions/definition-schema.ts";
+import { maintainEvents } from "../src/consumer/db/maintain-events.ts";
+import { refreshDefinition } from "../src/consumer/db/rollup-definitions/refresh-definition.ts";
+import { saveDefinition } from "../src/consumer/db/rollup-definitions/save-definition.ts";
+import { rollupDefinitionSchema } from "../src/consumer/rollups/user-defined/definition-schema.ts";
 import { median } from "./lib/events.ts";
 import { writtenXidAb } from "./lib/written-xid-ab.ts";
 

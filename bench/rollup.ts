@@ -13,12 +13,12 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
-import type { Db } from "../src/db/client.ts";
-import { insertEvents } from "../src/db/insert-events.ts";
+import type { Db } from "../src/consumer/db/client.ts";
+import { insertEvents } from "../src/consumer/db/insert-events.ts";
+import { runBackfill } from "../src/consumer/rollups/run-backfill.ts";
+import { runRollup } from "../src/consumer/rollups/run-rollup.ts";
 import { PrismaClient } from "../src/generated/prisma-node/client.ts";
-import { DAY_MS, HOUR_MS } from "../src/lib/time.ts";
-import { runBackfill } from "../src/rollups/run-backfill.ts";
-import { runRollup } from "../src/rollups/run-rollup.ts";
+import { DAY_MS, HOUR_MS } from "../src/shared/lib/time.ts";
 import { median } from "./lib/events.ts";
 
 const { values: args } = parseArgs({

@@ -4,9 +4,9 @@
 // `npm run keys:create -- --admin`: a new admin token and its ADMIN_TOKEN_SHA256,
 // and a console session secret. `npm run keys:create -- --console`: only a new
 // console session secret (putting it ends every console session).
-import { generateApiKey, generateSecret } from "../src/auth/api-keys.ts";
-import { sha256Hex } from "../src/auth/sha256.ts";
-import { SOURCE_PATTERN } from "../src/events/fields.ts";
+import { generateApiKey, generateSecret } from "../src/shared/auth/api-keys.ts";
+import { sha256Hex } from "../src/shared/auth/sha256.ts";
+import { SOURCE_PATTERN } from "../src/shared/events/fields.ts";
 
 const source = process.argv[2];
 const consoleSecret = () =>

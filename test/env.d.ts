@@ -1,7 +1,7 @@
 // The bindings tests see through `cloudflare:workers`: each project gets one
 // Worker's (producer or consumer), plus what vitest.config.ts adds for tests.
-import type { ConsumerEnv } from "../src/config/consumer-env.ts";
-import type { ProducerEnv } from "../src/config/producer-env.ts";
+import type { ConsumerEnv } from "../src/consumer/consumer-env.ts";
+import type { ProducerEnv } from "../src/producer/producer-env.ts";
 
 type WorkerBindings = ProducerEnv & ConsumerEnv;
 
@@ -9,7 +9,7 @@ declare global {
   namespace Cloudflare {
     /** Both Workers' main modules export a default ExportedHandler; the consumer's stands for either (`exports.default.fetch`). */
     interface GlobalProps {
-      mainModule: typeof import("../src/consumer.ts");
+      mainModule: typeof import("../src/consumer/index.ts");
     }
     interface Env extends WorkerBindings {
       /** A Hyperdrive binding whose database accepts connections and never answers (test/support/hanging-endpoint.global.ts). */

@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../scripts/local-stack/embedded-postgres.ts";
 import type { LocalStack } from "../scripts/local-stack/start-local-stack.ts";
-import type { StageCounts } from "../src/db/read-stats.ts";
+import type { StageCounts } from "../src/consumer/db/read-stats.ts";
 import { type E2eStack, startE2eStack } from "./support/e2e-stack.ts";
 import { eventually as waitFor } from "./support/eventually.ts";
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
     env: { ...process.env, ...OFFLINE_ENV },
     stdio: "pipe",
   });
-  bundle = await readFile(join(dir, "producer.js"), "utf8");
+  bundle = await readFile(join(dir, "index.js"), "utf8");
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

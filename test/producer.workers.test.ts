@@ -6,7 +6,7 @@ import { exports } from "cloudflare:workers";
 import { signRequest } from "@eventline/protocol";
 import { CloudEvent, HTTP } from "cloudevents";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../src/config/limits.ts";
+import { LIMITS } from "../src/shared/config/limits.ts";
 import { contractChecked } from "./support/contract.ts";
 import { TEST_AUTH_FAILURE_LIMIT, TEST_KEYS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_SOURCES } from "./support/credentials.ts";
 import { enqueued, enqueuedEvent } from "./support/recorded-messages.ts";

@@ -2,8 +2,8 @@
 // pipeline benches: the consumer's statement (insertEvents) sent from Node on
 // `connections` open connections, `statements` each, in parallel.
 import pg from "pg";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 
 /** Events per second; `batch` makes each statement's events (new ids every call). */
 export async function directInsertRate(url: string, connections: number, statements: number, batch: () => EventMessage[]): Promise<number> {

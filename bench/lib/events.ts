@@ -1,5 +1,5 @@
-import { type EventMessage, packedFields } from "../../src/events/event-message.ts";
-import { packEvents } from "../../src/queue/pack-events.ts";
+import { type EventMessage, packedFields } from "../../src/shared/events/event-message.ts";
+import { packEvents } from "../../src/shared/queue/pack-events.ts";
 
 /** Realistic events: ~250-byte JSON payloads, ids unique per run. */
 export function makeEvents(n: number, runId: string, source = "bench"): EventMessage[] {

@@ -1,9 +1,9 @@
 // Variants of the consumer's function for the benches' comparisons, made from
-// its one definition (src/db/sql/eventline_insert_events.sql) by naming other
+// its one definition (src/consumer/db/sql/eventline_insert_events.sql) by naming other
 // objects in it: every substitution must find what it replaces, so a change to
 // the function that a variant no longer fits fails the bench instead of
 // measuring something else.
-import { DATABASE_FUNCTIONS } from "../../src/db/functions.ts";
+import { DATABASE_FUNCTIONS } from "../../src/consumer/db/functions.ts";
 
 const definition = (name: string) => {
   const f = DATABASE_FUNCTIONS.find((d) => d.name === name);

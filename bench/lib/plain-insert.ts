@@ -1,7 +1,7 @@
 // The benchmarks' baseline write: a plain multi-row INSERT … VALUES … ON
 // CONFLICT DO NOTHING with node-postgres, no deltas, no counters.
 import type pg from "pg";
-import type { EventMessage } from "../../src/events/event-message.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 
 export function plainMultiRowInsert(client: Pick<pg.ClientBase, "query">, events: readonly EventMessage[]) {
   const params: unknown[] = [];

@@ -1,8 +1,8 @@
-// The backfill statement before events was partitioned (src/db/recompute-range.ts as of
+// The backfill statement before events was partitioned (src/consumer/db/recompute-range.ts as of
 // commit abce120): it found the (source, type) pairs by skipping through their index
 // one probe per pair. bench/lifecycle.ts runs it on the unpartitioned layout as the
 // baseline of a full rollup run. $1 from, $2 to, $3 source, $4 type (null: all).
-import { utcDay } from "../../src/db/sql-fragments.ts";
+import { utcDay } from "../../src/consumer/db/sql-fragments.ts";
 
 export const RECOMPUTE_SQL_BEFORE_PARTITIONING = `
     WITH RECURSIVE pairs AS (

@@ -6,9 +6,9 @@ import pg from "pg";
 import { applyMigrations } from "../../scripts/db/migrate.ts";
 import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import type { RealPostgres } from "../../scripts/lib/real-postgres.ts";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import { maintainEvents } from "../../src/db/maintain-events.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import { maintainEvents } from "../../src/consumer/db/maintain-events.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 import { median } from "./events.ts";
 
 export interface WriteAb {

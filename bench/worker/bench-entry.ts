@@ -3,7 +3,7 @@
  * baseline routes under /__bench/ (bench-routes.ts). Only the benchmark's
  * edited wrangler config points `main` here.
  */
-import worker from "../../src/producer.ts";
+import worker from "../../src/producer/index.ts";
 import { benchRoutes } from "./bench-routes.ts";
 
 /** For the run without the rate limiter's simulator (its binding removed from the config): a limiter that always allows. */

@@ -11,9 +11,9 @@
  *   own; this route is the ceiling any ingest implementation could reach there.
  */
 import { Hono } from "hono";
-import type { ProducerEnv } from "../../src/config/producer-env.ts";
-import { packEvents } from "../../src/queue/pack-events.ts";
-import { sendPackets } from "../../src/queue/send-packets.ts";
+import type { ProducerEnv } from "../../src/producer/producer-env.ts";
+import { packEvents } from "../../src/shared/queue/pack-events.ts";
+import { sendPackets } from "../../src/shared/queue/send-packets.ts";
 
 export const benchRoutes = new Hono<{ Bindings: ProducerEnv }>();
 

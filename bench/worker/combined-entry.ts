@@ -2,8 +2,8 @@
  * Both Workers' handlers in one script, as Eventline shipped before the split:
  * the reference bench/workers.ts measures the producer and consumer against.
  */
-import consumer from "../../src/consumer.ts";
-import producer from "../../src/producer.ts";
+import consumer from "../../src/consumer/index.ts";
+import producer from "../../src/producer/index.ts";
 
 export default {
   fetch: (request, env, ctx) => producer.fetch(request, env, ctx),

@@ -16,10 +16,11 @@
  * `noop` only reads the request, what the route costs by itself.
  * Only the benchmark's edited wrangler config points `main` here.
  */
-import worker from "../../src/consumer.ts";
-import { readBatch } from "../../src/consumers/read-batch.ts";
-import { loadPrisma, withDatabase } from "../../src/db/client.ts";
-import { INSERT_EVENTS_SQL, insertEvents } from "../../src/db/insert-events.ts";
+
+import { loadPrisma, withDatabase } from "../../src/consumer/db/client.ts";
+import { INSERT_EVENTS_SQL, insertEvents } from "../../src/consumer/db/insert-events.ts";
+import worker from "../../src/consumer/index.ts";
+import { readBatch } from "../../src/consumer/queues/read-batch.ts";
 import { makeEvents } from "../lib/events.ts";
 
 export default {

@@ -40,7 +40,7 @@ export function prepareEvent(input: EventInput, now: number): { ok: true; event:
   let bytes: number;
   let measured: number;
   try {
-    // Key order and the fields measured are the server's own (src/ingest/validate-events.ts): id, type, occurredAt, payload.
+    // Key order and the fields measured are the server's own (src/producer/ingest/validate-events.ts): id, type, occurredAt, payload.
     // A field that JSON cannot hold is left out, so the server rejects this event alone rather than the whole batch.
     json = JSON.stringify({ id, type: given.type, occurredAt, payload: given.payload, source: given.source });
     bytes = utf8Length(json);

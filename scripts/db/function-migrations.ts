@@ -1,9 +1,9 @@
-// Database functions (src/db/functions.ts) travel in migrations, between
+// Database functions (src/consumer/db/functions.ts) travel in migrations, between
 // markers, so that `prisma migrate deploy` creates them too. A function's
 // current definition is the one in its newest migration.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DATABASE_FUNCTIONS } from "../../src/db/functions.ts";
+import { DATABASE_FUNCTIONS } from "../../src/consumer/db/functions.ts";
 import { MIGRATIONS_DIR } from "./migrations-dir.ts";
 
 const begin = (name: string) => `-- eventline function: ${name}`;

@@ -2,7 +2,7 @@
 // between the schema at the last migration and prisma/schema.prisma: what
 // `prisma migrate dev --create-only` produces, without a database or download.
 // It also (re)defines every database function whose definition in
-// src/db/functions.ts differs from its newest migration (function-migrations.ts).
+// src/consumer/db/functions.ts differs from its newest migration (function-migrations.ts).
 
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";

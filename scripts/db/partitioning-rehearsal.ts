@@ -5,8 +5,8 @@
 // (test/db/partitioning-migration.test.ts) and the benchmark
 // (bench/partitioning-migration.ts) both run it.
 import pg from "pg";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 import { applyMigrations } from "./migrate.ts";
 
 export const BEFORE_PARTITIONING = "20261129214321_ingest_lag";

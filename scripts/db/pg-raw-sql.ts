@@ -1,9 +1,9 @@
-// The RawSql slice of a Prisma client (src/db/client.ts) over a plain
+// The RawSql slice of a Prisma client (src/consumer/db/client.ts) over a plain
 // node-postgres connection: the same statement text and parameters, without
 // the pool. For benchmarks that separate the SQL's cost from the pool hop,
 // and for tests that need many real connections (each its own backend).
 import type pg from "pg";
-import type { RawSql } from "../../src/db/client.ts";
+import type { RawSql } from "../../src/consumer/db/client.ts";
 
 export function pgRawSql(client: pg.ClientBase): RawSql {
   // A tagged template's values become $1, $2, … in order, as Prisma numbers them.

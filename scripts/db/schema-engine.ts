@@ -59,7 +59,7 @@ const PG_TEXT_OID = 25;
 /**
  * Two differences from the native schema engine, mended on adapters from this factory:
  * - @prisma/adapter-pg runs a migration script by splitting it on every ";",
- *   which breaks a function body in dollar quotes (src/db/functions.ts). The
+ *   which breaks a function body in dollar quotes (src/consumer/db/functions.ts). The
  *   native engine sends a script whole; so do these adapters, in one
  *   simple-protocol query.
  * - Reading a database's schema (a diff from migrations, which replays them on

@@ -3,8 +3,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { generateApiKey, generateSecret } from "../../src/auth/api-keys.ts";
-import { sha256Hex } from "../../src/auth/sha256.ts";
+import { generateApiKey, generateSecret } from "../../src/shared/auth/api-keys.ts";
+import { sha256Hex } from "../../src/shared/auth/sha256.ts";
 
 export interface DevSecrets {
   source: string;

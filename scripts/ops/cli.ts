@@ -5,10 +5,10 @@
 import { readFile } from "node:fs/promises";
 import { Presets, SingleBar } from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
-import { DEAD_LETTER_STATUSES } from "../../src/admin/dead-letter-filter.ts";
+import { DEAD_LETTER_STATUSES } from "../../src/consumer/admin/dead-letter-filter.ts";
+import type { BackfillReport } from "../../src/consumer/rollups/run-backfill.ts";
 import type { ReplayJob } from "../../src/generated/prisma-node/client.ts";
-import { DAY_MS } from "../../src/lib/time.ts";
-import type { BackfillReport } from "../../src/rollups/run-backfill.ts";
+import { DAY_MS } from "../../src/shared/lib/time.ts";
 import { AdminClient, CliError, EXIT } from "./admin-client.ts";
 import { keyValues, lagLine, lifecycleLine, table } from "./format.ts";
 

@@ -1,10 +1,10 @@
 // fetch handler (consumer Worker): POST /admin/rollups/backfill, integration style.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import { backfillBounds } from "../../src/rollups/backfill-range.ts";
-import { runBackfill } from "../../src/rollups/run-backfill.ts";
-import { runRollup } from "../../src/rollups/run-rollup.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import { backfillBounds } from "../../src/consumer/rollups/backfill-range.ts";
+import { runBackfill } from "../../src/consumer/rollups/run-backfill.ts";
+import { runRollup } from "../../src/consumer/rollups/run-rollup.ts";
 import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN, TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
 import { eventOnDay } from "../support/packets.ts";

@@ -5,7 +5,7 @@ import {
   pendingWhere,
   replayRequestSchema,
   toSelection,
-} from "../../src/admin/dead-letter-filter.ts";
+} from "../../src/consumer/admin/dead-letter-filter.ts";
 
 describe("dead-letter selection", () => {
   it("translates a filter into a where clause", () => {

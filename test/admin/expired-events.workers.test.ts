@@ -5,8 +5,8 @@
 // test file writes, since the files share one database.
 import { exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import { packedFields } from "../../src/events/event-message.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import { packedFields } from "../../src/shared/events/event-message.ts";
 import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN, TEST_SOURCES } from "../support/credentials.ts";
 import { eventOnDay, eventPacketText } from "../support/packets.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toReplayMessages } from "../../src/admin/replay-selection.ts";
+import { toReplayMessages } from "../../src/consumer/admin/replay-selection.ts";
 import { eventMessage } from "../support/packets.ts";
 
 describe("toReplayMessages", () => {

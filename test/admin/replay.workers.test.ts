@@ -3,8 +3,8 @@
 // queue, and the consumer (this Worker's queue handler) writes it.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { continueReplay } from "../../src/admin/replay-dead-letters.ts";
-import { createReplayJob } from "../../src/db/replay-jobs.ts";
+import { continueReplay } from "../../src/consumer/admin/replay-dead-letters.ts";
+import { createReplayJob } from "../../src/consumer/db/replay-jobs.ts";
 import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN } from "../support/credentials.ts";
 import { batchOf, DEAD_LETTER_QUEUE, deliver, event, packet } from "../support/queue-batches.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateApiKey, identifyKey, parseApiKeys, presentedKey } from "../../src/auth/api-keys.ts";
-import { sha256Hex, timingSafeEqualString } from "../../src/auth/sha256.ts";
+import { generateApiKey, identifyKey, parseApiKeys, presentedKey } from "../../src/shared/auth/api-keys.ts";
+import { sha256Hex, timingSafeEqualString } from "../../src/shared/auth/sha256.ts";
 
 describe("API keys", () => {
   it("maps a key to its source through its SHA-256 hash only", async () => {

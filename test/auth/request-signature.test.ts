@@ -1,6 +1,6 @@
 import { type SignedRequest, signRequest } from "@eventline/protocol";
 import { describe, expect, it } from "vitest";
-import { parseSignatureHeader, parseSigningSecrets, verifySignature } from "../../src/auth/request-signature.ts";
+import { parseSignatureHeader, parseSigningSecrets, verifySignature } from "../../src/producer/ingest/request-signature.ts";
 
 const secret = "whsec_0123456789abcdef";
 const body = '{"type":"t","payload":{}}';

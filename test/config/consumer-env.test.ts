@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_LIFECYCLE_LIMITS, eventLifecycleConfig, redeliveryBaseDelaySeconds } from "../../src/config/consumer-env.ts";
-import { ConfigError } from "../../src/errors/config-error.ts";
+import { EVENT_LIFECYCLE_LIMITS, eventLifecycleConfig, redeliveryBaseDelaySeconds } from "../../src/consumer/consumer-env.ts";
+import { ConfigError } from "../../src/shared/errors/config-error.ts";
 
 describe("eventLifecycleConfig", () => {
   it("keeps events for ever and deduplicates for 90 days by default", () => {

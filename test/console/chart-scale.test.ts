@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barChart, lastDays, niceCeiling } from "../../src/console/chart-scale.ts";
+import { barChart, lastDays, niceCeiling } from "../../src/consumer/console/chart-scale.ts";
 import { prng } from "../support/prng.ts";
 
 describe("chart scale", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterFields, queryString, selectionFields } from "../../src/console/console-form.ts";
+import { filterFields, queryString, selectionFields } from "../../src/consumer/console/console-form.ts";
 
 describe("console forms", () => {
   it("keeps only given filter fields and reads a day as its UTC midnight", () => {

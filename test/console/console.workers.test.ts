@@ -4,10 +4,10 @@
 import { exports } from "cloudflare:workers";
 import { serializeSigned } from "hono/utils/cookie";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/auth/sha256.ts";
-import { SESSION_SECONDS, tokenFingerprint } from "../../src/console/session.ts";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
+import { SESSION_SECONDS, tokenFingerprint } from "../../src/consumer/console/session.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import { sha256Hex } from "../../src/shared/auth/sha256.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 import { TEST_ADMIN_TOKEN, TEST_AUTH_FAILURE_LIMIT, TEST_KEYS } from "../support/credentials.ts";
 import { db, sql, testEnv } from "../support/worker-db.ts";
 
@@ -99,7 +99,7 @@ describe("operator console", () => {
   it("ends every session when the admin token is rotated: the old token gets 401 and its sessions a login page", async () => {
     const cookie = await session();
     const rotated = { ...testEnv, ADMIN_TOKEN_SHA256: await sha256Hex("a-new-admin-token-after-a-leak") };
-    const { consumerApp } = await import("../../src/consumer.ts");
+    const { consumerApp } = await import("../../src/consumer/index.ts");
     expect((await consumerApp.request(`${HOST}/console`, { headers: { cookie } }, rotated)).status).toBe(303);
     const api = await consumerApp.request(`${HOST}/admin/stats`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }, rotated);
     expect(api.status).toBe(401);
@@ -112,7 +112,7 @@ describe("operator console", () => {
   it("ends every session when CONSOLE_SESSION_SECRET is rotated, and is disabled without one", async () => {
     const cookie = await session();
     const rotated = { ...testEnv, CONSOLE_SESSION_SECRET: "another-secret-of-at-least-32-characters!" };
-    const { consumerApp } = await import("../../src/consumer.ts");
+    const { consumerApp } = await import("../../src/consumer/index.ts");
     expect((await consumerApp.request(`${HOST}/console`, { headers: { cookie } }, rotated)).status).toBe(303);
     const without = { ...testEnv, CONSOLE_SESSION_SECRET: undefined };
     const res = await consumerApp.request(

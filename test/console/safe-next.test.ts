@@ -2,7 +2,7 @@
 // path that a Location header can carry. Seeded property test plus the
 // inputs a red team used.
 import { describe, expect, it } from "vitest";
-import { safeNext } from "../../src/console/safe-next.ts";
+import { safeNext } from "../../src/consumer/console/safe-next.ts";
 import { prng } from "../support/prng.ts";
 
 const ORIGIN = "https://ops.example";

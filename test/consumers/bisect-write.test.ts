@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bisectWrite } from "../../src/consumers/bisect-write.ts";
-import { classifyDbError } from "../../src/errors/classify-db-error.ts";
-import { PermanentError } from "../../src/errors/permanent-error.ts";
-import { RetryableError } from "../../src/errors/retryable-error.ts";
+import { bisectWrite } from "../../src/consumer/queues/bisect-write.ts";
+import { classifyDbError } from "../../src/shared/errors/classify-db-error.ts";
+import { PermanentError } from "../../src/shared/errors/permanent-error.ts";
+import { RetryableError } from "../../src/shared/errors/retryable-error.ts";
 
 /** A stand-in database that refuses any batch containing a poison value, like Postgres does. */
 function fakeTable(poison: Set<number>) {

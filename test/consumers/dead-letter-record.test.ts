@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toDeadLetter } from "../../src/consumers/dead-letter-record.ts";
-import { findUnstorable, isStorableText } from "../../src/events/storable.ts";
+import { toDeadLetter } from "../../src/consumer/queues/dead-letter-record.ts";
+import { findUnstorable, isStorableText } from "../../src/shared/events/storable.ts";
 import { eventMessage } from "../support/packets.ts";
 
 const message = eventMessage();

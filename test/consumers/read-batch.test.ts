@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readBatch } from "../../src/consumers/read-batch.ts";
+import { readBatch } from "../../src/consumer/queues/read-batch.ts";
 import { eventPacketText } from "../support/packets.ts";
 
 const event = (id: string) => JSON.stringify({ id, type: "t", occurredAt: "2026-11-01T00:00:00.000Z", payload: {} });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RETRY_POLICY, redeliveryDelaySeconds, redeliveryPolicy, retryWithBackoff } from "../../src/consumers/retry-policy.ts";
+import { RETRY_POLICY, redeliveryDelaySeconds, redeliveryPolicy, retryWithBackoff } from "../../src/consumer/queues/retry-policy.ts";
 import { prng } from "../support/prng.ts";
 
 const p = RETRY_POLICY.redelivery;

@@ -6,7 +6,7 @@
 import { Eventline } from "@eventline/client";
 import { WIRE_LIMITS } from "@eventline/protocol";
 import { describe, expect, it } from "vitest";
-import { validateEvents } from "../../src/ingest/validate-events.ts";
+import { validateEvents } from "../../src/producer/ingest/validate-events.ts";
 import { prng } from "../support/prng.ts";
 import { randomJson } from "../support/random-json.ts";
 

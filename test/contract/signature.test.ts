@@ -3,7 +3,7 @@
 // and headers sent; both through their public entry points.
 import { Eventline } from "@eventline/client";
 import { describe, expect, it } from "vitest";
-import { verifySignature } from "../../src/auth/request-signature.ts";
+import { verifySignature } from "../../src/producer/ingest/request-signature.ts";
 
 describe("client and server on the signature", () => {
   it("the client signs the exact request it sends, as the server verifies it", async () => {

@@ -3,13 +3,13 @@
 // direct GROUP BY over events, whatever arrived late or twice.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ConsumerEnv } from "../../src/config/consumer-env.ts";
-import entry from "../../src/consumer.ts";
-import { applyRollupDeltas } from "../../src/db/apply-rollup-deltas.ts";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
-import { runBackfill } from "../../src/rollups/run-backfill.ts";
-import { runRollup } from "../../src/rollups/run-rollup.ts";
+import type { ConsumerEnv } from "../../src/consumer/consumer-env.ts";
+import { applyRollupDeltas } from "../../src/consumer/db/apply-rollup-deltas.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import entry from "../../src/consumer/index.ts";
+import { runBackfill } from "../../src/consumer/rollups/run-backfill.ts";
+import { runRollup } from "../../src/consumer/rollups/run-rollup.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 import { prng } from "../support/prng.ts";
 import { db, sql, testEnv, uniq } from "../support/worker-db.ts";
 

@@ -2,7 +2,7 @@
 // one row per bucket, hours past a week into hour -infinity, and no count or
 // sum is lost (a metric built on the totals only goes up).
 import { describe, expect, it } from "vitest";
-import { compactIngestLag } from "../../src/db/compact-ingest-lag.ts";
+import { compactIngestLag } from "../../src/consumer/db/compact-ingest-lag.ts";
 import { db } from "../support/worker-db.ts";
 
 const totals = async () =>

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../../scripts/db/migrate.ts";
 import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
-import { applyRollupDeltas } from "../../src/db/apply-rollup-deltas.ts";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
+import { applyRollupDeltas } from "../../src/consumer/db/apply-rollup-deltas.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 import { prng } from "../support/prng.ts";
 
 const WRITERS = 16;

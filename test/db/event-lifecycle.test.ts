@@ -9,15 +9,15 @@ import { applyMigrations } from "../../scripts/db/migrate.ts";
 import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import { startRealPostgres } from "../../scripts/lib/real-postgres.ts";
 import { startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres.ts";
-import type { Db } from "../../src/db/client.ts";
-import { dropExpiredTables } from "../../src/db/drop-expired-tables.ts";
-import { getEvent } from "../../src/db/get-event.ts";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import { maintainEvents } from "../../src/db/maintain-events.ts";
-import { readEventLifecycle } from "../../src/db/read-event-lifecycle.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
+import type { Db } from "../../src/consumer/db/client.ts";
+import { dropExpiredTables } from "../../src/consumer/db/drop-expired-tables.ts";
+import { getEvent } from "../../src/consumer/db/get-event.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import { maintainEvents } from "../../src/consumer/db/maintain-events.ts";
+import { readEventLifecycle } from "../../src/consumer/db/read-event-lifecycle.ts";
 import { PrismaClient } from "../../src/generated/prisma-node/client.ts";
-import { DAY_MS } from "../../src/lib/time.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
+import { DAY_MS } from "../../src/shared/lib/time.ts";
 
 const DATABASES = {
   PGlite: () => startEmbeddedPostgres(),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../../scripts/db/migrate.ts";
 import { BEFORE_PARTITIONING, fillOldLayout, rehearsePartitioning } from "../../scripts/db/partitioning-rehearsal.ts";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
-import { insertEvents } from "../../src/db/insert-events.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
 
 const EVENTS = 1_000_000;
 

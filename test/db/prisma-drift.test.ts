@@ -12,7 +12,7 @@ import { readMigrationsList, SCHEMA_PATH } from "../../scripts/db/migrations-dir
 import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import { openSchemaEngine } from "../../scripts/db/schema-engine.ts";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
-import { dropExpiredTables } from "../../src/db/drop-expired-tables.ts";
+import { dropExpiredTables } from "../../src/consumer/db/drop-expired-tables.ts";
 
 const EMPTY = "-- This is an empty migration.";
 const filters = { externalTables: [], externalEnums: [] };

@@ -1,7 +1,7 @@
 // SQL text is safe by construction: every statement src/ sends as text
 // ($queryRawUnsafe, $executeRawUnsafe, node-postgres's query) is a module
 // constant built at load time from code, or a timed statement built by
-// src/db/timed-statement.ts (whose literals quote and check every value) —
+// src/consumer/db/timed-statement.ts (whose literals quote and check every value) —
 // never text that a request could have shaped. Checked on the TypeScript AST.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -37,7 +37,7 @@ function violations(path: string, text = readFileSync(path, "utf8")): string[] {
       if (UNSAFE.has(method) && !(first && ts.isIdentifier(first) && constants.has(first.text)))
         found.push(`${where}: ${method} takes ${first?.getText() ?? "nothing"}, not a module constant`);
       // node-postgres on the consumer's connection: only timed statements.
-      if (method === "query" && /\bsql\b|\.pg\b/.test(node.expression.expression.getText()) && path.includes("/src/db/")) {
+      if (method === "query" && /\bsql\b|\.pg\b/.test(node.expression.expression.getText()) && path.includes("/src/consumer/db/")) {
         const ok = first && ts.isCallExpression(first) && first.expression.getText() === "timedQuery";
         if (!ok) found.push(`${where}: query takes ${first?.getText() ?? "nothing"}, not a timedQuery(…)`);
       }
@@ -56,11 +56,11 @@ describe("SQL text in src/", () => {
   });
 
   it("catches text built in place, and a query that is not a timed statement (the check can fail)", () => {
-    const series = join(import.meta.dirname, "../../src/db/daily-series.ts");
+    const series = join(import.meta.dirname, "../../src/consumer/db/daily-series.ts");
     // The source text of a template built from a value: "(`SELECT ${from}`)".
     const built = readFileSync(series, "utf8").replace("(EVENTS_PER_DAY_SQL, from)", ["(`SELECT ", "$", "{from}`)"].join(""));
     expect(violations(series, built)).toEqual([expect.stringMatching(/\$queryRawUnsafe takes `SELECT \$\{from\}`, not a module constant/)]);
-    const insert = join(import.meta.dirname, "../../src/db/insert-events.ts");
+    const insert = join(import.meta.dirname, "../../src/consumer/db/insert-events.ts");
     const untimed = readFileSync(insert, "utf8").replace("await sql.query(", "await sql.query(`SELECT 1`, ");
     expect(violations(insert, untimed)).toEqual([expect.stringMatching(/query takes `SELECT 1`, not a timedQuery/)]);
   });

@@ -5,7 +5,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
-import { integerLiteral, jsonbLiteral, lastRows, timedQuery } from "../../src/db/timed-statement.ts";
+import { integerLiteral, jsonbLiteral, lastRows, timedQuery } from "../../src/consumer/db/timed-statement.ts";
 import { prng } from "../support/prng.ts";
 
 let server: RealPostgres;

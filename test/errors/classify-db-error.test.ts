@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { classifyDbError } from "../../src/errors/classify-db-error.ts";
-import { PermanentError } from "../../src/errors/permanent-error.ts";
-import { RetryableError } from "../../src/errors/retryable-error.ts";
+import { classifyDbError } from "../../src/shared/errors/classify-db-error.ts";
+import { PermanentError } from "../../src/shared/errors/permanent-error.ts";
+import { RetryableError } from "../../src/shared/errors/retryable-error.ts";
 
 /** The shape Prisma gives a failed raw query through a driver adapter (P2010 + SQLSTATE). */
 const rawQueryError = (sqlstate: string, kind = "postgres") =>

@@ -5,10 +5,10 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
-import { classifyDbError } from "../../src/errors/classify-db-error.ts";
-import { PermanentError } from "../../src/errors/permanent-error.ts";
-import { RetryableError } from "../../src/errors/retryable-error.ts";
 import { PrismaClient } from "../../src/generated/prisma-node/client.ts";
+import { classifyDbError } from "../../src/shared/errors/classify-db-error.ts";
+import { PermanentError } from "../../src/shared/errors/permanent-error.ts";
+import { RetryableError } from "../../src/shared/errors/retryable-error.ts";
 
 let server: RealPostgres;
 let client: pg.Client;

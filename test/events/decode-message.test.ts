@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PermanentError } from "../../src/errors/permanent-error.ts";
-import { decodeEventMessage, decodeMessage } from "../../src/events/decode-message.ts";
+import { PermanentError } from "../../src/shared/errors/permanent-error.ts";
+import { decodeEventMessage, decodeMessage } from "../../src/shared/events/decode-message.ts";
 import { eventMessage } from "../support/packets.ts";
 
 const message = eventMessage();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstCompleteDay, nextDropDay } from "../../src/events/retention.ts";
+import { firstCompleteDay, nextDropDay } from "../../src/shared/events/retention.ts";
 
 const at = (iso: string) => new Date(iso);
 

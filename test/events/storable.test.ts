@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findUnstorable, isStorableInstant, isStorableText, sliceText, toStorableText } from "../../src/events/storable.ts";
+import { findUnstorable, isStorableInstant, isStorableText, sliceText, toStorableText } from "../../src/shared/events/storable.ts";
 
 const nested = (levels: number) => {
   let v: unknown = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signedEventId, uuidv7 } from "../../src/events/uuidv7.ts";
+import { signedEventId, uuidv7 } from "../../src/shared/events/uuidv7.ts";
 
 const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

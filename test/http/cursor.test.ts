@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor } from "../../src/http/cursor.ts";
+import { decodeCursor, encodeCursor } from "../../src/shared/http/cursor.ts";
 
 describe("cursor", () => {
   it("round-trips values through a URL-safe string", () => {

@@ -7,9 +7,9 @@ import type { ErrorResponse, IngestResponse, Rejection } from "@eventline/protoc
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type * as z from "zod/mini";
-import { operationsOpenApi } from "../../src/admin/operations-api.ts";
-import type { errorResponseSchema, rejectionSchema } from "../../src/http/error-response.ts";
-import { ingestOpenApi, type ingestResponseSchema } from "../../src/ingest/ingest-api.ts";
+import { operationsOpenApi } from "../../src/consumer/admin/operations-api.ts";
+import { ingestOpenApi, type ingestResponseSchema } from "../../src/producer/ingest/ingest-api.ts";
+import type { errorResponseSchema, rejectionSchema } from "../../src/shared/http/error-response.ts";
 import { contractViolation } from "../support/contract.ts";
 
 describe("OpenAPI documents", () => {

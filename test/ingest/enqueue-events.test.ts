@@ -2,9 +2,9 @@
 // queue here is a stand-in that fails on command (the real local queue never
 // refuses): the component under test is the mapping, not the queue.
 import { describe, expect, it } from "vitest";
-import { packedFields } from "../../src/events/event-message.ts";
-import { enqueueEvents } from "../../src/ingest/enqueue-events.ts";
-import type { AcceptedEvent } from "../../src/ingest/validate-events.ts";
+import { enqueueEvents } from "../../src/producer/ingest/enqueue-events.ts";
+import type { AcceptedEvent } from "../../src/producer/ingest/validate-events.ts";
+import { packedFields } from "../../src/shared/events/event-message.ts";
 import { eventPacketText } from "../support/packets.ts";
 
 /** `n` accepted events of about `payloadChars` bytes each, as validateEvents hands them over. */

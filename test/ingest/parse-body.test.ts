@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBody } from "../../src/ingest/parse-body.ts";
+import { parseBody } from "../../src/producer/ingest/parse-body.ts";
 
 const h = (init: Record<string, string>) => new Headers(init);
 const json = h({ "content-type": "application/json" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { refusal } from "../../src/ingest/refusal.ts";
-import type { Rejection } from "../../src/ingest/rejection.ts";
+import { refusal } from "../../src/producer/ingest/refusal.ts";
+import type { Rejection } from "../../src/producer/ingest/rejection.ts";
 
 const r = (code: Rejection["code"], index = 0): Rejection => ({ index, code, path: "type", message: "bad" });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/config/limits.ts";
-import { eventMessageSchema } from "../../src/events/event-message.ts";
-import { signedEventId, uuidv7 } from "../../src/events/uuidv7.ts";
-import type { Candidate } from "../../src/ingest/parse-body.ts";
-import { validateEvents } from "../../src/ingest/validate-events.ts";
+import type { Candidate } from "../../src/producer/ingest/parse-body.ts";
+import { validateEvents } from "../../src/producer/ingest/validate-events.ts";
+import { LIMITS } from "../../src/shared/config/limits.ts";
+import { eventMessageSchema } from "../../src/shared/events/event-message.ts";
+import { signedEventId, uuidv7 } from "../../src/shared/events/uuidv7.ts";
 
 const now = new Date("2026-11-27T12:00:00.000Z");
 const ctx = { source: "tenant-a", now, maxFutureSkewSeconds: 300, newId: () => uuidv7(now.getTime()) };

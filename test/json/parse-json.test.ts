@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError } from "../../src/errors/json-syntax-error.ts";
-import { parseJson } from "../../src/json/parse-json.ts";
+import { JsonSyntaxError } from "../../src/shared/errors/json-syntax-error.ts";
+import { parseJson } from "../../src/shared/json/parse-json.ts";
 import { prng } from "../support/prng.ts";
 import { randomJson } from "../support/random-json.ts";
 

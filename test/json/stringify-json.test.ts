@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stringifyJson } from "../../src/json/stringify-json.ts";
+import { stringifyJson } from "../../src/shared/json/stringify-json.ts";
 import { prng } from "../support/prng.ts";
 import { randomJson } from "../support/random-json.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LAG_BUCKET_BOUNDS_SECONDS, lagQuantile } from "../../src/lib/lag-buckets.ts";
+import { LAG_BUCKET_BOUNDS_SECONDS, lagQuantile } from "../../src/shared/lib/lag-buckets.ts";
 
 const counts = (entries: Record<number, number>) => Array.from({ length: LAG_BUCKET_BOUNDS_SECONDS.length + 1 }, (_, i) => entries[i] ?? 0);
 

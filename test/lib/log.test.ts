@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { logLevel } from "../../src/config/log-level.ts";
-import { log, setLogLevel } from "../../src/lib/log.ts";
+import { logLevel } from "../../src/shared/config/log-level.ts";
+import { log, setLogLevel } from "../../src/shared/lib/log.ts";
 
 describe("log", () => {
   afterEach(() => {

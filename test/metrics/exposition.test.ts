@@ -5,9 +5,9 @@
 import { execFileSync } from "node:child_process";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { describe, expect, it } from "vitest";
-import { LAG_BUCKET_BOUNDS_SECONDS } from "../../src/lib/lag-buckets.ts";
-import { renderMetrics, wantsOpenMetrics } from "../../src/metrics/exposition.ts";
-import { type MetricsSnapshot, metricFamilies } from "../../src/metrics/metric-families.ts";
+import { renderMetrics, wantsOpenMetrics } from "../../src/consumer/metrics/exposition.ts";
+import { type MetricsSnapshot, metricFamilies } from "../../src/consumer/metrics/metric-families.ts";
+import { LAG_BUCKET_BOUNDS_SECONDS } from "../../src/shared/lib/lag-buckets.ts";
 
 const snapshot: MetricsSnapshot = {
   now: new Date("2026-11-29T12:00:00Z"),

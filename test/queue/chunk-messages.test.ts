@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/config/limits.ts";
-import { chunkBySizeAndCount } from "../../src/queue/chunk-messages.ts";
+import { LIMITS } from "../../src/shared/config/limits.ts";
+import { chunkBySizeAndCount } from "../../src/shared/queue/chunk-messages.ts";
 
 describe("chunkBySizeAndCount", () => {
   it("never puts more than 100 messages in a chunk and keeps order", () => {

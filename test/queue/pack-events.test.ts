@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/config/limits.ts";
-import { packEvents } from "../../src/queue/pack-events.ts";
+import { LIMITS } from "../../src/shared/config/limits.ts";
+import { packEvents } from "../../src/shared/queue/pack-events.ts";
 import { eventPacketText } from "../support/packets.ts";
 
 const event = (id: string, payloadChars = 10) => {

@@ -6,7 +6,7 @@ import {
   MAX_BACKFILL_DAYS,
   nextWindowDays,
   windowFrom,
-} from "../../src/rollups/backfill-range.ts";
+} from "../../src/consumer/rollups/backfill-range.ts";
 
 describe("backfill range", () => {
   it("turns inclusive days into a half-open UTC range", () => {

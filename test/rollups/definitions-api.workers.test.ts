@@ -4,10 +4,10 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ConsumerEnv } from "../../src/config/consumer-env.ts";
-import entry from "../../src/consumer.ts";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
+import type { ConsumerEnv } from "../../src/consumer/consumer-env.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import entry from "../../src/consumer/index.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 import { contractChecked } from "../support/contract.ts";
 import { TEST_ADMIN_TOKEN } from "../support/credentials.ts";
 import { sql, testEnv, uniq } from "../support/worker-db.ts";

@@ -1,11 +1,11 @@
 // The pure parts of rollups users define: definitions, pointers, bucket
 // labels, the data's JSON and CSV, a chart's series.
 import { describe, expect, it } from "vitest";
-import { type CellRow, columns, dataRow, rowsCsv, rowsJson } from "../../src/rollups/definitions/data-rows.ts";
-import { rollupDefinitionSchema } from "../../src/rollups/definitions/definition-schema.ts";
-import { pointerTarget, pointerTokens } from "../../src/rollups/definitions/json-pointer.ts";
-import { bucketLabels, seriesOf } from "../../src/rollups/definitions/series.ts";
-import { formatInZone } from "../../src/rollups/definitions/zoned-time.ts";
+import { type CellRow, columns, dataRow, rowsCsv, rowsJson } from "../../src/consumer/rollups/user-defined/data-rows.ts";
+import { rollupDefinitionSchema } from "../../src/consumer/rollups/user-defined/definition-schema.ts";
+import { pointerTarget, pointerTokens } from "../../src/consumer/rollups/user-defined/json-pointer.ts";
+import { bucketLabels, seriesOf } from "../../src/consumer/rollups/user-defined/series.ts";
+import { formatInZone } from "../../src/consumer/rollups/user-defined/zoned-time.ts";
 
 describe("JSON Pointers", () => {
   it("unescape ~1 and ~0 and read columns or paths", () => {

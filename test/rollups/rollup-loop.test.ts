@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rollupLoop } from "../../src/rollups/rollup-loop.ts";
+import { rollupLoop } from "../../src/consumer/rollups/rollup-loop.ts";
 
 describe("rollupLoop", () => {
   it("runs chunks until one finds nothing pending", async () => {

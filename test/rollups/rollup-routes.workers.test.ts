@@ -1,8 +1,8 @@
 // fetch handler (consumer Worker): GET /v1/rollups, integration style.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { insertEvents } from "../../src/db/insert-events.ts";
-import { runRollup } from "../../src/rollups/run-rollup.ts";
+import { insertEvents } from "../../src/consumer/db/insert-events.ts";
+import { runRollup } from "../../src/consumer/rollups/run-rollup.ts";
 import { contractChecked } from "../support/contract.ts";
 import { TEST_KEYS, TEST_SOURCES } from "../support/credentials.ts";
 import { eventOnDay } from "../support/packets.ts";

@@ -6,11 +6,11 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgRawSql } from "../../scripts/db/pg-raw-sql.ts";
 import { type RealPostgres, startRealPostgres } from "../../scripts/lib/real-postgres.ts";
-import { purgeRetiredCells } from "../../src/db/rollup-definitions/purge-retired-cells.ts";
-import { readDefinitions } from "../../src/db/rollup-definitions/read-definitions.ts";
-import { refreshDefinition } from "../../src/db/rollup-definitions/refresh-definition.ts";
-import type { EventMessage } from "../../src/events/event-message.ts";
-import type { RollupDefinition } from "../../src/rollups/definitions/definition-schema.ts";
+import { purgeRetiredCells } from "../../src/consumer/db/rollup-definitions/purge-retired-cells.ts";
+import { readDefinitions } from "../../src/consumer/db/rollup-definitions/read-definitions.ts";
+import { refreshDefinition } from "../../src/consumer/db/rollup-definitions/refresh-definition.ts";
+import type { RollupDefinition } from "../../src/consumer/rollups/user-defined/definition-schema.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 import { deployment, FIRST, plusDays, REDELIVERY } from "../db/support/deployment.ts";
 import { dataOf, expectedOf, refreshToCurrent, save } from "./support/rollup-harness.ts";
 

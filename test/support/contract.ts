@@ -3,9 +3,9 @@
 // the document says. Runs in workerd (where JSON Schema compilers cannot
 // generate code) on the zod schemas the documents are built from; the Node
 // variant (contract-node.ts) checks the served documents' JSON Schemas.
-import { CONSUMER_OPERATIONS } from "../../src/admin/operations-api.ts";
-import type { Operation } from "../../src/http/openapi/build-document.ts";
-import { INGEST_OPERATIONS } from "../../src/ingest/ingest-api.ts";
+import { CONSUMER_OPERATIONS } from "../../src/consumer/admin/operations-api.ts";
+import { INGEST_OPERATIONS } from "../../src/producer/ingest/ingest-api.ts";
+import type { Operation } from "../../src/shared/http/openapi/build-document.ts";
 
 export type Worker = "producer" | "consumer";
 const OPERATIONS: Record<Worker, readonly Operation[]> = { producer: INGEST_OPERATIONS, consumer: CONSUMER_OPERATIONS };

@@ -2,7 +2,7 @@
 // plausible ones, each labelled with whether the producer must accept it.
 // Events are built as JSON text, so that what JSON.parse would hide (a
 // repeated key, a number a double cannot hold) reaches the server as sent.
-import { LIMITS } from "../../src/config/limits.ts";
+import { LIMITS } from "../../src/shared/config/limits.ts";
 import type { prng } from "./prng.ts";
 import { randomJson } from "./random-json.ts";
 

@@ -1,4 +1,4 @@
-import type { EventMessage } from "../../src/events/event-message.ts";
+import type { EventMessage } from "../../src/shared/events/event-message.ts";
 
 /** A v2 message body, written the way the producer writes one (for tests that build messages by hand). */
 export function eventPacketText(source: string, receivedAt: string, eventTexts: string[]): string {

@@ -2,9 +2,9 @@
 // exactly which messages were acked and retried. The handler is called as the
 // runtime calls it: (batch, env, ctx).
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import type { ConsumerEnv } from "../../src/config/consumer-env.ts";
-import entry from "../../src/consumer.ts";
-import { type EventMessage, packedFields } from "../../src/events/event-message.ts";
+import type { ConsumerEnv } from "../../src/consumer/consumer-env.ts";
+import entry from "../../src/consumer/index.ts";
+import { type EventMessage, packedFields } from "../../src/shared/events/event-message.ts";
 import { eventPacketText } from "./packets.ts";
 import { testEnv, uniq } from "./worker-db.ts";
 

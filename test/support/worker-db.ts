@@ -2,7 +2,7 @@
 // the Worker uses (HYPERDRIVE): the real local database, not a copy. One
 // connection per test file: workerd ties sockets to the file's context.
 import { env } from "cloudflare:workers";
-import { type Database, loadPrisma, openDatabase } from "../../src/db/client.ts";
+import { type Database, loadPrisma, openDatabase } from "../../src/consumer/db/client.ts";
 
 export const testEnv = env;
 await loadPrisma();

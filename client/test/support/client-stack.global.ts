@@ -5,7 +5,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
-import { sha256Hex } from "../../../src/auth/sha256.ts";
+import { sha256Hex } from "../../../src/shared/auth/sha256.ts";
 import { startE2eStack } from "../../../test/support/e2e-stack.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
 

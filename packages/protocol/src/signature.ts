@@ -4,7 +4,7 @@
  * method, the path and query, the content type, every `ce-*` header, and the
  * body's exact bytes — everything that changes what a request means, so a
  * captured request cannot be re-sent meaning something else. The server
- * verifies with the same functions (src/auth/request-signature.ts).
+ * verifies with the same functions (src/producer/ingest/request-signature.ts).
  * Web Crypto only, so it runs in Node, Workers and browsers alike.
  */
 import { toHex } from "./hex.ts";

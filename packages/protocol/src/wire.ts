@@ -1,6 +1,6 @@
 /**
  * The wire contract of POST /v1/events that the client and the server share:
- * this one module is where the server's ingest limits live (src/config/limits.ts
+ * this one module is where the server's ingest limits live (src/shared/config/limits.ts
  * spreads them), so the client batches within exactly what the server accepts.
  */
 export const WIRE_LIMITS = {
@@ -12,7 +12,7 @@ export const WIRE_LIMITS = {
   maxEventsPerRequest: 1000,
   /** `id` length bound. */
   maxIdLength: 128,
-  /** `type` length bound (the server builds its pattern from it: src/events/fields.ts). */
+  /** `type` length bound (the server builds its pattern from it: src/shared/events/fields.ts). */
   maxTypeLength: 64,
   /** `source` length bound (likewise). */
   maxSourceLength: 64,

@@ -5,12 +5,12 @@ import pg from "pg";
 import { applyMigrations } from "../../../scripts/db/migrate.ts";
 import { pgRawSql } from "../../../scripts/db/pg-raw-sql.ts";
 import type { RealPostgres } from "../../../scripts/lib/real-postgres.ts";
-import type { EventLifecycleConfig } from "../../../src/config/consumer-env.ts";
-import { dropExpiredTables } from "../../../src/db/drop-expired-tables.ts";
-import { type DeliveryCounts, type InsertReport, insertEvents } from "../../../src/db/insert-events.ts";
-import { maintainEvents } from "../../../src/db/maintain-events.ts";
-import type { EventMessage } from "../../../src/events/event-message.ts";
-import { DAY_MS } from "../../../src/lib/time.ts";
+import type { EventLifecycleConfig } from "../../../src/consumer/consumer-env.ts";
+import { dropExpiredTables } from "../../../src/consumer/db/drop-expired-tables.ts";
+import { type DeliveryCounts, type InsertReport, insertEvents } from "../../../src/consumer/db/insert-events.ts";
+import { maintainEvents } from "../../../src/consumer/db/maintain-events.ts";
+import type { EventMessage } from "../../../src/shared/events/event-message.ts";
+import { DAY_MS } from "../../../src/shared/lib/time.ts";
 
 let databases = 0;
 

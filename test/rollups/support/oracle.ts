@@ -1,7 +1,7 @@
 // The from-scratch GROUP BY a definition's data must equal, computed here in
 // JavaScript, independently of the SQL: its own bucketing (offsets from Intl),
 // its own JSON Pointer reading, its own exact decimal arithmetic.
-import type { RollupDefinition } from "../../../src/rollups/definitions/definition-schema.ts";
+import type { RollupDefinition } from "../../../src/consumer/rollups/user-defined/definition-schema.ts";
 
 export interface StoredEvent {
   source: string;

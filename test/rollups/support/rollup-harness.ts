@@ -2,14 +2,14 @@
 // reads their data the way the API does, for comparison with the oracle.
 import type pg from "pg";
 import { pgRawSql } from "../../../scripts/db/pg-raw-sql.ts";
-import { readCells } from "../../../src/db/rollup-definitions/read-cells.ts";
-import { readDefinitions } from "../../../src/db/rollup-definitions/read-definitions.ts";
-import { refreshDefinition } from "../../../src/db/rollup-definitions/refresh-definition.ts";
-import { saveDefinition } from "../../../src/db/rollup-definitions/save-definition.ts";
-import { dataRow, rowsJson } from "../../../src/rollups/definitions/data-rows.ts";
-import type { RollupDefinition } from "../../../src/rollups/definitions/definition-schema.ts";
-import { rollupDefinitionSchema } from "../../../src/rollups/definitions/definition-schema.ts";
-import { formatInZone } from "../../../src/rollups/definitions/zoned-time.ts";
+import { readCells } from "../../../src/consumer/db/rollup-definitions/read-cells.ts";
+import { readDefinitions } from "../../../src/consumer/db/rollup-definitions/read-definitions.ts";
+import { refreshDefinition } from "../../../src/consumer/db/rollup-definitions/refresh-definition.ts";
+import { saveDefinition } from "../../../src/consumer/db/rollup-definitions/save-definition.ts";
+import { dataRow, rowsJson } from "../../../src/consumer/rollups/user-defined/data-rows.ts";
+import type { RollupDefinition } from "../../../src/consumer/rollups/user-defined/definition-schema.ts";
+import { rollupDefinitionSchema } from "../../../src/consumer/rollups/user-defined/definition-schema.ts";
+import { formatInZone } from "../../../src/consumer/rollups/user-defined/zoned-time.ts";
 import { groupBy, type StoredEvent } from "./oracle.ts";
 
 export const save = (client: pg.ClientBase, name: string, def: unknown) =>

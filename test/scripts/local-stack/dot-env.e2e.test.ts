@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeEditedWranglerConfig } from "../../../scripts/local-stack/edited-wrangler-config.ts";
 import { type LocalStack, startLocalStack } from "../../../scripts/local-stack/start-local-stack.ts";
-import { sha256Hex } from "../../../src/auth/sha256.ts";
+import { sha256Hex } from "../../../src/shared/auth/sha256.ts";
 
 const DOTENV_ADMIN_TOKEN = "evla_from_dot_env_0123456789abcdef0123456789ab";
 const DOTENV_API_KEY = "evl_from_dot_env_0123456789abcdef0123456789abcd";

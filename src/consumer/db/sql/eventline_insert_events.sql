@@ -1,0 +1,125 @@
+-- Writes a batch of events (a jsonb array of event messages) idempotently and
+-- answers how many it wrote, how many copies it set aside as past retention,
+-- and retention's horizon as it saw it. The rules it keeps are explained in
+-- src/consumer/db/insert-events.ts and eventline_ledger_generation.sql.
+CREATE OR REPLACE FUNCTION eventline_insert_events(batch jsonb, first_deliveries bigint, redeliveries bigint,
+  OUT written bigint, OUT expired bigint, OUT expired_before timestamptz)
+LANGUAGE plpgsql AS $function$
+#variable_conflict use_column
+DECLARE
+  probe_history boolean;
+  horizon timestamptz;
+  optimistic boolean := redeliveries = 0;
+  attempt integer := 0;
+  message text;
+  known_sources text[] := '{}';
+  known_ids text[] := '{}';
+  -- The rows the insert wrote, for the bookkeeping statement.
+  sources text[];
+  types text[];
+  occurred timestamptz[];
+  received timestamptz[];
+BEGIN
+  LOOP
+    SELECT l.history_dedupe_until > clock_timestamp(), l.expired_before INTO probe_history, expired_before
+    FROM event_lifecycle l WHERE l.id = 1;
+    horizon := coalesce(expired_before, '-infinity');
+    attempt := attempt + 1;
+    BEGIN
+      IF probe_history THEN
+        -- Ids events_history holds, which the ledger never saw. A statement of its own, so it is
+        -- never planned once the probe has ended (or the table is gone).
+        SELECT coalesce(array_agg(h.source), '{}'), coalesce(array_agg(h.id), '{}') INTO known_sources, known_ids
+        FROM jsonb_to_recordset(batch) AS b(source text, id text)
+        JOIN events_history h ON h.source = b.source AND h.id = b.id;
+      END IF;
+
+      IF optimistic THEN
+        -- Every row as new, without ON CONFLICT's speculative insertion: a copy the ledger or
+        -- events already holds fails the statement with unique_violation. The ledger's rows go
+        -- first (events' insert reads their count), each table's in key order: no two writers wait
+        -- on each other in a cycle. Byte order (COLLATE "C") compares with memcmp, not the locale.
+        WITH r AS (SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids)),
+        ledger AS (
+          INSERT INTO event_ids (generation, source, id, received_at)
+          SELECT r.generation + k, r.source, r.id, r.received_at FROM r, generate_series(0, r.ledger_rows - 1) AS k
+          WHERE NOT r.expired ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
+          RETURNING 1
+        ), ins AS (
+          INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
+          SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
+          FROM r CROSS JOIN (SELECT count(*) FROM ledger) AS ledger_first
+          WHERE NOT r.expired AND NOT r.known ORDER BY r.source COLLATE "C", r.id COLLATE "C"
+          RETURNING source, type, occurred_at, received_at
+        )
+        SELECT array_agg(source), array_agg(type), array_agg(occurred_at), array_agg(received_at), (SELECT count(*) FROM r WHERE r.expired)
+        INTO sources, types, occurred, received, expired FROM ins;
+      ELSE
+        -- Checked: a copy is new when every ledger row it writes is new (eventline_ledger_generation.sql), and
+        -- events' own key sets aside a copy whose original the ledger no longer remembers.
+        WITH r AS (SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids)),
+        new_ids AS (
+          INSERT INTO event_ids (generation, source, id, received_at)
+          SELECT r.generation + k, r.source, r.id, r.received_at FROM r, generate_series(0, r.ledger_rows - 1) AS k
+          WHERE NOT r.expired ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
+          ON CONFLICT DO NOTHING
+          RETURNING source, id
+        ), fresh AS (
+          SELECT r.* FROM r JOIN (SELECT source, id, count(*) AS n FROM new_ids GROUP BY 1, 2) l USING (source, id)
+          WHERE l.n = r.ledger_rows AND NOT r.known
+        ), inserted AS (
+          INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
+          SELECT f.source, f.id, f.type, f.occurred_at, f.received_at, f.payload, f.attributes
+          FROM fresh f ORDER BY f.source COLLATE "C", f.id COLLATE "C"
+          ON CONFLICT (source, id, received_at) DO NOTHING
+          RETURNING source, type, occurred_at, received_at
+        )
+        SELECT array_agg(source), array_agg(type), array_agg(occurred_at), array_agg(received_at), (SELECT count(*) FROM r WHERE r.expired)
+        INTO sources, types, occurred, received, expired FROM inserted;
+      END IF;
+      written := coalesce(cardinality(sources), 0);
+
+      -- Bookkeeping of the rows really inserted: their (day, source, type) rollup deltas, so a late
+      -- event is counted by the next rollup run however old its day, and a duplicate never is; and
+      -- each one's ingest → row lag. Both in this connection's shard.
+      WITH w AS (
+        SELECT * FROM unnest(sources, types, occurred, received) AS w(source, type, occurred_at, received_at)
+      ), deltas AS (
+        INSERT INTO rollup_deltas AS d (day, source, type, shard, count, first_occurred_at, last_occurred_at)
+        SELECT (w.occurred_at AT TIME ZONE 'UTC')::date, w.source, w.type, eventline_shard(), count(*), min(w.occurred_at), max(w.occurred_at)
+        FROM w GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (day, source, type, shard) DO UPDATE SET count = d.count + EXCLUDED.count,
+          first_occurred_at = least(d.first_occurred_at, EXCLUDED.first_occurred_at),
+          last_occurred_at = greatest(d.last_occurred_at, EXCLUDED.last_occurred_at), updated_at = now()
+      )
+      INSERT INTO ingest_lag AS l (hour, shard, bucket, count, sum_seconds)
+      SELECT date_trunc('hour', now()), eventline_shard(), eventline_lag_bucket(s.seconds), count(*), sum(s.seconds)
+      FROM (SELECT greatest(0, extract(epoch FROM clock_timestamp() - w.received_at)::double precision) AS seconds FROM w) s
+      GROUP BY 3 ORDER BY 3
+      ON CONFLICT (hour, shard, bucket) DO UPDATE SET count = l.count + EXCLUDED.count, sum_seconds = l.sum_seconds + EXCLUDED.sum_seconds;
+
+      PERFORM eventline_count_stages(accepted => first_deliveries, written => written, expired => expired,
+        duplicates => jsonb_array_length(batch) - written - expired, retried => redeliveries);
+      RETURN;
+    EXCEPTION
+      WHEN unique_violation THEN
+        -- A copy of an event already written: the checked statement tells it apart.
+        IF NOT optimistic THEN
+          RAISE;
+        END IF;
+        optimistic := false;
+      WHEN check_violation THEN
+        GET STACKED DIAGNOSTICS message = MESSAGE_TEXT;
+        IF message NOT LIKE 'no partition of relation %' THEN
+          RAISE;
+        END IF;
+        -- A receipt day or a ledger generation without its partition yet: create it (or, for a day
+        -- retention took out meanwhile, read the new horizon) and write again.
+        IF attempt >= 3 THEN
+          RAISE EXCEPTION 'events: % after % attempts', message, attempt USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+        PERFORM eventline_add_partitions_for(batch);
+    END;
+  END LOOP;
+END
+$function$;
