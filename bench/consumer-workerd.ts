@@ -56,7 +56,7 @@ const bench = await startBenchStack({
   database: { directUrl: url },
   vars: { consumer: { BENCH_POOLER_URL: `${pooler.url}?sslmode=disable` } },
   apiKeys: "bench:0000000000000000000000000000000000000000000000000000000000000000",
-  edits: [[/^main = ".*\/src\/consumer\.ts"$/m, `main = ${JSON.stringify(resolve("bench/worker/consumer-bench-entry.ts"))}`]],
+  edits: [[/^main = ".*\/src\/consumer\/index\.ts"$/m, `main = ${JSON.stringify(resolve("bench/worker/consumer-bench-entry.ts"))}`]],
 });
 const { stack } = bench;
 const groups = { workersPgid: stack.workers.child.pid! };

@@ -11,7 +11,7 @@ import type { DatabaseProcess } from "./database-process.ts";
 
 /** The wrangler.toml edit that serves the benchmark's build of the producer (bench/worker/bench-entry.ts: the production entry plus the baseline routes). */
 export const BENCH_PRODUCER: [RegExp, string] = [
-  /^main = ".*\/src\/producer\.ts"$/m,
+  /^main = ".*\/src\/producer\/index\.ts"$/m,
   `main = ${JSON.stringify(resolve(import.meta.dirname, "../worker/bench-entry.ts"))}`,
 ];
 
