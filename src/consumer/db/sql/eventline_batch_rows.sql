@@ -13,16 +13,20 @@ RETURNS TABLE (
   source text, id text, type text, occurred_at timestamptz, received_at timestamptz, payload jsonb, attributes jsonb,
   expired boolean, known boolean, generation integer, ledger_rows integer
 ) LANGUAGE sql STABLE AS $function$
-  SELECT r.source, r.id, r.type, r."occurredAt", r."receivedAt", r.payload, r.attributes,
-    r."receivedAt" < horizon,
-    (r.source, r.id) IN (SELECT k.source, k.id FROM unnest(known_sources, known_ids) AS k(source, id)),
-    g.generation, 1 + g.tail::integer
-  FROM (
-    SELECT DISTINCT ON (r.source COLLATE "C", r.id COLLATE "C") r.*
+  WITH r AS (
+    SELECT DISTINCT ON (r.source COLLATE "C", r.id COLLATE "C") r.*, (r."receivedAt" AT TIME ZONE 'UTC')::date AS day
     FROM jsonb_to_recordset(batch) AS r(
       source text, id text, type text, "occurredAt" timestamptz, "receivedAt" timestamptz, payload jsonb, attributes jsonb
     )
     ORDER BY r.source COLLATE "C", r.id COLLATE "C", r."receivedAt"
-  ) r
-  LEFT JOIN LATERAL eventline_ledger_generation((r."receivedAt" AT TIME ZONE 'UTC')::date) g ON r."receivedAt" >= horizon
+  ), receipt_days AS (
+    SELECT d.day, g.generation, 1 + g.tail::integer AS ledger_rows
+    FROM (SELECT DISTINCT r.day FROM r WHERE r."receivedAt" >= horizon) d
+    CROSS JOIN LATERAL eventline_ledger_generation(d.day) g
+  )
+  SELECT r.source, r.id, r.type, r."occurredAt", r."receivedAt", r.payload, r.attributes,
+    r."receivedAt" < horizon,
+    (r.source, r.id) IN (SELECT k.source, k.id FROM unnest(known_sources, known_ids) AS k(source, id)),
+    g.generation, g.ledger_rows
+  FROM r LEFT JOIN receipt_days g USING (day)
 $function$;
