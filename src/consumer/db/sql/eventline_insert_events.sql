@@ -14,6 +14,9 @@ DECLARE
   message text;
   known_sources text[] := '{}';
   known_ids text[] := '{}';
+  days date[];
+  generations integer[];
+  ledger_rows integer[];
   -- The rows the insert wrote, for the bookkeeping statement.
   sources text[];
   types text[];
@@ -21,9 +24,23 @@ DECLARE
   received timestamptz[];
 BEGIN
   LOOP
-    SELECT l.history_dedupe_until > clock_timestamp(), l.expired_before INTO probe_history, expired_before
-    FROM event_lifecycle l WHERE l.id = 1;
-    horizon := coalesce(expired_before, '-infinity');
+    -- Retention's horizon, whether ids are still checked against events_history, and the batch's
+    -- receipt days (those not past retention), each one's ledger generation and ledger rows per id:
+    -- looked up once a day here, not once an event.
+    SELECT l.history_dedupe_until > clock_timestamp(), l.expired_before, coalesce(l.expired_before, '-infinity'),
+      d.days, d.generations, d.ledger_rows
+    INTO probe_history, expired_before, horizon, days, generations, ledger_rows
+    FROM event_lifecycle l
+    CROSS JOIN LATERAL (
+      SELECT array_agg(r.day) AS days, array_agg(g.generation) AS generations, array_agg(1 + g.tail::integer) AS ledger_rows
+      FROM (
+        SELECT DISTINCT (b."receivedAt" AT TIME ZONE 'UTC')::date AS day
+        FROM jsonb_to_recordset(batch) AS b("receivedAt" timestamptz)
+        WHERE b."receivedAt" >= coalesce(l.expired_before, '-infinity')
+      ) r
+      CROSS JOIN LATERAL eventline_ledger_generation(r.day) g
+    ) d
+    WHERE l.id = 1;
     attempt := attempt + 1;
     BEGIN
       IF probe_history THEN
@@ -39,11 +56,11 @@ BEGIN
         -- events already holds fails the statement with unique_violation. The ledger's rows go
         -- first (events' insert reads their count), each table's in key order: no two writers wait
         -- on each other in a cycle. Byte order (COLLATE "C") compares with memcmp, not the locale.
-        WITH r AS (SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids)),
+        WITH r AS (SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids, days, generations, ledger_rows)),
         ledger AS (
           INSERT INTO event_ids (generation, source, id, received_at)
-          SELECT r.generation + k, r.source, r.id, r.received_at FROM r, generate_series(0, r.ledger_rows - 1) AS k
-          WHERE NOT r.expired ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
+          SELECT r.generation + k, r.source, r.id, r.received_at FROM r CROSS JOIN (VALUES (0), (1)) AS l(k)
+          WHERE k < r.ledger_rows ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
           RETURNING 1
         ), ins AS (
           INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
@@ -57,11 +74,11 @@ BEGIN
       ELSE
         -- Checked: a copy is new when every ledger row it writes is new (eventline_ledger_generation.sql), and
         -- events' own key sets aside a copy whose original the ledger no longer remembers.
-        WITH r AS (SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids)),
+        WITH r AS (SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids, days, generations, ledger_rows)),
         new_ids AS (
           INSERT INTO event_ids (generation, source, id, received_at)
-          SELECT r.generation + k, r.source, r.id, r.received_at FROM r, generate_series(0, r.ledger_rows - 1) AS k
-          WHERE NOT r.expired ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
+          SELECT r.generation + k, r.source, r.id, r.received_at FROM r CROSS JOIN (VALUES (0), (1)) AS l(k)
+          WHERE k < r.ledger_rows ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
           ON CONFLICT DO NOTHING
           RETURNING source, id
         ), fresh AS (
