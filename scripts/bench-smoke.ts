@@ -26,6 +26,7 @@ const TINY: Record<string, string[]> = {
     "--settle-ms",
     "100",
   ],
+  "insert-function.ts": ["--sizes", "10", "--statements", "3", "--rounds", "1"],
   "lifecycle.ts": ["--events", "2000", "--days", "20", "--repeats", "1", "--lookups", "20", "--write-rows", "400", "--min-statements", "1"],
   "partitioning-migration.ts": ["--events", "2000"],
   "profile-consumer.ts": ["--batches", "5"],
