@@ -38,7 +38,7 @@ export function unshardedInsert(name: string): string[] {
     substitute(definition("eventline_insert_events"), [
       renamed(name),
       ["eventline_shard()", "0", 2],
-      ["PERFORM eventline_count_stages(", `PERFORM ${counter}(`, 1],
+      ["SELECT eventline_count_stages(", `SELECT ${counter}(`, 1],
     ]),
   ];
 }
@@ -51,15 +51,16 @@ export function insertWithLedgerTable(name: string, table: string): string {
 /**
  * The function without the ledger (bench/lifecycle.ts: what the ledger costs):
  * no ledger row is written and every key counts as new to it. The batch's rows
- * still carry their generation, looked up once a receipt day.
+ * still carry their generation, looked up once a receipt day, and the
+ * ledger's rows are still made (`ids`).
  */
 export function insertWithoutLedger(name: string): string {
   return substitute(definition("eventline_insert_events"), [
     renamed(name),
-    [/INSERT INTO event_ids [\s\S]*?RETURNING 1\n/, "SELECT 1\n", 1],
+    ["INSERT INTO event_ids SELECT * FROM ids WHERE optimistic RETURNING 1", "SELECT 1", 1],
     [
-      /INSERT INTO event_ids [\s\S]*?RETURNING source, id\n/,
-      "SELECT r.source, r.id FROM r, generate_series(1, r.ledger_rows) WHERE NOT r.expired\n",
+      "INSERT INTO event_ids SELECT * FROM ids WHERE NOT optimistic ON CONFLICT DO NOTHING RETURNING source, id",
+      "SELECT source, id FROM ids WHERE NOT optimistic",
       1,
     ],
   ]);

@@ -130,7 +130,11 @@ $function$;
 -- src/consumer/db/insert-events.ts and eventline_ledger_generation.sql.
 CREATE OR REPLACE FUNCTION eventline_insert_events(batch jsonb, first_deliveries bigint, redeliveries bigint,
   OUT written bigint, OUT expired bigint, OUT expired_before timestamptz)
-LANGUAGE plpgsql AS $function$
+LANGUAGE plpgsql
+-- Generic plans, cached per connection: a plan made for one form would leave out the other's
+-- inserts, and planning the statement anew for each call costs more than it runs.
+SET plan_cache_mode = force_generic_plan
+AS $function$
 #variable_conflict use_column
 DECLARE
   probe_history boolean;
@@ -143,11 +147,6 @@ DECLARE
   days date[];
   generations integer[];
   ledger_rows integer[];
-  -- The rows the insert wrote, for the bookkeeping statement.
-  sources text[];
-  types text[];
-  occurred timestamptz[];
-  received timestamptz[];
 BEGIN
   LOOP
     -- Retention's horizon, whether ids are still checked against events_history, and the batch's
@@ -177,72 +176,66 @@ BEGIN
         JOIN events_history h ON h.source = b.source AND h.id = b.id;
       END IF;
 
-      IF optimistic THEN
-        -- Every row as new, without ON CONFLICT's speculative insertion: a copy the ledger or
-        -- events already holds fails the statement with unique_violation. The ledger's rows go
-        -- first (events' insert reads their count), each table's in key order: no two writers wait
-        -- on each other in a cycle. Byte order (COLLATE "C") compares with memcmp, not the locale.
-        WITH r AS (SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids, days, generations, ledger_rows)),
-        ledger AS (
-          INSERT INTO event_ids (generation, source, id, received_at)
-          SELECT r.generation + k, r.source, r.id, r.received_at FROM r CROSS JOIN (VALUES (0), (1)) AS l(k)
-          WHERE k < r.ledger_rows ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
-          RETURNING 1
-        ), ins AS (
-          INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
-          SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
-          FROM r CROSS JOIN (SELECT count(*) FROM ledger) AS ledger_first
-          WHERE NOT r.expired AND NOT r.known ORDER BY r.source COLLATE "C", r.id COLLATE "C"
-          RETURNING source, type, occurred_at, received_at
-        )
-        SELECT array_agg(source), array_agg(type), array_agg(occurred_at), array_agg(received_at), (SELECT count(*) FROM r WHERE r.expired)
-        INTO sources, types, occurred, received, expired FROM ins;
-      ELSE
-        -- Checked: a copy is new when every ledger row it writes is new (eventline_ledger_generation.sql), and
-        -- events' own key sets aside a copy whose original the ledger no longer remembers.
-        WITH r AS (SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids, days, generations, ledger_rows)),
-        new_ids AS (
-          INSERT INTO event_ids (generation, source, id, received_at)
-          SELECT r.generation + k, r.source, r.id, r.received_at FROM r CROSS JOIN (VALUES (0), (1)) AS l(k)
-          WHERE k < r.ledger_rows ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
-          ON CONFLICT DO NOTHING
-          RETURNING source, id
-        ), fresh AS (
-          SELECT r.* FROM r JOIN (SELECT source, id, count(*) AS n FROM new_ids GROUP BY 1, 2) l USING (source, id)
-          WHERE l.n = r.ledger_rows AND NOT r.known
-        ), inserted AS (
-          INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
-          SELECT f.source, f.id, f.type, f.occurred_at, f.received_at, f.payload, f.attributes
-          FROM fresh f ORDER BY f.source COLLATE "C", f.id COLLATE "C"
-          ON CONFLICT (source, id, received_at) DO NOTHING
-          RETURNING source, type, occurred_at, received_at
-        )
-        SELECT array_agg(source), array_agg(type), array_agg(occurred_at), array_agg(received_at), (SELECT count(*) FROM r WHERE r.expired)
-        INTO sources, types, occurred, received, expired FROM inserted;
-      END IF;
-      written := coalesce(cardinality(sources), 0);
-
-      -- Bookkeeping of the rows really inserted: their (day, source, type) rollup deltas, so a late
-      -- event is counted by the next rollup run however old its day, and a duplicate never is; and
-      -- each one's ingest → row lag. Both in this connection's shard.
-      WITH w AS (
-        SELECT * FROM unnest(sources, types, occurred, received) AS w(source, type, occurred_at, received_at)
+      -- One statement, in either form; the other form's inserts get no rows.
+      -- Optimistic (first deliveries): every row as new, without ON CONFLICT's speculative
+      -- insertion; a copy the ledger or events already holds fails the statement with
+      -- unique_violation, and it runs again checked. Checked: a copy is new when every ledger row it
+      -- writes is new (eventline_ledger_generation.sql), and events' own key sets aside a copy whose
+      -- original the ledger no longer remembers. The ledger's rows go first (events' inserts read
+      -- them), each table's in key order, so no two writers wait on each other in a cycle; byte
+      -- order (COLLATE "C") compares with memcmp, not the locale. A copy past retention writes no
+      -- ledger row (its ledger_rows is null).
+      WITH r AS (
+        SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids, days, generations, ledger_rows)
+      ), ids AS (
+        SELECT r.generation + k AS generation, r.source, r.id, r.received_at
+        FROM r CROSS JOIN (VALUES (0), (1)) AS l(k)
+        WHERE k < r.ledger_rows ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
+      ), ids_optimistic AS (
+        INSERT INTO event_ids SELECT * FROM ids WHERE optimistic RETURNING 1
+      ), ids_checked AS (
+        INSERT INTO event_ids SELECT * FROM ids WHERE NOT optimistic ON CONFLICT DO NOTHING RETURNING source, id
+      ), fresh AS (
+        SELECT r.* FROM r JOIN (SELECT source, id, count(*) AS n FROM ids_checked GROUP BY 1, 2) l USING (source, id)
+        WHERE l.n = r.ledger_rows AND NOT r.known
+      ), events_optimistic AS (
+        INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
+        SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
+        FROM r CROSS JOIN (SELECT count(*) FROM ids_optimistic) AS ledger_first
+        WHERE optimistic AND NOT r.expired AND NOT r.known ORDER BY r.source COLLATE "C", r.id COLLATE "C"
+        RETURNING source, type, occurred_at, received_at
+      ), events_checked AS (
+        INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
+        SELECT f.source, f.id, f.type, f.occurred_at, f.received_at, f.payload, f.attributes
+        FROM fresh f ORDER BY f.source COLLATE "C", f.id COLLATE "C"
+        ON CONFLICT (source, id, received_at) DO NOTHING
+        RETURNING source, type, occurred_at, received_at
+      ), w AS (
+        SELECT * FROM events_optimistic UNION ALL SELECT * FROM events_checked
       ), deltas AS (
+        -- The rows really inserted, added to their (day, source, type) rollup deltas: a late event is
+        -- counted by the next rollup run however old its day, and a duplicate never is.
         INSERT INTO rollup_deltas AS d (day, source, type, shard, count, first_occurred_at, last_occurred_at)
         SELECT (w.occurred_at AT TIME ZONE 'UTC')::date, w.source, w.type, eventline_shard(), count(*), min(w.occurred_at), max(w.occurred_at)
         FROM w GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
         ON CONFLICT (day, source, type, shard) DO UPDATE SET count = d.count + EXCLUDED.count,
           first_occurred_at = least(d.first_occurred_at, EXCLUDED.first_occurred_at),
           last_occurred_at = greatest(d.last_occurred_at, EXCLUDED.last_occurred_at), updated_at = now()
+      ), lag AS (
+        -- And each one's ingest → row lag.
+        INSERT INTO ingest_lag AS g (hour, shard, bucket, count, sum_seconds)
+        SELECT date_trunc('hour', now()), eventline_shard(), eventline_lag_bucket(s.seconds), count(*), sum(s.seconds)
+        FROM (SELECT greatest(0, extract(epoch FROM clock_timestamp() - w.received_at)::double precision) AS seconds FROM w) s
+        GROUP BY 3 ORDER BY 3
+        ON CONFLICT (hour, shard, bucket) DO UPDATE SET count = g.count + EXCLUDED.count, sum_seconds = g.sum_seconds + EXCLUDED.sum_seconds
+      ), tally AS (
+        SELECT (SELECT count(*) FROM w) AS written, (SELECT count(*) FROM r WHERE r.expired) AS expired
+      ), counted AS (
+        SELECT eventline_count_stages(accepted => first_deliveries, written => t.written, expired => t.expired,
+          duplicates => jsonb_array_length(batch) - t.written - t.expired, retried => redeliveries)
+        FROM tally t
       )
-      INSERT INTO ingest_lag AS l (hour, shard, bucket, count, sum_seconds)
-      SELECT date_trunc('hour', now()), eventline_shard(), eventline_lag_bucket(s.seconds), count(*), sum(s.seconds)
-      FROM (SELECT greatest(0, extract(epoch FROM clock_timestamp() - w.received_at)::double precision) AS seconds FROM w) s
-      GROUP BY 3 ORDER BY 3
-      ON CONFLICT (hour, shard, bucket) DO UPDATE SET count = l.count + EXCLUDED.count, sum_seconds = l.sum_seconds + EXCLUDED.sum_seconds;
-
-      PERFORM eventline_count_stages(accepted => first_deliveries, written => written, expired => expired,
-        duplicates => jsonb_array_length(batch) - written - expired, retried => redeliveries);
+      SELECT t.written, t.expired INTO written, expired FROM tally t, counted;
       RETURN;
     EXCEPTION
       WHEN unique_violation THEN
