@@ -28,12 +28,12 @@
  * new, with plain INSERTs: ON CONFLICT makes every row a speculative insertion
  * (a probe, the insert, its confirmation) into both partitioned tables
  * (bench/README.md measures the gain). A copy already written fails it with
- * unique_violation, and the checked statement runs in its place;
- * redeliveries go to the checked statement at once, as they are often copies.
+ * unique_violation, and the statement runs again in its checked form;
+ * redeliveries go to the checked form at once, as they are often copies.
  * Both forms take the ledger's rows before the events' rows, each in key
  * order, so no two writers wait on each other in a cycle.
  *
- * The same call adds the rows it really inserted to their (day, source,
+ * The same statement adds the rows it really inserted to their (day, source,
  * type) rollup deltas (count, first and last occurredAt), so a late event is
  * counted by the next rollup run however old its day, and a duplicate never
  * is; and it bumps today's stage counters (accepted = first deliveries,
@@ -44,8 +44,8 @@
  * on each other's rows.
  *
  * All of it is one PL/pgSQL function, sql/eventline_insert_events.sql (the
- * rows of a batch: sql/eventline_batch_rows.sql), whose plans each pooled
- * connection caches: planning the statement sent as text cost about a quarter
+ * rows of a batch: sql/eventline_batch_rows.sql), whose generic plans each
+ * pooled connection caches: planning the statement sent as text cost about a quarter
  * of its time at 100 events (bench/consumer.ts). It is sent with its
  * server-side deadline in one round trip (timed-statement.ts).
  */
