@@ -9,9 +9,9 @@
 //
 //   npm run bench:insert-function [-- --sizes 100,1000 --statements 150 --rounds 6 --checked]
 
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { migratedFunctions } from "../scripts/db/function-migrations.ts";
 import { applyMigrations } from "../scripts/db/migrate.ts";
 import { pgRawSql } from "../scripts/db/pg-raw-sql.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
@@ -30,13 +30,11 @@ const { values: args } = parseArgs({
 });
 const STATEMENTS = Number(args.statements);
 
-/** The function as the baseline migration defined it, under another name. */
-function baselineFunction(name: string): string {
-  const migration = readFileSync(`prisma/migrations/${args.baseline}/migration.sql`, "utf8");
-  const start = migration.indexOf("-- eventline function: eventline_insert_events\n");
-  if (start < 0) throw new Error(`migration ${args.baseline} does not define eventline_insert_events`);
-  const body = migration.slice(start, migration.indexOf("-- end eventline function", start)).split("\n").slice(1).join("\n");
-  return body.replace("CREATE OR REPLACE FUNCTION eventline_insert_events(", `CREATE OR REPLACE FUNCTION ${name}(`);
+/** The function as the migrations up to the baseline defined it, under another name. */
+async function baselineFunction(name: string): Promise<string> {
+  const definition = (await migratedFunctions(args.baseline)).get("eventline_insert_events");
+  if (!definition) throw new Error(`no migration up to ${args.baseline} defines eventline_insert_events`);
+  return definition.replace("CREATE OR REPLACE FUNCTION eventline_insert_events(", `CREATE OR REPLACE FUNCTION ${name}(`);
 }
 
 const server = await startRealPostgres({ shared_buffers: "256MB" });
@@ -44,7 +42,7 @@ const client = new pg.Client(server.url);
 try {
   await applyMigrations(server.url);
   await client.connect();
-  await client.query(baselineFunction("bench_insert_events_baseline"));
+  await client.query(await baselineFunction("bench_insert_events_baseline"));
   await maintainEvents(pgRawSql(client), new Date(), { partitionsAheadDays: 2, retentionDays: null, dedupeWindowDays: 90 });
   let tag = 0;
   /** Milliseconds per statement of `fn` over `size` new events. */

@@ -11,12 +11,12 @@ const definition = (name: string) => {
   return f.sql;
 };
 
-function substitute(sql: string, replacements: [from: string | RegExp, to: string, times: number][]): string {
+function substitute(sql: string, replacements: [from: string, to: string, times: number][]): string {
   let out = sql;
   for (const [from, to, times] of replacements) {
-    const found = typeof from === "string" ? out.split(from).length - 1 : (out.match(new RegExp(from, "g")) ?? []).length;
+    const found = out.split(from).length - 1;
     if (found !== times) throw new Error(`insert variant: expected ${times} of ${from} in the function, found ${found}`);
-    out = typeof from === "string" ? out.replaceAll(from, to) : out.replace(new RegExp(from, "g"), to);
+    out = out.replaceAll(from, to);
   }
   return out;
 }

@@ -9,11 +9,14 @@ import { MIGRATIONS_DIR } from "./migrations-dir.ts";
 const begin = (name: string) => `-- eventline function: ${name}`;
 const END = "-- end eventline function";
 
-/** Each function's definition as its newest migration has it. */
-export async function migratedFunctions(): Promise<Map<string, string>> {
+/**
+ * Each function's definition as its newest migration has it, or, with
+ * `upTo` (a migration's folder name), as the migrations up to that one had it.
+ */
+export async function migratedFunctions(upTo?: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const dirs = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && (upTo === undefined || d.name <= upTo))
     .map((d) => d.name)
     .sort();
   for (const dir of dirs) {
