@@ -13,6 +13,9 @@
 // benchmark's build of the producer (bench/worker/: the binding calls an
 // ingest request makes and nothing else) → queue → consumer → PgBouncer.
 // Rounds alternate them; each round also measures the direct insert.
+// Every measurement also takes the CPU time of each process (load generator,
+// workerd, PostgreSQL, PgBouncer) per event: on a machine whose cores they
+// share, that says what bounds each path.
 //
 //   npm run bench:end-to-end [-- --requests 200 --rounds 3 --connections 10]
 import { parseArgs } from "node:util";
@@ -26,6 +29,7 @@ import { BENCH_PRODUCER, startBenchStack } from "./lib/bench-stack.ts";
 import { directInsertRate } from "./lib/direct-insert.ts";
 import { median } from "./lib/events.ts";
 import { boundedLoad } from "./lib/load.ts";
+import { cpuByPart, cpuDelta, type ProcessGroups } from "./lib/process-cpu.ts";
 import { eventRows, waitForEvents } from "./lib/wait-for-events.ts";
 
 process.once("SIGINT", () => process.exit(130));
@@ -98,17 +102,37 @@ try {
   stops.push(pooled.stop);
   const unpooled = await startBenchStack({ database: { directUrl: server.url }, apiKeys, edits });
   stops.push(unpooled.stop);
+  const groups = (stack?: typeof pooled.stack): ProcessGroups => ({
+    workersPgid: stack?.workers.child.pid ?? -1,
+    databasePgid: server.pgid,
+    poolerPgid: bouncer.pgid,
+  });
   const paths = {
-    pooled: () => pipelineRate(pooled.stack.ingestUrl),
-    ceiling: () => pipelineRate(pooled.stack.ingestUrl, "/__bench/enqueued"),
-    unpooled: () => pipelineRate(unpooled.stack.ingestUrl),
+    pooled: [() => pipelineRate(pooled.stack.ingestUrl), groups(pooled.stack)],
+    ceiling: [() => pipelineRate(pooled.stack.ingestUrl, "/__bench/enqueued"), groups(pooled.stack)],
+    unpooled: [() => pipelineRate(unpooled.stack.ingestUrl), groups(unpooled.stack)],
+    direct: [directRate, groups()],
+  } as const;
+  type Path = keyof typeof paths;
+  const rates: Record<Path, number[]> = { pooled: [], ceiling: [], unpooled: [], direct: [] };
+  /** Per path and round: CPU µs per event by part, and the cores they kept busy (CPU time ÷ wall time). */
+  const cpu: Record<Path, { perEvent: Map<string, number>; cores: number }[]> = { pooled: [], ceiling: [], unpooled: [], direct: [] };
+  const events = REQUESTS * PER_REQUEST;
+  const measure = async (name: Path) => {
+    const [run, g] = paths[name];
+    const c0 = await cpuByPart(g);
+    const t0 = performance.now();
+    const rate = await run();
+    const wallMs = performance.now() - t0;
+    const used = cpuDelta(c0, await cpuByPart(g));
+    const total = [...used.values()].reduce((a, b) => a + b, 0);
+    cpu[name].push({ perEvent: new Map([...used].map(([k, ms]) => [k, (ms * 1000) / events])), cores: total / wallMs });
+    return rate;
   };
   // A first round of each warms the stacks (and the consumer's plans); it is not counted.
-  for (const run of Object.values(paths)) await run();
-  const rates = { pooled: [] as number[], ceiling: [] as number[], unpooled: [] as number[], direct: [] as number[] };
+  for (const name of ["pooled", "ceiling", "unpooled"] as const) await paths[name][0]();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, run] of Object.entries(paths)) rates[name as keyof typeof paths].push(await run());
-    rates.direct.push(await directRate());
+    for (const name of Object.keys(paths) as Path[]) rates[name].push(await measure(name));
     const now = Object.entries(rates).map(([k, v]) => `${k} ${v.at(-1)}`);
     console.error(`[bench] round ${round + 1}: ${now.join(", ")} events/s`);
   }
@@ -125,6 +149,16 @@ try {
   console.log(
     `| direct insert: the consumer's statement from Node, ${CONNECTIONS} open connections | ${direct} | 1.00 | ${rates.direct.join(", ")} |`,
   );
+  const parts = [...new Set(Object.values(cpu).flatMap((rounds) => rounds.flatMap((r) => [...r.perEvent.keys()])))].sort();
+  const cell = (xs: number[]) => median(xs).toFixed(1);
+  console.log(`\nCPU time per event (µs, user + system, median of ${ROUNDS}), by process, and the cores kept busy (CPU ÷ wall time)`);
+  console.log(`| path | ${parts.join(" | ")} | total | cores busy |`);
+  console.log(`| --- | ${parts.map(() => "---").join(" | ")} | --- | --- |`);
+  for (const [name, rounds] of Object.entries(cpu)) {
+    const totals = rounds.map((r) => [...r.perEvent.values()].reduce((a, b) => a + b, 0));
+    const byPart = parts.map((p) => cell(rounds.map((r) => r.perEvent.get(p) ?? 0)));
+    console.log(`| ${name} | ${byPart.join(" | ")} | ${cell(totals)} | ${median(rounds.map((r) => r.cores)).toFixed(2)} |`);
+  }
 } finally {
   for (const stop of stops.reverse()) await stop().catch(() => {});
   await db.end().catch(() => {});

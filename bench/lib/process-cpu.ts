@@ -1,20 +1,35 @@
 // CPU time (user + system) of the processes a benchmark runs, from
 // /proc/<pid>/stat, grouped into the parts of the local pipeline: where the
 // time of a request goes when every part shares the same cores.
+//
+// A part is the process a benchmark started in a group of its own and every
+// process below it. Descent, not the process group: PostgreSQL's backends
+// each lead a group of their own. A process that has ended counts through
+// its parent once the parent has reaped it (the children's time in its stat),
+// so a backend that lived for one invocation is not lost.
 import { readdir, readFile } from "node:fs/promises";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 export interface ProcessGroups {
-  /** Process group of the local Workers: the host process (node: wrangler's harness, the ports' servers), workerd. */
+  /** The local Workers' host process (node: wrangler's harness, the ports' servers), with workerd below it. */
   workersPgid: number;
-  /** Process group of the database process (PGlite, or PostgreSQL). */
+  /** The database process (PGlite's, or PostgreSQL's postmaster, with its backends). */
   databasePgid?: number;
+  /** A connection pooler (PgBouncer). */
+  poolerPgid?: number;
 }
 
-/** CPU milliseconds so far per part: "load generator", "database", "workerd", "Workers host (node)", … */
-export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+interface ProcessStat {
+  comm: string;
+  ppid: number;
+  pgrp: number;
+  /** Its own CPU time and that of the children it has reaped, in ms. */
+  ms: number;
+}
+
+async function readStats(): Promise<Map<number, ProcessStat>> {
+  const stats = new Map<number, ProcessStat>();
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -23,21 +38,47 @@ export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, numb
     } catch {
       continue; // exited meanwhile
     }
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const pgrp = Number(f[2]);
-    const ms = ((Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND) * 1000;
+    // utime, stime, cutime, cstime: fields 14–17 of proc(5).
+    const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    stats.set(Number(entry), {
+      comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+      ppid: Number(f[1]),
+      pgrp: Number(f[2]),
+      ms: (ticks / TICKS_PER_SECOND) * 1000,
+    });
+  }
+  return stats;
+}
+
+/** CPU milliseconds so far per part: "load generator", "database", "workerd", "Workers host (node)", … */
+export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, number>> {
+  const stats = await readStats();
+  /** The part's root above `pid` (or `pid` itself), if any. */
+  const rootOf = (pid: number): number | undefined => {
+    const roots = [groups.workersPgid, groups.databasePgid, groups.poolerPgid];
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = stats.get(p)?.ppid) {
+      if (roots.includes(p)) return p;
+      const pgrp = stats.get(p)?.pgrp;
+      if (pgrp !== undefined && roots.includes(pgrp)) return pgrp;
+    }
+    return undefined;
+  };
+  const out = new Map<string, number>();
+  for (const [pid, s] of stats) {
     let part: string | undefined;
-    if (Number(entry) === process.pid) part = "load generator (autocannon)";
-    else if (pgrp === groups.databasePgid) part = "database";
-    else if (pgrp === groups.workersPgid)
+    const root = pid === process.pid ? undefined : rootOf(pid);
+    if (pid === process.pid) part = "load generator (autocannon)";
+    else if (root === groups.databasePgid) part = "database";
+    else if (root === groups.poolerPgid) part = "pooler (PgBouncer)";
+    else if (root === groups.workersPgid)
       part =
-        comm === "workerd"
+        s.comm === "workerd"
           ? "workerd (both Workers, queue, rate limiter)"
-          : comm === "node" || comm === "MainThread"
+          : s.comm === "node" || s.comm === "MainThread"
             ? "Workers host (node)"
-            : comm;
-    if (part) out.set(part, (out.get(part) ?? 0) + ms);
+            : s.comm;
+    if (part) out.set(part, (out.get(part) ?? 0) + s.ms);
   }
   return out;
 }

@@ -20,6 +20,8 @@ const BIN = "/usr/sbin/pgbouncer";
 export interface PgBouncer {
   /** The pooled URL of the same database and user as the server URL given. */
   url: string;
+  /** Its process group: for CPU accounting (bench/lib/process-cpu.ts). */
+  pgid: number;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startPgBouncer(serverUrl: string, opts: { poolSize?: numbe
   }
   return {
     url: url.toString(),
+    pgid: child.pid!,
     async stop() {
       const exited = new Promise((r) => child.once("exit", r));
       try {

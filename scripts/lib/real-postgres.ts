@@ -13,6 +13,8 @@ import { freePort } from "./free-port.ts";
 
 export interface RealPostgres {
   url: string;
+  /** The server's process group (postmaster and backends): for CPU accounting (bench/lib/process-cpu.ts). */
+  pgid: number;
   /** Creates a database of this name on the server and answers its URL (layouts side by side, a diff's own database). */
   createDatabase(name: string): Promise<string>;
   /** Freezes every process of the server (SIGSTOP to its process group): connections are accepted by the kernel, never answered. */
@@ -79,6 +81,7 @@ export async function startRealPostgres(settings: Record<string, string> = {}): 
   }
   return {
     url,
+    pgid: child.pid!,
     async createDatabase(name: string) {
       const admin = new pg.Client(url);
       await admin.connect();
