@@ -12,6 +12,10 @@
 // And the pipeline's ceiling on this machine: the enqueue-only route of the
 // benchmark's build of the producer (bench/worker/: the binding calls an
 // ingest request makes and nothing else) → queue → consumer → PgBouncer.
+// The requests reach the producer through the local stack's ingest port (a
+// Node process that reads each request and forwards it: what `npm run dev`
+// serves) and, in the "runtime" paths, at the runtime's own socket, as
+// production has no such hop.
 // Rounds alternate them; each round also measures the direct insert.
 // Every measurement also takes the CPU time of each process (load generator,
 // workerd, PostgreSQL, PgBouncer) per event: on a machine whose cores they
@@ -107,19 +111,47 @@ try {
     databasePgid: server.pgid,
     poolerPgid: bouncer.pgid,
   });
+  const pool = `PgBouncer (transaction mode, pool of ${args["pool-size"]})`;
+  const port = "the ingest port (the local stack's Node forwarding)";
+  const runtime = "the runtime's own socket (no Node hop)";
+  /** Each path: what it measures, how one round runs, and the processes it uses. */
   const paths = {
-    pooled: [() => pipelineRate(pooled.stack.ingestUrl), groups(pooled.stack)],
-    ceiling: [() => pipelineRate(pooled.stack.ingestUrl, "/__bench/enqueued"), groups(pooled.stack)],
-    unpooled: [() => pipelineRate(unpooled.stack.ingestUrl), groups(unpooled.stack)],
-    direct: [directRate, groups()],
+    pooled: [
+      `ingest via ${port} → queue → consumer → ${pool} → Postgres`,
+      () => pipelineRate(pooled.stack.ingestUrl),
+      groups(pooled.stack),
+    ],
+    "pooled, runtime": [
+      `ingest via ${runtime} → queue → consumer → ${pool} → Postgres`,
+      () => pipelineRate(pooled.stack.workers.producerRuntimeUrl),
+      groups(pooled.stack),
+    ],
+    ceiling: [
+      `ceiling: enqueue only (no ingest code) via ${port} → queue → consumer → PgBouncer → Postgres`,
+      () => pipelineRate(pooled.stack.ingestUrl, "/__bench/enqueued"),
+      groups(pooled.stack),
+    ],
+    "ceiling, runtime": [
+      `ceiling: enqueue only via ${runtime} → queue → consumer → PgBouncer → Postgres`,
+      () => pipelineRate(pooled.stack.workers.producerRuntimeUrl, "/__bench/enqueued"),
+      groups(pooled.stack),
+    ],
+    unpooled: [
+      `ingest via ${port} → queue → consumer → Postgres (local binding: a new backend per invocation)`,
+      () => pipelineRate(unpooled.stack.ingestUrl),
+      groups(unpooled.stack),
+    ],
+    direct: [`direct insert: the consumer's statement from Node, ${CONNECTIONS} open connections`, directRate, groups()],
   } as const;
   type Path = keyof typeof paths;
-  const rates: Record<Path, number[]> = { pooled: [], ceiling: [], unpooled: [], direct: [] };
+  const names = Object.keys(paths) as Path[];
+  const rates = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Path, number[]>;
   /** Per path and round: CPU µs per event by part, and the cores they kept busy (CPU time ÷ wall time). */
-  const cpu: Record<Path, { perEvent: Map<string, number>; cores: number }[]> = { pooled: [], ceiling: [], unpooled: [], direct: [] };
+  type CpuRound = { perEvent: Map<string, number>; cores: number };
+  const cpu = Object.fromEntries(names.map((n) => [n, [] as CpuRound[]])) as Record<Path, CpuRound[]>;
   const events = REQUESTS * PER_REQUEST;
   const measure = async (name: Path) => {
-    const [run, g] = paths[name];
+    const [, run, g] = paths[name];
     const c0 = await cpuByPart(g);
     const t0 = performance.now();
     const rate = await run();
@@ -130,25 +162,22 @@ try {
     return rate;
   };
   // A first round of each warms the stacks (and the consumer's plans); it is not counted.
-  for (const name of ["pooled", "ceiling", "unpooled"] as const) await paths[name][0]();
+  for (const name of names) if (name !== "direct") await paths[name][1]();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of Object.keys(paths) as Path[]) rates[name].push(await measure(name));
+    for (const name of names) rates[name].push(await measure(name));
     const now = Object.entries(rates).map(([k, v]) => `${k} ${v.at(-1)}`);
     console.error(`[bench] round ${round + 1}: ${now.join(", ")} events/s`);
   }
   const direct = median(rates.direct);
-  const row = (what: string, xs: number[]) => `| ${what} | ${median(xs)} | **${(median(xs) / direct).toFixed(2)}** | ${xs.join(", ")} |`;
   console.log(
     `End to end, ${REQUESTS} requests of ${PER_REQUEST} events per round, ${CONNECTIONS} connections, median of ${ROUNDS}; PostgreSQL 15, fsync on`,
   );
   console.log("| path | events/s | vs direct insert | rounds |");
   console.log("| --- | --- | --- | --- |");
-  console.log(row(`ingest → queue → consumer → PgBouncer (transaction mode, pool of ${args["pool-size"]}) → Postgres`, rates.pooled));
-  console.log(row("ceiling here: enqueue only (no ingest code) → queue → consumer → PgBouncer → Postgres", rates.ceiling));
-  console.log(row("ingest → queue → consumer → Postgres (local binding: a new backend per invocation)", rates.unpooled));
-  console.log(
-    `| direct insert: the consumer's statement from Node, ${CONNECTIONS} open connections | ${direct} | 1.00 | ${rates.direct.join(", ")} |`,
-  );
+  for (const name of names) {
+    const xs = rates[name];
+    console.log(`| ${paths[name][0]} | ${median(xs)} | **${(median(xs) / direct).toFixed(2)}** | ${xs.join(", ")} |`);
+  }
   const parts = [...new Set(Object.values(cpu).flatMap((rounds) => rounds.flatMap((r) => [...r.perEvent.keys()])))].sort();
   const cell = (xs: number[]) => median(xs).toFixed(1);
   console.log(`\nCPU time per event (µs, user + system, median of ${ROUNDS}), by process, and the cores kept busy (CPU ÷ wall time)`);

@@ -56,7 +56,7 @@ export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, numb
   const stats = await readStats();
   /** The part's root above `pid` (or `pid` itself), if any. */
   const rootOf = (pid: number): number | undefined => {
-    const roots = [groups.workersPgid, groups.databasePgid, groups.poolerPgid];
+    const roots = [groups.workersPgid, groups.databasePgid, groups.poolerPgid].filter((r) => r !== undefined);
     for (let p: number | undefined = pid; p !== undefined && p > 1; p = stats.get(p)?.ppid) {
       if (roots.includes(p)) return p;
       const pgrp = stats.get(p)?.pgrp;
@@ -69,6 +69,8 @@ export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, numb
     let part: string | undefined;
     const root = pid === process.pid ? undefined : rootOf(pid);
     if (pid === process.pid) part = "load generator (autocannon)";
+    else if (root === undefined)
+      part = undefined; // not the benchmark's
     else if (root === groups.databasePgid) part = "database";
     else if (root === groups.poolerPgid) part = "pooler (PgBouncer)";
     else if (root === groups.workersPgid)

@@ -27,7 +27,9 @@ export interface WorkersConfig {
   watch?: boolean;
 }
 
-export type WorkersMessage = { type: "ready"; ingestUrl: string; opsUrl: string } | { type: "failed"; error: string };
+export type WorkersMessage =
+  | { type: "ready"; ingestUrl: string; opsUrl: string; producerRuntimeUrl: string }
+  | { type: "failed"; error: string };
 
 const send = (m: WorkersMessage) => process.send?.(m);
 
@@ -51,7 +53,7 @@ async function start(config: WorkersConfig) {
       { configPath: config.configPath, env: "consumer", secrets: config.secrets.consumer, vars: config.vars?.consumer },
     ],
   });
-  await harness.listen();
+  const runtime = await harness.listen();
   const producer = harness.getWorker(names.producer);
   const consumer = harness.getWorker(names.consumer);
 
@@ -93,7 +95,12 @@ async function start(config: WorkersConfig) {
   };
   process.once("SIGTERM", () => void stop());
   process.once("SIGINT", () => void stop());
-  send({ type: "ready", ingestUrl: `http://127.0.0.1:${ingest.port}`, opsUrl: `http://127.0.0.1:${ops.port}` });
+  send({
+    type: "ready",
+    ingestUrl: `http://127.0.0.1:${ingest.port}`,
+    opsUrl: `http://127.0.0.1:${ops.port}`,
+    producerRuntimeUrl: runtime.url.origin,
+  });
 }
 
 /**

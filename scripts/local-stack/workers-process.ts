@@ -14,6 +14,13 @@ export interface LocalWorkers {
   ingestUrl: string;
   /** The consumer's HTTP: admin API, GET /v1/rollups, /cdn-cgi/handler/scheduled. */
   opsUrl: string;
+  /**
+   * The producer's own socket in the runtime (it is the harness's primary Worker), with no Node process in between:
+   * what benchmarks load to measure the pipeline without the ingest port's forwarding, which production has not.
+   * The ingest port reads a body before it forwards it (workers-process-entry.ts); this socket answers a body past
+   * the limit before reading it, and may reset the connection then.
+   */
+  producerRuntimeUrl: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -48,7 +55,7 @@ export async function startWorkers(
       });
       child.send(config);
     });
-    return { ingestUrl: ready.ingestUrl, opsUrl: ready.opsUrl, child, stop };
+    return { ingestUrl: ready.ingestUrl, opsUrl: ready.opsUrl, producerRuntimeUrl: ready.producerRuntimeUrl, child, stop };
   } catch (err) {
     await stop();
     throw err;
