@@ -127,7 +127,7 @@ const QUEUE_CALLS: Record<number, number> = { 100: queueCalls, 10000: Math.max(1
 const queueCpu = new Map<string, number[]>();
 for (let r = 0; r < REPEATS; r++) {
   for (const n of [100, 10_000]) {
-    for (const mode of r % 2 ? ["consume", "decode", "noop"] : ["noop", "decode", "consume"]) {
+    for (const mode of r % 2 ? ["consume", "connect", "decode", "noop"] : ["noop", "decode", "connect", "consume"]) {
       const bodies = Array.from({ length: QUEUE_CALLS[n]! }, () => packed(n));
       const s = await sample(async () => {
         for (const body of bodies) {
@@ -199,14 +199,20 @@ console.log(
   `\nThe consumer's queue handler, Worker CPU ms per invocation (workerd process, median of ${REPEATS}): the whole handler vs decoding only`,
 );
 console.log(
-  "| events per invocation | messages | the request alone | decode only | whole handler | handler less the request | handler less decode, per event |",
+  "| events per invocation | messages | the request alone | decode only | connection only (open, SELECT 1, close) | whole handler | handler less the request | of which decoding | of which the connection | the rest (statement, acks, log) | handler less decode, per event |",
 );
-console.log("|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const n of [100, 10_000]) {
-  const [noop, decode, consume] = ["noop", "decode", "consume"].map((m) => median(queueCpu.get(`${m}/${n}`)!)) as [number, number, number];
+  const [noop, decode, connect, consume] = ["noop", "decode", "connect", "consume"].map((m) => median(queueCpu.get(`${m}/${n}`)!)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const messages = JSON.parse(packed(n)).length;
+  const cells = [noop, decode, connect, consume, consume - noop, decode - noop, connect - noop, consume - decode - (connect - noop)];
   console.log(
-    `| ${n} | ${messages} | ${noop.toFixed(2)} | ${decode.toFixed(2)} | ${consume.toFixed(2)} | **${(consume - noop).toFixed(2)}** | ${((consume - decode) / n).toFixed(4)} |`,
+    `| ${n} | ${messages} | ${cells.map((x, i) => (i === 4 ? `**${x.toFixed(2)}**` : x.toFixed(2))).join(" | ")} | ${((consume - decode) / n).toFixed(4)} |`,
   );
 }
 console.log(

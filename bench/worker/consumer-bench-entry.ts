@@ -13,7 +13,8 @@
  * array of the packets' texts, packed in Node as the producer packs them) and hands them to the consumer's
  * queue handler as a MessageBatch (consume: decode, write through the binding,
  * ack), or only decodes them (decode): the baseline of the consumer's CPU;
- * `noop` only reads the request, what the route costs by itself.
+ * `noop` only reads the request, what the route costs by itself; `connect`
+ * opens the invocation's connection, runs `SELECT 1` and closes it.
  * Only the benchmark's edited wrangler config points `main` here.
  */
 
@@ -40,7 +41,9 @@ export default {
       const mode = url.searchParams.get("mode");
       // noop: the request alone (reading its body), what both other modes also pay.
       if (mode === "noop") return new Response(null, { status: 204 });
-      if (mode === "decode") {
+      // connect: the request, then what every invocation pays for its connection (open, a trivial statement, close).
+      if (mode === "connect") await withDatabase(env, ctx, (database) => database.pg.query("SELECT 1"));
+      else if (mode === "decode") {
         const { events, letters } = readBatch(messages);
         if (letters.length > 0 || events.length === 0) return new Response("undecodable", { status: 500 });
       } else {
