@@ -6,9 +6,6 @@
 // First deliveries go to the optimistic form, redeliveries (--checked) to the
 // checked one. The baseline is the last definition built from TypeScript
 // templates (migration 20261205215209), before the function became one SQL file.
-// Two more arms on the same batches: the function's pass over the batch for
-// its receipt days alone, and a statement that only receives the batch; their
-// difference, against the function's time, is what that pass costs.
 //
 //   npm run bench:insert-function [-- --sizes 100,1000 --statements 150 --rounds 6 --checked]
 
@@ -21,7 +18,6 @@ import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import { maintainEvents } from "../src/consumer/db/maintain-events.ts";
 import { integerLiteral, jsonbLiteral } from "../src/consumer/db/timed-statement.ts";
 import { makeEvents, median } from "./lib/events.ts";
-import { receiptDaysPass } from "./lib/insert-variants.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -59,40 +55,29 @@ try {
     }
     return (performance.now() - started) / STATEMENTS;
   };
-  /** Milliseconds per statement of `query` over the literal of `size` new events. */
-  const alone = async (query: (batch: string) => string, size: number) => {
-    const started = performance.now();
-    for (let i = 0; i < STATEMENTS; i++) await client.query(query(jsonbLiteral(makeEvents(size, `s${tag++}`))));
-    return (performance.now() - started) / STATEMENTS;
-  };
-  const arms = {
-    current: (size: number) => run("eventline_insert_events", size),
-    baseline: (size: number) => run("bench_insert_events_baseline", size),
-    days: (size: number) => alone(receiptDaysPass, size),
-    received: (size: number) => alone((batch) => `SELECT ${batch} IS NULL`, size),
-  };
-  type Arm = keyof typeof arms;
   const report = [];
   for (const size of args.sizes.split(",").map(Number)) {
-    const times = { current: [], baseline: [], days: [], received: [] } as Record<Arm, number[]>;
-    for (const arm of Object.values(arms)) await arm(size);
+    await run("eventline_insert_events", size);
+    await run("bench_insert_events_baseline", size);
+    const current: number[] = [];
+    const baseline: number[] = [];
     for (let round = 0; round < Number(args.rounds); round++) {
-      const order = Object.keys(arms) as Arm[];
-      for (const arm of round % 2 ? order.reverse() : order) times[arm].push(await arms[arm](size));
+      const order = round % 2 ? ["current", "baseline"] : ["baseline", "current"];
+      for (const which of order) {
+        if (which === "current") current.push(await run("eventline_insert_events", size));
+        else baseline.push(await run("bench_insert_events_baseline", size));
+      }
     }
-    const m = (arm: Arm) => median(times[arm]);
     const row = {
       size,
       form: args.checked ? "checked" : "optimistic",
-      baselineMs: m("baseline"),
-      currentMs: m("current"),
-      ratio: m("current") / m("baseline"),
-      receiptDaysPassMs: m("days") - m("received"),
-      receiptDaysPassShare: (m("days") - m("received")) / m("current"),
+      baselineMs: median(baseline),
+      currentMs: median(current),
+      ratio: median(current) / median(baseline),
     };
     report.push(row);
     console.error(
-      `[bench] ${size} events (${row.form}): baseline ${row.baselineMs.toFixed(2)} ms, current ${row.currentMs.toFixed(2)} ms, current/baseline ${row.ratio.toFixed(3)}; the receipt days' pass ${row.receiptDaysPassMs.toFixed(2)} ms (${(row.receiptDaysPassShare * 100).toFixed(1)}% of current)`,
+      `[bench] ${size} events (${row.form}): baseline ${row.baselineMs.toFixed(2)} ms, current ${row.currentMs.toFixed(2)} ms, current/baseline ${row.ratio.toFixed(3)}`,
     );
   }
   console.log(JSON.stringify(report, null, 2));

@@ -65,17 +65,3 @@ export function insertWithoutLedger(name: string): string {
     ],
   ]);
 }
-
-/**
- * The pass the function makes over its batch for the receipt days (its first
- * statement), alone, over `batchLiteral`: what reading the days costs on top
- * of the statement that reads the rows.
- */
-export function receiptDaysPass(batchLiteral: string): string {
-  const sql = definition("eventline_insert_events");
-  const start = sql.indexOf('SELECT DISTINCT (b."receivedAt"');
-  const end = sql.indexOf('WHERE b."receivedAt" >=', start);
-  if (start < 0 || end < 0)
-    throw new Error("insert variant: the function no longer reads its receipt days as bench/lib/insert-variants.ts expects");
-  return `SELECT count(*) FROM (${substitute(sql.slice(start, end), [["jsonb_to_recordset(batch)", `jsonb_to_recordset(${batchLiteral})`, 1]])}) d`;
-}
