@@ -13,7 +13,7 @@ import { freePort } from "./free-port.ts";
 
 export interface RealPostgres {
   url: string;
-  /** The server's process group (postmaster and backends): for CPU accounting (bench/lib/process-cpu.ts). */
+  /** The process group the server was started in (the postmaster; each backend below it leads a group of its own): for CPU accounting (bench/lib/process-cpu.ts). */
   pgid: number;
   /** Creates a database of this name on the server and answers its URL (layouts side by side, a diff's own database). */
   createDatabase(name: string): Promise<string>;
