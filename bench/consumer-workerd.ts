@@ -203,12 +203,8 @@ console.log(
 );
 console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const n of [100, 10_000]) {
-  const [noop, decode, connect, consume] = ["noop", "decode", "connect", "consume"].map((m) => median(queueCpu.get(`${m}/${n}`)!)) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  const cpuOf = (mode: string) => median(queueCpu.get(`${mode}/${n}`)!);
+  const [noop, decode, connect, consume] = [cpuOf("noop"), cpuOf("decode"), cpuOf("connect"), cpuOf("consume")];
   const messages = JSON.parse(packed(n)).length;
   const cells = [noop, decode, connect, consume, consume - noop, decode - noop, connect - noop, consume - decode - (connect - noop)];
   console.log(

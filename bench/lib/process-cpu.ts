@@ -54,9 +54,9 @@ async function readStats(): Promise<Map<number, ProcessStat>> {
 /** CPU milliseconds so far per part: "load generator", "database", "workerd", "Workers host (node)", … */
 export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, number>> {
   const stats = await readStats();
+  const roots = [groups.workersPgid, groups.databasePgid, groups.poolerPgid].filter((r) => r !== undefined);
   /** The part's root above `pid` (or `pid` itself), if any. */
   const rootOf = (pid: number): number | undefined => {
-    const roots = [groups.workersPgid, groups.databasePgid, groups.poolerPgid].filter((r) => r !== undefined);
     for (let p: number | undefined = pid; p !== undefined && p > 1; p = stats.get(p)?.ppid) {
       if (roots.includes(p)) return p;
       const pgrp = stats.get(p)?.pgrp;
@@ -66,21 +66,18 @@ export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, numb
   };
   const out = new Map<string, number>();
   for (const [pid, s] of stats) {
-    let part: string | undefined;
-    const root = pid === process.pid ? undefined : rootOf(pid);
+    let part: string;
     if (pid === process.pid) part = "load generator (autocannon)";
-    else if (root === undefined)
-      part = undefined; // not the benchmark's
-    else if (root === groups.databasePgid) part = "database";
-    else if (root === groups.poolerPgid) part = "pooler (PgBouncer)";
-    else if (root === groups.workersPgid)
-      part =
-        s.comm === "workerd"
-          ? "workerd (both Workers, queue, rate limiter)"
-          : s.comm === "node" || s.comm === "MainThread"
-            ? "Workers host (node)"
-            : s.comm;
-    if (part) out.set(part, (out.get(part) ?? 0) + s.ms);
+    else {
+      const root = rootOf(pid);
+      if (root === undefined) continue; // not the benchmark's
+      if (root === groups.databasePgid) part = "database";
+      else if (root === groups.poolerPgid) part = "pooler (PgBouncer)";
+      else if (s.comm === "workerd") part = "workerd (both Workers, queue, rate limiter)";
+      else if (s.comm === "node" || s.comm === "MainThread") part = "Workers host (node)";
+      else part = s.comm;
+    }
+    out.set(part, (out.get(part) ?? 0) + s.ms);
   }
   return out;
 }

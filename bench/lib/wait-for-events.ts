@@ -8,14 +8,14 @@
 import type pg from "pg";
 
 /** How many rows the consumer's statements have written into `events` so far. */
-export async function eventRows(db: pg.ClientBase): Promise<number> {
+export async function eventsWritten(db: pg.ClientBase): Promise<number> {
   return Number((await db.query("SELECT coalesce(sum(written), 0)::bigint AS n FROM stage_counters")).rows[0].n);
 }
 
 /** Waits until the statements have written at least `n` rows; throws after `timeoutMs`. */
 export async function waitForEvents(db: pg.ClientBase, n: number, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (let rows = await eventRows(db); rows < n; rows = await eventRows(db)) {
+  for (let rows = await eventsWritten(db); rows < n; rows = await eventsWritten(db)) {
     if (Date.now() > deadline) throw new Error(`the consumer wrote ${rows} of ${n} events within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 20));
   }
