@@ -5,6 +5,9 @@
  * stay and the next run applies them; a delta is never applied twice, because
  * applying it is deleting it.
  *
+ * A key's delta adds to its row by eventline_rollup_sum, the rule the
+ * consumer's statement adds rows to deltas by.
+ *
  * Cost follows the number of keys written since the last run, not the number
  * of events in those days: a late event for an old, busy day costs the same
  * as one for today.
@@ -42,13 +45,13 @@ const APPLY_SQL = `
       SELECT day, source, type, sum(count)::int AS count, min(first_occurred_at) AS first_occurred_at, max(last_occurred_at) AS last_occurred_at
       FROM claimed GROUP BY 1, 2, 3
     ), upserted AS (
-      INSERT INTO daily_rollups (day, source, type, count, first_occurred_at, last_occurred_at, updated_at)
+      INSERT INTO daily_rollups AS r (day, source, type, count, first_occurred_at, last_occurred_at, updated_at)
       SELECT day, source, type, count, first_occurred_at, last_occurred_at, now() FROM keys
       ORDER BY 1, 2, 3
-      ON CONFLICT (day, source, type) DO UPDATE SET count = daily_rollups.count + EXCLUDED.count,
-        first_occurred_at = least(daily_rollups.first_occurred_at, EXCLUDED.first_occurred_at),
-        last_occurred_at = greatest(daily_rollups.last_occurred_at, EXCLUDED.last_occurred_at),
-        updated_at = now()
+      ON CONFLICT (day, source, type) DO UPDATE SET (count, first_occurred_at, last_occurred_at) = (
+        SELECT * FROM eventline_rollup_sum(r.count, r.first_occurred_at, r.last_occurred_at,
+          EXCLUDED.count, EXCLUDED.first_occurred_at, EXCLUDED.last_occurred_at)
+      ), updated_at = now()
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT count(*) FROM upserted)::int AS rows`;

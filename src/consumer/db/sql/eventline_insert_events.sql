@@ -92,9 +92,10 @@ BEGIN
         INSERT INTO rollup_deltas AS d (day, source, type, shard, count, first_occurred_at, last_occurred_at)
         SELECT (w.occurred_at AT TIME ZONE 'UTC')::date, w.source, w.type, eventline_shard(), count(*), min(w.occurred_at), max(w.occurred_at)
         FROM w GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-        ON CONFLICT (day, source, type, shard) DO UPDATE SET count = d.count + EXCLUDED.count,
-          first_occurred_at = least(d.first_occurred_at, EXCLUDED.first_occurred_at),
-          last_occurred_at = greatest(d.last_occurred_at, EXCLUDED.last_occurred_at), updated_at = now()
+        ON CONFLICT (day, source, type, shard) DO UPDATE SET (count, first_occurred_at, last_occurred_at) = (
+          SELECT * FROM eventline_rollup_sum(d.count, d.first_occurred_at, d.last_occurred_at,
+            EXCLUDED.count, EXCLUDED.first_occurred_at, EXCLUDED.last_occurred_at)
+        ), updated_at = now()
       ), lag AS (
         -- And each one's ingest → row lag.
         INSERT INTO ingest_lag AS g (hour, shard, bucket, count, sum_seconds)
