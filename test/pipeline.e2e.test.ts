@@ -115,11 +115,17 @@ describe("pipeline end to end (both Workers + local queue + pool + Postgres)", (
       10_000,
     );
 
-    // Stop the database (the pool stays up and fails its queries), keep ingesting, then restart it on the same port.
+    // Stop the database, keep ingesting until the consumer has met the outage, then restart it on the same port.
     const port = stack.postgres!.port;
+    const logBefore = (await e2e.workersLog()).length;
     await stack.postgres!.stop();
     for (let from = 50; from < 300; from += 50) expect((await post(batch(from))).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 3000));
+    await waitFor(
+      async () => (await e2e.workersLog()).slice(logBefore),
+      (log) => log.includes('"msg":"consumer.write_failed"'),
+      30_000,
+      250,
+    );
     const restarted = await startEmbeddedPostgres({ dataDir: join(e2e.stateDir, "pgdata"), port });
     stack.postgres = restarted;
 
@@ -141,20 +147,27 @@ describe("pipeline end to end (both Workers + local queue + pool + Postgres)", (
     await holder.connect();
     await holder.query("BEGIN");
     await holder.query("SELECT 1");
+    const logBefore = (await e2e.workersLog()).length;
     try {
       expect((await post(events)).status).toBe(202);
-      await waitFor(e2e.workersLog, (log) => log.includes('"code":"database_timeout"'), 30_000, 250);
+      await waitFor(
+        async () => (await e2e.workersLog()).slice(logBefore),
+        (log) => log.includes('"code":"database_timeout"'),
+        30_000,
+        250,
+      );
     } finally {
       await holder.query("COMMIT");
       await holder.end();
     }
     // The abandoned statement may still commit once the session is free; the redelivery then finds duplicates.
+    // Done when the message has been acked: a batch of its 40 events with nothing handed back to the queue.
     await waitFor(
-      () => countFor(prefix),
-      (n) => n === 40,
+      async () => (await e2e.workersLog()).slice(logBefore),
+      (log) => /"msg":"consumer\.batch"[^\n]*"events":40,[^\n]*"deadLettered":0,"retried":0/.test(log),
       60_000,
+      250,
     );
-    await new Promise((r) => setTimeout(r, 1500));
     expect((await sql("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM events WHERE id LIKE $1", [`${prefix}%`]))[0]).toEqual({
       n: 40,
       d: 40,
