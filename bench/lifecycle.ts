@@ -29,6 +29,7 @@ import { applyMigrations } from "../scripts/db/migrate.ts";
 import { startRealPostgres } from "../scripts/lib/real-postgres.ts";
 import type { Db } from "../src/consumer/db/client.ts";
 import { dropExpiredTables } from "../src/consumer/db/drop-expired-tables.ts";
+import { DATABASE_FUNCTIONS } from "../src/consumer/db/functions.ts";
 import { getEvent } from "../src/consumer/db/get-event.ts";
 import { insertEvents } from "../src/consumer/db/insert-events.ts";
 import { recomputeRange } from "../src/consumer/db/recompute-range.ts";
@@ -85,6 +86,8 @@ async function database(name: string, through?: string) {
 
 try {
   const today = await database("today", BEFORE_PARTITIONING);
+  // The rollup section runs today's rollup code on both layouts; it adds deltas by a function the layout before did not have.
+  await today.direct.query(DATABASE_FUNCTIONS.find((f) => f.name === "eventline_rollup_sum")!.sql);
   const part = await database("partitioned");
   const layouts = [today, part];
   // Every day from the first after the history on gets a partition: 400 of them.
