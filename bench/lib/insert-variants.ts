@@ -50,9 +50,9 @@ export function insertWithLedgerTable(name: string, table: string): string {
 
 /**
  * The function without the ledger (bench/lifecycle.ts: what the ledger costs):
- * no ledger row is written and every key counts as new to it. The batch's rows
- * still carry their generation, looked up once a receipt day, and the
- * ledger's rows are still made (`ids`).
+ * no ledger row is written and every key counts as new to it. The receipt
+ * days' generations are still looked up, once a day, and the ledger's rows
+ * are still made (`ids`).
  */
 export function insertWithoutLedger(name: string): string {
   return substitute(definition("eventline_insert_events"), [

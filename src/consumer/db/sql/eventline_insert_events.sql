@@ -18,27 +18,12 @@ DECLARE
   message text;
   known_sources text[] := '{}';
   known_ids text[] := '{}';
-  days date[];
-  generations integer[];
-  ledger_rows integer[];
 BEGIN
   LOOP
-    -- Retention's horizon, whether ids are still checked against events_history, and the batch's
-    -- receipt days (those not past retention), each one's ledger generation and ledger rows per id:
-    -- looked up once a day here, not once an event.
-    SELECT l.history_dedupe_until > clock_timestamp(), l.expired_before, coalesce(l.expired_before, '-infinity'),
-      d.days, d.generations, d.ledger_rows
-    INTO probe_history, expired_before, horizon, days, generations, ledger_rows
+    -- Retention's horizon, and whether ids are still checked against events_history.
+    SELECT l.history_dedupe_until > clock_timestamp(), l.expired_before, coalesce(l.expired_before, '-infinity')
+    INTO probe_history, expired_before, horizon
     FROM event_lifecycle l
-    CROSS JOIN LATERAL (
-      SELECT array_agg(r.day) AS days, array_agg(g.generation) AS generations, array_agg(1 + g.tail::integer) AS ledger_rows
-      FROM (
-        SELECT DISTINCT (b."receivedAt" AT TIME ZONE 'UTC')::date AS day
-        FROM jsonb_to_recordset(batch) AS b("receivedAt" timestamptz)
-        WHERE b."receivedAt" >= coalesce(l.expired_before, '-infinity')
-      ) r
-      CROSS JOIN LATERAL eventline_ledger_generation(r.day) g
-    ) d
     WHERE l.id = 1;
     attempt := attempt + 1;
     BEGIN
@@ -58,20 +43,27 @@ BEGIN
       -- original the ledger no longer remembers. The ledger's rows go first (events' inserts read
       -- them), each table's in key order, so no two writers wait on each other in a cycle; byte
       -- order (COLLATE "C") compares with memcmp, not the locale. A copy past retention writes no
-      -- ledger row (its ledger_rows is null).
+      -- ledger row.
       WITH r AS (
-        SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids, days, generations, ledger_rows)
+        SELECT * FROM eventline_batch_rows(batch, horizon, known_sources, known_ids)
+      ), receipt_days AS MATERIALIZED (
+        -- The batch's receipt days (those not past retention), each one's ledger generation and
+        -- ledger rows per id (2 in the generation's tail): looked up once a day, not once an event.
+        SELECT d.received_day, g.generation, 1 + g.tail::integer AS ledger_rows
+        FROM (SELECT DISTINCT r.received_day FROM r WHERE NOT r.expired) d
+        CROSS JOIN LATERAL eventline_ledger_generation(d.received_day) g
       ), ids AS (
-        SELECT r.generation + k AS generation, r.source, r.id, r.received_at
-        FROM r CROSS JOIN (VALUES (0), (1)) AS l(k)
-        WHERE k < r.ledger_rows ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
+        SELECT g.generation + k AS generation, r.source, r.id, r.received_at
+        FROM r JOIN receipt_days g USING (received_day) CROSS JOIN (VALUES (0), (1)) AS l(k)
+        WHERE NOT r.expired AND k < g.ledger_rows ORDER BY r.source COLLATE "C", r.id COLLATE "C", k
       ), ids_optimistic AS (
         INSERT INTO event_ids SELECT * FROM ids WHERE optimistic RETURNING 1
       ), ids_checked AS (
         INSERT INTO event_ids SELECT * FROM ids WHERE NOT optimistic ON CONFLICT DO NOTHING RETURNING source, id
       ), fresh AS (
-        SELECT r.* FROM r JOIN (SELECT source, id, count(*) AS n FROM ids_checked GROUP BY 1, 2) l USING (source, id)
-        WHERE l.n = r.ledger_rows AND NOT r.known
+        SELECT r.* FROM r JOIN receipt_days g USING (received_day)
+        JOIN (SELECT source, id, count(*) AS n FROM ids_checked GROUP BY 1, 2) l USING (source, id)
+        WHERE l.n = g.ledger_rows AND NOT r.known
       ), events_optimistic AS (
         INSERT INTO events (source, id, type, occurred_at, received_at, payload, attributes)
         SELECT r.source, r.id, r.type, r.occurred_at, r.received_at, r.payload, r.attributes
