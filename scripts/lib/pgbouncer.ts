@@ -14,6 +14,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { freePort } from "./free-port.ts";
 import { asPostgresUser } from "./real-postgres.ts";
+import { stopGroupOnExit } from "./stop-group-on-exit.ts";
 
 const BIN = "/usr/sbin/pgbouncer";
 
@@ -69,6 +70,7 @@ export async function startPgBouncer(serverUrl: string, opts: { poolSize?: numbe
     stdio: "ignore",
     detached: true, // own process group, stopped by id below
   });
+  const forgetOnExit = stopGroupOnExit(child.pid!);
   const url = new URL(serverUrl);
   url.port = String(port);
   // Ready when a query goes through it to the server.
@@ -90,6 +92,7 @@ export async function startPgBouncer(serverUrl: string, opts: { poolSize?: numbe
     url: url.toString(),
     pgid: child.pid!,
     async stop() {
+      forgetOnExit();
       const exited = new Promise((r) => child.once("exit", r));
       try {
         process.kill(-child.pid!, "SIGINT");

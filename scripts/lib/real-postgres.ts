@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { freePort } from "./free-port.ts";
+import { stopGroupOnExit } from "./stop-group-on-exit.ts";
 
 export interface RealPostgres {
   url: string;
@@ -72,6 +73,7 @@ export async function startRealPostgres(settings: Record<string, string> = {}): 
     stdio: "ignore",
     detached: true, // own process group, stopped by id below
   });
+  const forgetOnExit = stopGroupOnExit(child.pid!);
   // With a password, which trust authentication ignores: the local Hyperdrive binding refuses a URL without one.
   const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 30_000;
@@ -97,6 +99,7 @@ export async function startRealPostgres(settings: Record<string, string> = {}): 
     freeze: () => process.kill(-child.pid!, "SIGSTOP"),
     thaw: () => process.kill(-child.pid!, "SIGCONT"),
     async stop() {
+      forgetOnExit();
       try {
         process.kill(-child.pid!, "SIGCONT"); // a frozen server cannot shut down
       } catch {}
