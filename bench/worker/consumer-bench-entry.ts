@@ -39,7 +39,7 @@ export default {
         retry() {},
       })) as Message<unknown>[];
       const mode = url.searchParams.get("mode");
-      // noop: the request alone (reading its body), what both other modes also pay.
+      // noop: the request alone (reading its body), what every other mode also pays.
       if (mode === "noop") return new Response(null, { status: 204 });
       // connect: the request, then what every invocation pays for its connection (open, a trivial statement, close).
       if (mode === "connect") await withDatabase(env, ctx, (database) => database.pg.query("SELECT 1"));
