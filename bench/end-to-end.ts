@@ -33,7 +33,7 @@ import { BENCH_PRODUCER, startBenchStack } from "./lib/bench-stack.ts";
 import { directInsertRate } from "./lib/direct-insert.ts";
 import { median } from "./lib/events.ts";
 import { boundedLoad } from "./lib/load.ts";
-import { cpuByPart, cpuDelta, type ProcessGroups } from "./lib/process-cpu.ts";
+import { busiestThread, cpuByPart, cpuDelta, type ProcessGroups, workerdMainThreads } from "./lib/process-cpu.ts";
 import { eventsWritten, waitForEvents } from "./lib/wait-for-events.ts";
 
 process.once("SIGINT", () => process.exit(130));
@@ -147,19 +147,20 @@ try {
   const names = Object.keys(paths) as Path[];
   const rates = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Path, number[]>;
   /** Per path and round: CPU µs per event by part, and the cores they kept busy (CPU time ÷ wall time). */
-  type CpuRound = { perEvent: Map<string, number>; totalPerEvent: number; cores: number };
+  type CpuRound = { perEvent: Map<string, number>; totalPerEvent: number; cores: number; jsThread: number };
   const cpu = Object.fromEntries(names.map((n) => [n, [] as CpuRound[]])) as Record<Path, CpuRound[]>;
   const events = REQUESTS * PER_REQUEST;
   const measure = async (name: Path) => {
     const [, run, g] = paths[name];
-    const c0 = await cpuByPart(g);
+    const [c0, j0] = [await cpuByPart(g), await workerdMainThreads(g)];
     const t0 = performance.now();
     const rate = await run();
     const wallMs = performance.now() - t0;
     const used = cpuDelta(c0, await cpuByPart(g));
+    const jsThread = busiestThread(j0, await workerdMainThreads(g), wallMs);
     const total = [...used.values()].reduce((a, b) => a + b, 0);
     const perEvent = new Map([...used].map(([k, ms]) => [k, (ms * 1000) / events]));
-    cpu[name].push({ perEvent, totalPerEvent: (total * 1000) / events, cores: total / wallMs });
+    cpu[name].push({ perEvent, totalPerEvent: (total * 1000) / events, cores: total / wallMs, jsThread });
     return rate;
   };
   // A first round of each warms the stacks (and the consumer's plans); it is not counted.
@@ -181,13 +182,15 @@ try {
   }
   const parts = [...new Set(Object.values(cpu).flatMap((rounds) => rounds.flatMap((r) => [...r.perEvent.keys()])))].sort();
   const cell = (xs: number[]) => median(xs).toFixed(1);
-  console.log(`\nCPU time per event (µs, user + system, median of ${ROUNDS}), by process, and the cores kept busy (CPU ÷ wall time)`);
-  console.log(`| path | ${parts.join(" | ")} | total | cores busy |`);
-  console.log(`| --- | ${parts.map(() => "---").join(" | ")} | --- | --- |`);
+  console.log(
+    `\nCPU time per event (µs, user + system, median of ${ROUNDS}), by process; the cores kept busy (CPU ÷ wall time), and how busy the busiest workerd thread was`,
+  );
+  console.log(`| path | ${parts.join(" | ")} | total | cores busy | busiest workerd thread |`);
+  console.log(`| --- | ${parts.map(() => "---").join(" | ")} | --- | --- | --- |`);
   for (const [name, rounds] of Object.entries(cpu)) {
     const byPart = parts.map((p) => cell(rounds.map((r) => r.perEvent.get(p) ?? 0)));
     console.log(
-      `| ${name} | ${byPart.join(" | ")} | ${cell(rounds.map((r) => r.totalPerEvent))} | ${median(rounds.map((r) => r.cores)).toFixed(2)} |`,
+      `| ${name} | ${byPart.join(" | ")} | ${cell(rounds.map((r) => r.totalPerEvent))} | ${median(rounds.map((r) => r.cores)).toFixed(2)} | ${name === "direct" ? "–" : median(rounds.map((r) => r.jsThread)).toFixed(2)} |`,
     );
   }
 } finally {

@@ -9,7 +9,7 @@ import { startDatabaseProcess } from "./lib/database-process.ts";
 import { directInsertRate } from "./lib/direct-insert.ts";
 import { makeEvents, median } from "./lib/events.ts";
 import { boundedLoad, type LoadResult, timedLoad } from "./lib/load.ts";
-import { cpuByPart, cpuDelta } from "./lib/process-cpu.ts";
+import { busiestThread, cpuByPart, cpuDelta, workerdMainThreads } from "./lib/process-cpu.ts";
 import { waitForEvents } from "./lib/wait-for-events.ts";
 
 // Ctrl-C exits through process.exit, so the exit hooks stop the Workers and the database process.
@@ -58,6 +58,8 @@ interface RunResult extends LoadResult {
   cpu: Map<string, number>;
   /** Events per second from the first POST until the last accepted event is a row (enqueuing routes). */
   endToEnd: number | undefined;
+  /** How busy workerd's one JS thread was while the load ran (its CPU ÷ the wall time): near 1, it is the bound. */
+  jsThread: number;
 }
 
 // The database process (PGlite + pool) is shared by both configurations: its own process, so its work never stalls the load generator.
@@ -110,8 +112,10 @@ async function measured(
   const groups = { workersPgid: stack.workers.child.pid!, databasePgid: database.pgid };
   const before = await cpuByPart(groups);
   const release = opts.hold ? await holdDatabase() : undefined;
+  const thread0 = await workerdMainThreads(groups);
   const t0 = performance.now();
   const r = await send();
+  const jsThread = busiestThread(thread0, await workerdMainThreads(groups), performance.now() - t0);
   await release?.();
   let endToEnd: number | undefined;
   if (route.enqueues) {
@@ -122,7 +126,7 @@ async function measured(
   await new Promise((res) => setTimeout(res, SETTLE_MS));
   const cpu = cpuDelta(before, await cpuByPart(groups));
   for (const [k, v] of cpu) cpu.set(k, v / r.total);
-  return { ...r, cpu, endToEnd };
+  return { ...r, cpu, endToEnd, jsThread };
 }
 
 /** Single events for a fixed duration, the database held. */
@@ -272,13 +276,15 @@ const parts = [...new Set(allRuns.flatMap((run) => [...run.cpu.keys()]))].filter
   allRuns.some((run) => (run.cpu.get(p) ?? 0) >= 0.05),
 );
 console.log(
-  `\nCPU ms per request by process (until the consumer has written what was accepted; ${shipped.label})\n| route | ${parts.join(" | ")} | total |`,
+  `\nCPU ms per request by process (until the consumer has written what was accepted; ${shipped.label}), and how busy the busiest workerd thread was during the load\n| route | ${parts.join(" | ")} | total | busiest workerd thread |`,
 );
-console.log(`|---|${parts.map(() => "---|").join("")}---|`);
+console.log(`|---|${parts.map(() => "---|").join("")}---|---|`);
 for (const [route, what, run] of shipped.tables.flat()) {
   const vals = parts.map((p) => run.cpu.get(p) ?? 0);
-  console.log(`| ${route.name}, ${what} | ${vals.map((v) => v.toFixed(2)).join(" | ")} | ${vals.reduce((a, b) => a + b, 0).toFixed(2)} |`);
+  console.log(
+    `| ${route.name}, ${what} | ${vals.map((v) => v.toFixed(2)).join(" | ")} | ${vals.reduce((a, b) => a + b, 0).toFixed(2)} | ${run.jsThread.toFixed(2)} |`,
+  );
 }
 console.log(
-  `\n${JSON.stringify(results.map(({ label, tables, direct: d, endToEnd: e }) => ({ label, directInsert: d, endToEnd: Object.fromEntries([...e].map(([r, v]) => [r.name, v])), rows: tables.flat().map(([route, what, r]) => ({ name: `${route.name}, ${what}`, rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx, endToEnd: r.endToEnd, cpuMsPerRequest: Object.fromEntries([...r.cpu].map(([k, v]) => [k, Number(v.toFixed(3))])) })) })))}`,
+  `\n${JSON.stringify(results.map(({ label, tables, direct: d, endToEnd: e }) => ({ label, directInsert: d, endToEnd: Object.fromEntries([...e].map(([r, v]) => [r.name, v])), rows: tables.flat().map(([route, what, r]) => ({ name: `${route.name}, ${what}`, rps: r.rps, p50: r.p50, p99: r.p99, non2xx: r.non2xx, endToEnd: r.endToEnd, jsThreadBusy: Number(r.jsThread.toFixed(2)), cpuMsPerRequest: Object.fromEntries([...r.cpu].map(([k, v]) => [k, Number(v.toFixed(3))])) })) })))}`,
 );

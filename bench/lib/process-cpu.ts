@@ -82,6 +82,42 @@ export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, numb
   return out;
 }
 
+/**
+ * CPU milliseconds so far of the main thread of each workerd process under
+ * the Workers' host, by process id. A workerd process runs every isolate it
+ * holds on that one thread (here: both Workers, the queue broker, the rate
+ * limiter; wrangler adds a second process for its proxy); its other thread
+ * is V8's helper. A thread's time over the wall time says how near it is to
+ * being the bound (1.0: busy all the time).
+ */
+export async function workerdMainThreads(groups: ProcessGroups): Promise<Map<number, number>> {
+  const stats = await readStats();
+  const out = new Map<number, number>();
+  for (const [pid, s] of stats) {
+    if (s.comm !== "workerd" || !descendsFrom(stats, pid, groups.workersPgid)) continue;
+    try {
+      const stat = await readFile(`/proc/${pid}/task/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(pid, ((Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND) * 1000); // utime, stime: this thread's own
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** The busiest workerd main thread between two readings: its CPU time ÷ `wallMs`. */
+export function busiestThread(before: Map<number, number>, after: Map<number, number>, wallMs: number): number {
+  let ms = 0;
+  for (const [pid, v] of after) ms = Math.max(ms, v - (before.get(pid) ?? 0));
+  return ms / wallMs;
+}
+
+function descendsFrom(stats: Map<number, ProcessStat>, pid: number, root: number): boolean {
+  for (let p: number | undefined = pid; p !== undefined && p > 1; p = stats.get(p)?.ppid) if (p === root) return true;
+  return false;
+}
+
 export function cpuDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
   const d = new Map<string, number>();
   for (const [k, v] of after) d.set(k, v - (before.get(k) ?? 0));
