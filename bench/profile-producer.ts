@@ -79,7 +79,7 @@ async function cpuPerRequest(path: string, bodies: string[]): Promise<number> {
 
 const routes = { ingest: "/v1/events", enqueueOnly: "/__bench/enqueued" };
 for (const n of [EVENTS, 1]) {
-  await cpuPerRequest(routes.ingest, bodies(n)); // warm: modules compiled, the key's hash cached as it is in a warm isolate
+  await cpuPerRequest(routes.ingest, bodies(n)); // warm: modules compiled, the API_KEYS secret parsed, as in a warm isolate
   await cpuPerRequest(routes.enqueueOnly, bodies(n));
   const ms = { ingest: [] as number[], enqueueOnly: [] as number[] };
   for (let s = 0; s < SAMPLES; s++) {

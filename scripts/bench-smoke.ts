@@ -31,6 +31,7 @@ const TINY: Record<string, string[]> = {
   "partitioning-migration.ts": ["--events", "2000"],
   "profile-consumer.ts": ["--batches", "5"],
   "profile-producer.ts": ["--requests", "20", "--samples", "1"],
+  "profile-workerd.ts": ["--requests", "20"],
   "rollup.ts": ["--events", "2000", "--repeats", "1"],
   "rollup-definitions.ts": ["--events", "2000", "--repeats", "1", "--write-rows", "400", "--write-rounds", "1"],
   "workers.ts": ["--rounds", "1"],

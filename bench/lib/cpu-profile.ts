@@ -20,7 +20,18 @@ export async function profiled<T>(work: () => Promise<T>, top: number): Promise<
   const result = await work();
   const { profile } = await session.post("Profiler.stop");
   session.disconnect();
+  return { result, summary: summariseProfile(profile, top) };
+}
 
+/** The shape of a V8 CPU profile (the inspector protocol's Profiler.Profile) that the summary reads. */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** A V8 CPU profile, from this process or another runtime's inspector (bench/profile-workerd.ts), as the two tables. */
+export function summariseProfile(profile: CpuProfile, top: number): ProfileSummary {
   // Self time per frame: samples landing on each node, its time delta summed.
   const self = new Map<number, number>();
   for (const [i, id] of profile.samples!.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas![i] ?? 0));
@@ -47,5 +58,5 @@ export async function profiled<T>(work: () => Promise<T>, top: number): Promise<
       .slice(0, top)
       .map(([k, us]) => `| ${((100 * us) / total).toFixed(1)}% | ${k} |`)
       .join("\n");
-  return { result, summary: { frames: rows(byFrame), places: rows(byPlace) } };
+  return { frames: rows(byFrame), places: rows(byPlace) };
 }
