@@ -58,7 +58,7 @@ interface RunResult extends LoadResult {
   cpu: Map<string, number>;
   /** Events per second from the first POST until the last accepted event is a row (enqueuing routes). */
   endToEnd: number | undefined;
-  /** How busy workerd's one JS thread was while the load ran (its CPU ÷ the wall time): near 1, it is the bound. */
+  /** How busy the busiest workerd thread was while the load ran (its CPU ÷ the wall time; one thread runs every isolate of a workerd process): near 1, it is the bound. */
   jsThread: number;
 }
 
