@@ -115,7 +115,8 @@ async function measured(
   const thread0 = await workerdMainThreads(groups);
   const t0 = performance.now();
   const r = await send();
-  const jsThread = busiestThread(thread0, await workerdMainThreads(groups), performance.now() - t0);
+  const loadMs = performance.now() - t0;
+  const jsThread = busiestThread(thread0, await workerdMainThreads(groups), loadMs);
   await release?.();
   let endToEnd: number | undefined;
   if (route.enqueues) {

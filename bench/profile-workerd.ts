@@ -98,8 +98,8 @@ try {
 
   // One bundle, wherever wrangler wrote it: its frames are named by function, and its place is "worker.js".
   for (const n of profile.nodes) if (/\.js$/.test(n.callFrame.url)) n.callFrame.url = "worker.js";
-  const busyMs = busyMicroseconds(profile) / 1000;
   const summary = summariseProfile(profile, Number(args.top));
+  const busyMs = summary.busyMicroseconds / 1000;
   console.log(
     `The producer's isolate in workerd (wrangler dev), ${REQUESTS} requests of ${EVENTS} events over 10 connections, profiler at 100 µs: busy ${(busyMs / REQUESTS).toFixed(2)} ms a request (with the profiler's own cost)`,
   );
@@ -141,13 +141,6 @@ async function connectInspector(inspectorPort: number) {
       }),
     close: () => ws.close(),
   };
-}
-
-function busyMicroseconds(profile: CpuProfile): number {
-  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
-  let us = 0;
-  for (const [i, id] of profile.samples!.entries()) if (!idle.has(id)) us += profile.timeDeltas![i] ?? 0;
-  return us;
 }
 
 async function until(ok: () => boolean, ms: number, why: () => string): Promise<void> {

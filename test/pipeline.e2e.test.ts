@@ -31,6 +31,9 @@ const post = (body: unknown) =>
     body: JSON.stringify(body),
   });
 
+/** The Workers' log written after `offset` (a length of it read earlier): what this test's own events caused. */
+const logSince = async (offset: number) => (await e2e.workersLog()).slice(offset);
+
 const countFor = async (prefix: string) =>
   Number((await sql("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM events WHERE id LIKE $1", [`${prefix}%`]))[0].n);
 
@@ -121,7 +124,7 @@ describe("pipeline end to end (both Workers + local queue + pool + Postgres)", (
     await stack.postgres!.stop();
     for (let from = 50; from < 300; from += 50) expect((await post(batch(from))).status).toBe(202);
     await waitFor(
-      async () => (await e2e.workersLog()).slice(logBefore),
+      () => logSince(logBefore),
       (log) => log.includes('"msg":"consumer.write_failed"'),
       30_000,
       250,
@@ -151,7 +154,7 @@ describe("pipeline end to end (both Workers + local queue + pool + Postgres)", (
     try {
       expect((await post(events)).status).toBe(202);
       await waitFor(
-        async () => (await e2e.workersLog()).slice(logBefore),
+        () => logSince(logBefore),
         (log) => log.includes('"code":"database_timeout"'),
         30_000,
         250,
@@ -163,7 +166,7 @@ describe("pipeline end to end (both Workers + local queue + pool + Postgres)", (
     // The abandoned statement may still commit once the session is free; the redelivery then finds duplicates.
     // Done when the message has been acked: a batch of its 40 events with nothing handed back to the queue.
     await waitFor(
-      async () => (await e2e.workersLog()).slice(logBefore),
+      () => logSince(logBefore),
       (log) => /"msg":"consumer\.batch"[^\n]*"events":40,[^\n]*"deadLettered":0,"retried":0/.test(log),
       60_000,
       250,

@@ -8,6 +8,8 @@ export interface ProfileSummary {
   frames: string;
   /** "| share | place |" table rows, busiest first. */
   places: string;
+  /** The busy time the shares are of, µs: every sample but idle and the profiler's own. */
+  busyMicroseconds: number;
 }
 
 /** Runs `work` under the profiler (100 µs sampling); shares are of the time the process was busy (idle time, waiting on I/O, left out). */
@@ -58,5 +60,5 @@ export function summariseProfile(profile: CpuProfile, top: number): ProfileSumma
       .slice(0, top)
       .map(([k, us]) => `| ${((100 * us) / total).toFixed(1)}% | ${k} |`)
       .join("\n");
-  return { frames: rows(byFrame), places: rows(byPlace) };
+  return { frames: rows(byFrame), places: rows(byPlace), busyMicroseconds: total };
 }

@@ -38,7 +38,7 @@ async function readStats(): Promise<Map<number, ProcessStat>> {
     } catch {
       continue; // exited meanwhile
     }
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const f = statFields(stat);
     // utime, stime, cutime, cstime: fields 14–17 of proc(5).
     const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
     stats.set(Number(entry), {
@@ -51,25 +51,31 @@ async function readStats(): Promise<Map<number, ProcessStat>> {
   return stats;
 }
 
+/** The fields of a /proc stat line after the command name (which may hold spaces and parentheses): f[0] is field 3 of proc(5). */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/** The first of `roots` above `pid` (or `pid` itself), by parent or by process group, if any. */
+function rootOf(stats: Map<number, ProcessStat>, pid: number, roots: readonly number[]): number | undefined {
+  for (let p: number | undefined = pid; p !== undefined && p > 1; p = stats.get(p)?.ppid) {
+    if (roots.includes(p)) return p;
+    const pgrp = stats.get(p)?.pgrp;
+    if (pgrp !== undefined && roots.includes(pgrp)) return pgrp;
+  }
+  return undefined;
+}
+
 /** CPU milliseconds so far per part: "load generator", "database", "workerd", "Workers host (node)", … */
 export async function cpuByPart(groups: ProcessGroups): Promise<Map<string, number>> {
   const stats = await readStats();
   const roots = [groups.workersPgid, groups.databasePgid, groups.poolerPgid].filter((r) => r !== undefined);
-  /** The part's root above `pid` (or `pid` itself), if any. */
-  const rootOf = (pid: number): number | undefined => {
-    for (let p: number | undefined = pid; p !== undefined && p > 1; p = stats.get(p)?.ppid) {
-      if (roots.includes(p)) return p;
-      const pgrp = stats.get(p)?.pgrp;
-      if (pgrp !== undefined && roots.includes(pgrp)) return pgrp;
-    }
-    return undefined;
-  };
   const out = new Map<string, number>();
   for (const [pid, s] of stats) {
     let part: string;
     if (pid === process.pid) part = "load generator (autocannon)";
     else {
-      const root = rootOf(pid);
+      const root = rootOf(stats, pid, roots);
       if (root === undefined) continue; // not the benchmark's
       if (root === groups.databasePgid) part = "database";
       else if (root === groups.poolerPgid) part = "pooler (PgBouncer)";
@@ -94,10 +100,9 @@ export async function workerdMainThreads(groups: ProcessGroups): Promise<Map<num
   const stats = await readStats();
   const out = new Map<number, number>();
   for (const [pid, s] of stats) {
-    if (s.comm !== "workerd" || !descendsFrom(stats, pid, groups.workersPgid)) continue;
+    if (s.comm !== "workerd" || rootOf(stats, pid, [groups.workersPgid]) === undefined) continue;
     try {
-      const stat = await readFile(`/proc/${pid}/task/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const f = statFields(await readFile(`/proc/${pid}/task/${pid}/stat`, "utf8"));
       out.set(pid, ((Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND) * 1000); // utime, stime: this thread's own
     } catch {
       // exited meanwhile
@@ -111,11 +116,6 @@ export function busiestThread(before: Map<number, number>, after: Map<number, nu
   let ms = 0;
   for (const [pid, v] of after) ms = Math.max(ms, v - (before.get(pid) ?? 0));
   return ms / wallMs;
-}
-
-function descendsFrom(stats: Map<number, ProcessStat>, pid: number, root: number): boolean {
-  for (let p: number | undefined = pid; p !== undefined && p > 1; p = stats.get(p)?.ppid) if (p === root) return true;
-  return false;
 }
 
 export function cpuDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
